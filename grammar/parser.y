@@ -1,0 +1,514 @@
+/*
+** parser.y: the grammar of the entitle language.
+**
+** A pure (reentrant) bison parser that builds the syntax tree of ast.h
+** and nothing else: names are resolved and types checked later. Errors
+** are reported through diag.c; after an error the parser skips to the
+** next declaration keyword and goes on, so one run reports several
+** mistakes. '%expect 0' makes any grammar conflict a build failure.
+*/
+%code requires {
+#include "ast.h"
+#include "diag.h"
+#include "parse.h"
+}
+
+%code {
+#include <gc.h>
+#include <string.h>
+
+#define YYMALLOC GC_MALLOC
+#define YYFREE GC_FREE
+
+int ent_yylex(ENT_YYSTYPE *lval, loc_t *lloc, void *scanner);
+int lexer_init(parse_state *ps, const char *text, size_t len);
+void lexer_done(parse_state *ps);
+static void ent_yyerror(loc_t *loc, parse_state *ps, void *scanner,
+                        const char *msg);
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                   \
+  do {                                                                \
+    if (N) {                                                          \
+      (Cur).file = YYRHSLOC(Rhs, 1).file;                             \
+      (Cur).start = YYRHSLOC(Rhs, 1).start;                           \
+      (Cur).end = YYRHSLOC(Rhs, N).end;                               \
+    } else {                                                          \
+      (Cur).file = YYRHSLOC(Rhs, 0).file;                             \
+      (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;                 \
+    }                                                                 \
+  } while (0)
+
+static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
+                 ast *b, ast *c);
+static ast *leaf(ast_kind k, loc_t l, int64_t n);
+static char *join(const char *a, const char *b);
+static void item(parse_state *ps, decl *d);
+}
+
+%define api.pure full
+%define api.prefix {ent_yy}
+%define api.location.type {loc_t}
+%define parse.error detailed
+%locations
+%expect 0
+%parse-param {parse_state *ps} {void *scanner}
+%lex-param {void *scanner}
+
+%union {
+  const char *s;
+  int64_t n;
+  ast *node;
+  decl *d;
+}
+
+%token <s> IDENT "identifier" STRING "text"
+%token <n> INTLIT "integer" MONEYLIT "amount" DATELIT "date"
+%token ROW "'|' starting a table row" BAR "'|'" DBAR "'||'"
+%token POLICY "policy" VERSION "version" STATUS "status" IMPORT "import"
+%token DOCUMENT "document" ENUM "enum" RECORD "record" END "end"
+%token FACTS "facts" LIST "list" OF "of" KEYED "keyed" BY "by" SET "set"
+%token PARAMETER "parameter" DECISION "decision" RULE "rule" FINAL "final"
+%token CITES "cites" WHEN "when" UNLESS "unless" OVERRIDES "overrides"
+%token INCLUDES "includes" REPLACE "replace" TABLE "table" FIRST "first"
+%token TEST "test" LIKE "like" GIVEN "given" EXPECT "expect"
+%token TRUE "true" FALSE "false" AND "and" OR "or" NOT "not" NOTIN "not in"
+%token IN "in" IS "is" IF "if" THEN "then" ELSE "else"
+%token ANY "any" ALL "all" SATISFY "satisfy" COUNT "count" SUM "sum"
+%token FOR "for" WHERE "where" AGE "age" ON "on"
+%token YEARS "years" MONTHS "months" DAYS "days"
+%token DEFAULT "default" OPTIONAL "optional" PROTECTED "protected"
+%token IDENTIFIER "identifier attribute" INTERNAL "internal"
+%token COLLECT "collect"
+%token NE "!=" LE "<=" GE ">="
+
+%type <s> path title_opt
+%type <n> rule_head first_opt
+%type <node> names fields field type attrs_opt attrs attr expr postfix
+%type <node> primary exprs cells cell gives give expects expectation value
+%type <node> values finits finit
+%type <d> policy policy_opts rule rule_start table table_head test test_head
+%type <d> test_given
+
+%precedence IFX
+%left OR
+%left AND
+%precedence NOT
+%nonassoc '=' NE '<' LE '>' GE IN NOTIN
+%precedence IS
+%left '+' '-'
+%left '*'
+%precedence UMINUS
+
+%%
+
+file: %empty
+    | file item
+    | file error
+    ;
+
+item: policy                        { item(ps, $1); }
+    | IMPORT STRING                 {
+        decl *d = decl_new(DECL_IMPORT, @$); d->str = $2; d->name_loc = @2;
+        item(ps, d); }
+    | DOCUMENT IDENT STRING         {
+        decl *d = decl_new(DECL_DOCUMENT, @$); d->name = $2;
+        d->name_loc = @2; d->str = $3; item(ps, d); }
+    | ENUM IDENT ':' names          {
+        decl *d = decl_new(DECL_ENUM, @$); d->name = $2; d->name_loc = @2;
+        d->fields = $4; item(ps, d); }
+    | RECORD IDENT fields END       {
+        decl *d = decl_new(DECL_RECORD, @$); d->name = $2; d->name_loc = @2;
+        d->fields = $3; item(ps, d); }
+    | FACTS fields END              {
+        decl *d = decl_new(DECL_FACTS, @$); d->name = "facts";
+        d->fields = $2; item(ps, d); }
+    | PARAMETER IDENT ':' type '=' expr title_opt {
+        decl *d = decl_new(DECL_PARAM, @$); d->name = $2; d->name_loc = @2;
+        d->type = $4; d->value = $6; d->title = $7; item(ps, d); }
+    | REPLACE PARAMETER IDENT '=' expr title_opt {
+        decl *d = decl_new(DECL_PARAM, @$); d->name = $3; d->name_loc = @3;
+        d->replace = 1; d->value = $5; d->title = $6; item(ps, d); }
+    | DECISION path ':' type attrs_opt title_opt {
+        decl *d = decl_new(DECL_DECISION, @$); d->name = $2;
+        d->name_loc = @2; d->type = $4; d->attrs = $5; d->title = $6;
+        item(ps, d); }
+    | rule                          { item(ps, $1); }
+    | table                         { item(ps, $1); }
+    | test                          { item(ps, $1); }
+    ;
+
+policy: POLICY STRING policy_opts   { $$ = $3; $$->str = $2; $$->loc = @$;
+                                      $$->name_loc = @2; }
+      ;
+
+policy_opts: %empty                 { $$ = decl_new(DECL_POLICY, @$); }
+           | policy_opts VERSION STRING { $$ = $1; $$->version = $3; }
+           | policy_opts STATUS STRING  { $$ = $1; $$->status = $3; }
+           ;
+
+names: IDENT                        {
+         $$ = ast_new(AST_NAME, @1); $$->name = $1; }
+     | names ',' IDENT              {
+         ast *n = ast_new(AST_NAME, @3); n->name = $3;
+         $$ = ast_append($1, n); }
+     ;
+
+fields: %empty                      { $$ = NULL; }
+      | fields field                { $$ = ast_append($1, $2); }
+      ;
+
+field: IDENT ':' type attrs_opt     {
+         $$ = ast_new(AST_FIELD, @1); $$->name = $1; $$->a = $3;
+         $$->b = $4; }
+     ;
+
+type: IDENT                         {
+        $$ = ast_new(AST_TYPE, @$); $$->name = $1; }
+    | SET OF IDENT                  {
+        $$ = ast_new(AST_TYPE, @$); $$->name = $3; $$->op = 's'; }
+    | LIST OF IDENT KEYED BY IDENT  {
+        $$ = ast_new(AST_TYPE, @$); $$->name = $3; $$->op = 'l';
+        $$->a = ast_new(AST_NAME, @6); $$->a->name = $6; }
+    ;
+
+attrs_opt: %empty                   { $$ = NULL; }
+         | '(' attrs ')'            { $$ = $2; }
+         ;
+
+attrs: attr                         { $$ = $1; }
+     | attrs ',' attr               { $$ = ast_append($1, $3); }
+     ;
+
+attr: DEFAULT expr                  {
+        $$ = ast_new(AST_ATTR, @$); $$->name = "default"; $$->a = $2; }
+    | OPTIONAL                      {
+        $$ = ast_new(AST_ATTR, @$); $$->name = "optional"; }
+    | PROTECTED                     {
+        $$ = ast_new(AST_ATTR, @$); $$->name = "protected"; }
+    | PROTECTED STRING              {
+        $$ = ast_new(AST_ATTR, @$); $$->name = "protected";
+        $$->a = ast_new(AST_TEXT, @2); $$->a->name = $2; }
+    | IDENTIFIER                    {
+        $$ = ast_new(AST_ATTR, @$); $$->name = "identifier"; }
+    | INTERNAL                      {
+        $$ = ast_new(AST_ATTR, @$); $$->name = "internal"; }
+    | COLLECT                       {
+        $$ = ast_new(AST_ATTR, @$); $$->name = "collect"; }
+    ;
+
+path: IDENT                         { $$ = $1; }
+    | path '.' IDENT                { $$ = join($1, $3); }
+    ;
+
+title_opt: %empty                   { $$ = NULL; }
+         | STRING                   { $$ = $1; }
+         ;
+
+/* rule ID "title" cites DOC "section" DECISION = VALUE clauses */
+rule: rule_start path '=' expr      {
+        $$ = $1; $$->target = ast_new(AST_NAME, @2); $$->target->name = $2;
+        $$->value = $4; $$->loc = @$; }
+    | rule_start path INCLUDES expr {
+        $$ = $1; $$->target = ast_new(AST_NAME, @2); $$->target->name = $2;
+        $$->value = $4; $$->includes = 1; $$->loc = @$; }
+    | rule WHEN expr                {
+        $$ = $1; $$->when = $$->when
+            ? node(ps, AST_BINOP, OPB_AND, loc_span($$->when->loc, @3),
+                   $$->when, $3, NULL)
+            : $3;
+        $$->loc = @$; }
+    | rule UNLESS expr              {
+        $$ = $1; $$->unless = ast_append($$->unless, $3); $$->loc = @$; }
+    | rule OVERRIDES names          {
+        $$ = $1; $$->overrides = ast_append($$->overrides, $3);
+        $$->loc = @$; }
+    ;
+
+rule_start: rule_head IDENT title_opt {
+              $$ = decl_new(DECL_RULE, @$); $$->name = $2;
+              $$->name_loc = @2; $$->title = $3; $$->title_loc = @3;
+              $$->final_ = $1 & 1; $$->replace = ($1 & 2) != 0; }
+          | rule_head IDENT title_opt CITES IDENT STRING {
+              $$ = decl_new(DECL_RULE, @$); $$->name = $2;
+              $$->name_loc = @2; $$->title = $3; $$->title_loc = @3;
+              $$->cite_doc = $5; $$->cite_section = $6; $$->cite_loc = @5;
+              $$->final_ = $1 & 1; $$->replace = ($1 & 2) != 0; }
+          ;
+
+rule_head: RULE                     { $$ = 0; }
+         | FINAL RULE               { $$ = 1; }
+         | REPLACE RULE             { $$ = 2; }
+         | REPLACE FINAL RULE       { $$ = 3; }
+         ;
+
+table: table_head ROW cells DBAR cells BAR {
+         $$ = $1; $$->head_in = $3; $$->head_out = $5; }
+     | table ROW cells DBAR cells BAR {
+         $$ = $1;
+         ast *r = ast_new(AST_ROW, loc_span(@2, @6)); r->a = $3; r->b = $5;
+         $$->rows = ast_append($$->rows, r); }
+     | table END                    { $$ = $1; $$->loc = @$; }
+     ;
+
+table_head: TABLE IDENT first_opt title_opt {
+              $$ = decl_new(DECL_TABLE, @$); $$->name = $2;
+              $$->name_loc = @2; $$->first = (int)$3; $$->title = $4;
+              $$->title_loc = @4; }
+          | TABLE IDENT first_opt title_opt CITES IDENT STRING {
+              $$ = decl_new(DECL_TABLE, @$); $$->name = $2;
+              $$->name_loc = @2; $$->first = (int)$3; $$->title = $4;
+              $$->title_loc = @4; $$->cite_doc = $6; $$->cite_section = $7;
+              $$->cite_loc = @6; }
+          ;
+
+first_opt: %empty                   { $$ = 0; }
+         | FIRST                    { $$ = 1; }
+         ;
+
+cells: cell                         { $$ = $1; }
+     | cells BAR cell               { $$ = ast_append($1, $3); }
+     ;
+
+cell: '-'                           { $$ = ast_new(AST_CELL, @$); $$->op = '-'; }
+    | exprs                         {
+        $$ = ast_new(AST_CELL, @$); $$->op = 'l'; $$->a = $1; }
+    | '=' expr                      {
+        $$ = ast_new(AST_CELL, @$); $$->op = OPB_EQ; $$->a = $2; }
+    | NE expr                       {
+        $$ = ast_new(AST_CELL, @$); $$->op = OPB_NE; $$->a = $2; }
+    | '<' expr                      {
+        $$ = ast_new(AST_CELL, @$); $$->op = OPB_LT; $$->a = $2; }
+    | LE expr                       {
+        $$ = ast_new(AST_CELL, @$); $$->op = OPB_LE; $$->a = $2; }
+    | '>' expr                      {
+        $$ = ast_new(AST_CELL, @$); $$->op = OPB_GT; $$->a = $2; }
+    | GE expr                       {
+        $$ = ast_new(AST_CELL, @$); $$->op = OPB_GE; $$->a = $2; }
+    ;
+
+exprs: expr                         { $$ = $1; }
+     | exprs ',' expr               { $$ = ast_append($1, $3); }
+     ;
+
+test: test_given                    { $$ = $1; }
+    | test_given EXPECT expects     { $$ = $1; $$->expect = $3; $$->loc = @$; }
+    ;
+
+test_given: test_head               { $$ = $1; }
+          | test_head GIVEN gives   { $$ = $1; $$->given = $3; $$->loc = @$; }
+          ;
+
+test_head: TEST STRING              {
+             $$ = decl_new(DECL_TEST, @$); $$->name = $2; $$->name_loc = @2; }
+         | TEST STRING LIKE STRING  {
+             $$ = decl_new(DECL_TEST, @$); $$->name = $2; $$->name_loc = @2;
+             $$->like = $4; $$->like_loc = @4; }
+         ;
+
+gives: give                         { $$ = $1; }
+     | gives give                   { $$ = ast_append($1, $2); }
+     ;
+
+give: path '=' value                {
+        $$ = ast_new(AST_GIVE, @$); $$->a = ast_new(AST_NAME, @1);
+        $$->a->name = $1; $$->b = $3; }
+    ;
+
+expects: expectation                { $$ = $1; }
+       | expects expectation        { $$ = ast_append($1, $2); }
+       ;
+
+expectation: path '=' value         {
+               $$ = ast_new(AST_EXPECT, @$); $$->op = '=';
+               $$->a = ast_new(AST_NAME, @1); $$->a->name = $1; $$->b = $3; }
+           | path '=' value BY IDENT {
+               $$ = ast_new(AST_EXPECT, @$); $$->op = '=';
+               $$->a = ast_new(AST_NAME, @1); $$->a->name = $1; $$->b = $3;
+               $$->name = $5; $$->c = leaf(AST_NAME, @5, 0);
+               $$->c->name = $5; }
+           | path IS IDENT          {
+               $$ = ast_new(AST_EXPECT, @$);
+               $$->a = ast_new(AST_NAME, @1); $$->a->name = $1;
+               if (!strcmp($3, "undecided")) $$->op = 'u';
+               else if (!strcmp($3, "conflict")) $$->op = 'c';
+               else diag_error(ps->d, @3, "expected 'undecided' or "
+                               "'conflict' after 'is', found '%s'", $3); }
+           ;
+
+value: TRUE                         { $$ = leaf(AST_BOOL, @$, 1); }
+     | FALSE                        { $$ = leaf(AST_BOOL, @$, 0); }
+     | INTLIT                       { $$ = leaf(AST_INT, @$, $1); }
+     | '-' INTLIT                   { $$ = leaf(AST_INT, @$, -$2); }
+     | MONEYLIT                     { $$ = leaf(AST_MONEY, @$, $1); }
+     | '-' MONEYLIT                 { $$ = leaf(AST_MONEY, @$, -$2); }
+     | DATELIT                      { $$ = leaf(AST_DATE, @$, $1); }
+     | STRING                       { $$ = leaf(AST_TEXT, @$, 0); $$->name = $1; }
+     | IDENT                        { $$ = leaf(AST_NAME, @$, 0); $$->name = $1; }
+     | '{' '}'                      { $$ = leaf(AST_SET, @$, 0); }
+     | '{' names '}'                { $$ = leaf(AST_SET, @$, 0); $$->a = $2; }
+     | '{' finits '}'               { $$ = leaf(AST_RECORD, @$, 0); $$->a = $2; }
+     | '[' ']'                      { $$ = leaf(AST_LIST, @$, 0); }
+     | '[' values ']'               { $$ = leaf(AST_LIST, @$, 0); $$->a = $2; }
+     ;
+
+values: value                       { $$ = $1; }
+      | values ',' value            { $$ = ast_append($1, $3); }
+      ;
+
+finits: finit                       { $$ = $1; }
+      | finits ',' finit            { $$ = ast_append($1, $3); }
+      ;
+
+finit: IDENT ':' value              {
+         $$ = ast_new(AST_FIELDINIT, @$); $$->name = $1; $$->a = $3; }
+     ;
+
+expr: IF expr THEN expr ELSE expr %prec IFX {
+        $$ = node(ps, AST_IF, 0, @$, $2, $4, $6); }
+    | expr OR expr                  { $$ = node(ps, AST_BINOP, OPB_OR, @$, $1, $3, NULL); }
+    | expr AND expr                 { $$ = node(ps, AST_BINOP, OPB_AND, @$, $1, $3, NULL); }
+    | NOT expr                      { $$ = node(ps, AST_UNOP, '!', @$, $2, NULL, NULL); }
+    | expr '=' expr                 { $$ = node(ps, AST_BINOP, OPB_EQ, @$, $1, $3, NULL); }
+    | expr NE expr                  { $$ = node(ps, AST_BINOP, OPB_NE, @$, $1, $3, NULL); }
+    | expr '<' expr                 { $$ = node(ps, AST_BINOP, OPB_LT, @$, $1, $3, NULL); }
+    | expr LE expr                  { $$ = node(ps, AST_BINOP, OPB_LE, @$, $1, $3, NULL); }
+    | expr '>' expr                 { $$ = node(ps, AST_BINOP, OPB_GT, @$, $1, $3, NULL); }
+    | expr GE expr                  { $$ = node(ps, AST_BINOP, OPB_GE, @$, $1, $3, NULL); }
+    | expr IN expr                  { $$ = node(ps, AST_BINOP, OPB_IN, @$, $1, $3, NULL); }
+    | expr NOTIN expr               { $$ = node(ps, AST_BINOP, OPB_NOTIN, @$, $1, $3, NULL); }
+    | expr IS GIVEN                 { $$ = node(ps, AST_GIVEN, 1, @$, $1, NULL, NULL); }
+    | expr IS NOT GIVEN             { $$ = node(ps, AST_GIVEN, 0, @$, $1, NULL, NULL); }
+    | expr '+' expr                 { $$ = node(ps, AST_BINOP, OPB_ADD, @$, $1, $3, NULL); }
+    | expr '-' expr                 { $$ = node(ps, AST_BINOP, OPB_SUB, @$, $1, $3, NULL); }
+    | expr '*' expr                 { $$ = node(ps, AST_BINOP, OPB_MUL, @$, $1, $3, NULL); }
+    | '-' expr %prec UMINUS         { $$ = node(ps, AST_UNOP, '-', @$, $2, NULL, NULL); }
+    | ANY IDENT IN postfix WHERE expr %prec IFX {
+        $$ = node(ps, AST_AGG, OPA_ANY, @$, $4, $6, NULL); $$->name = $2; }
+    | ALL IDENT IN postfix SATISFY expr %prec IFX {
+        $$ = node(ps, AST_AGG, OPA_ALL, @$, $4, $6, NULL); $$->name = $2; }
+    | COUNT IDENT IN postfix        {
+        $$ = node(ps, AST_AGG, OPA_COUNT, @$, $4, NULL, NULL); $$->name = $2; }
+    | COUNT IDENT IN postfix WHERE expr %prec IFX {
+        $$ = node(ps, AST_AGG, OPA_COUNT, @$, $4, $6, NULL); $$->name = $2; }
+    | SUM expr FOR IDENT IN postfix {
+        $$ = node(ps, AST_AGG, OPA_SUM, @$, $6, NULL, $2); $$->name = $4; }
+    | SUM expr FOR IDENT IN postfix WHERE expr %prec IFX {
+        $$ = node(ps, AST_AGG, OPA_SUM, @$, $6, $8, $2); $$->name = $4; }
+    | AGE OF postfix ON postfix     { $$ = node(ps, AST_AGE, 0, @$, $3, $5, NULL); }
+    | postfix                       { $$ = $1; }
+    ;
+
+postfix: primary                    { $$ = $1; }
+       | postfix '.' IDENT          {
+           $$ = $1;
+           if ($1->kind != AST_NAME) {
+             diag_error(ps->d, @2, "only a name can be followed by '.'");
+           } else {
+             $$->name = join($1->name, $3); $$->loc = @$;
+           }
+         }
+       | postfix YEARS              { $$ = node(ps, AST_DURATION, 'y', @$, $1, NULL, NULL); }
+       | postfix MONTHS             { $$ = node(ps, AST_DURATION, 'm', @$, $1, NULL, NULL); }
+       | postfix DAYS               { $$ = node(ps, AST_DURATION, 'd', @$, $1, NULL, NULL); }
+       ;
+
+primary: IDENT                      { $$ = leaf(AST_NAME, @$, 0); $$->name = $1; }
+       | TRUE                       { $$ = leaf(AST_BOOL, @$, 1); }
+       | FALSE                      { $$ = leaf(AST_BOOL, @$, 0); }
+       | INTLIT                     { $$ = leaf(AST_INT, @$, $1); }
+       | MONEYLIT                   { $$ = leaf(AST_MONEY, @$, $1); }
+       | DATELIT                    { $$ = leaf(AST_DATE, @$, $1); }
+       | STRING                     { $$ = leaf(AST_TEXT, @$, 0); $$->name = $1; }
+       | '(' expr ')'               { $$ = $2; $$->loc = @$; }
+       | '{' '}'                    { $$ = leaf(AST_SET, @$, 0); }
+       | '{' exprs '}'              {
+           $$ = node(ps, AST_SET, 0, @$, $2, NULL, NULL); }
+       ;
+
+%%
+
+/* The depth of a node is kept in 'num' for interior nodes while parsing,
+   so that absurdly deep input is refused here, once, before any later
+   pass recurses over it. */
+static int depth_of(const ast *n) {
+  if (!n) return 0;
+  switch (n->kind) {
+  case AST_BINOP: case AST_UNOP: case AST_IF: case AST_GIVEN: case AST_AGE:
+  case AST_AGG: case AST_DURATION: case AST_SET:
+    return n->aux;
+  default:
+    return 1;
+  }
+}
+
+static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
+                 ast *b, ast *c) {
+  ast *n = ast_new(k, l);
+  n->op = op;
+  n->a = a;
+  n->b = b;
+  n->c = c;
+  int d = depth_of(a);
+  if (depth_of(b) > d) d = depth_of(b);
+  if (depth_of(c) > d) d = depth_of(c);
+  if (k == AST_SET)
+    for (ast *e = a; e; e = e->next)
+      if (depth_of(e) > d) d = depth_of(e);
+  n->aux = d + 1;
+  if (n->aux == PARSE_MAX_DEPTH + 1)
+    diag_error(ps->d, l, "expression nested more than %d deep",
+               PARSE_MAX_DEPTH);
+  return n;
+}
+
+static ast *leaf(ast_kind k, loc_t l, int64_t n) {
+  ast *x = ast_new(k, l);
+  x->num = n;
+  return x;
+}
+
+static char *join(const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b);
+  char *s = GC_MALLOC_ATOMIC(na + nb + 2);
+  memcpy(s, a, na);
+  s[na] = '.';
+  memcpy(s + na + 1, b, nb + 1);
+  return s;
+}
+
+static void item(parse_state *ps, decl *d) {
+  d->module = ps->file;
+  d->next = ps->items;
+  ps->items = d;
+}
+
+/* bison's messages name tokens by their quoted aliases; we only prefix
+   nothing and keep its 'unexpected X, expecting Y' form. */
+static void ent_yyerror(loc_t *loc, parse_state *ps, void *scanner,
+                        const char *msg) {
+  (void)scanner;
+  const char *m = msg;
+  if (!strncmp(m, "syntax error, ", 14)) m += 14;
+  diag_error(ps->d, *loc, "%s", m);
+}
+
+decl *parse_file(diag *d, int file) {
+  parse_state ps = {0};
+  ps.d = d;
+  ps.file = file;
+  if (lexer_init(&ps, d->texts[file], d->lens[file])) {
+    loc_t l = {file, 0, 0};
+    diag_error(d, l, "out of memory starting the scanner");
+    return NULL;
+  }
+  ent_yyparse(&ps, ps.scanner);
+  lexer_done(&ps);
+  decl *rev = NULL;
+  while (ps.items) {
+    decl *n = ps.items->next;
+    ps.items->next = rev;
+    rev = ps.items;
+    ps.items = n;
+  }
+  return rev;
+}

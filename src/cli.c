@@ -1,0 +1,448 @@
+/*
+** cli.c: the subcommands: check, compile, eval, test, disasm.
+**
+** Each subcommand parses its own options, calls the library's stages and
+** maps their outcome to one of the documented exit statuses. Output goes
+** through one buffered writer; a write error (such as a closed pipe) ends
+** the run with EXIT_IO and a message, never a crash.
+*/
+#include "cli.h"
+
+#include <errno.h>
+#include <gc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bytecode.h"
+#include "config.h"
+#include "diag.h"
+#include "explain.h"
+#include "facts.h"
+#include "out.h"
+#include "policy.h"
+#include "vm.h"
+
+static const char usage_text[] =
+    "usage: entitle COMMAND [OPTIONS] ARGS\n"
+    "\n"
+    "commands:\n"
+    "  check FILE...                 check rule files; report every error\n"
+    "  compile FILE -o OUT           compile a rule file to a program file\n"
+    "  eval [--format json|text] [--no-explain] PROGRAM [CASE|-]\n"
+    "                                decide one case (JSON) and explain it\n"
+    "  eval --jsonl [--no-explain] PROGRAM < CASES\n"
+    "                                decide one case per line\n"
+    "  test FILE...                  run the tests written in rule files\n"
+    "  disasm PROGRAM                list a program's code\n"
+    "  help                          this text\n"
+    "  version                       the version of entitle\n"
+    "\n"
+    "PROGRAM is a rule file or a compiled program. Exit status: 0 success,\n"
+    "1 errors in a rule file, 2 an invalid case, 3 failed tests, 64 usage,\n"
+    "70 internal error, 74 input or output error.\n";
+
+static int usage(const char *msg) {
+  if (msg) fprintf(stderr, "entitle: %s\n", msg);
+  fputs(usage_text, stderr);
+  return EXIT_USAGE;
+}
+
+static int report(diag *d) {
+  diag_print(d, stderr);
+  return d->nerrors ? EXIT_RULES : EXIT_OK;
+}
+
+/* Loading failures are rule-file errors unless the file could not be
+   read at all. */
+static int load_failed(diag *d) {
+  diag_print(d, stderr);
+  for (diag_msg *m = d->first; m; m = m->next)
+    if (m->severity == DIAG_ERROR && !strncmp(m->text, "cannot read", 11))
+      return EXIT_IO;
+  return EXIT_RULES;
+}
+
+static int cmd_check(int argc, char **argv) {
+  if (argc < 1) return usage("check: name at least one rule file");
+  int rc = EXIT_OK;
+  for (int i = 0; i < argc; i++) {
+    diag *d = diag_new();
+    ent_program *p = policy_compile(d, argv[i], NULL, 0, NULL);
+    int r = p ? report(d) : load_failed(d);
+    if (r > rc) rc = r;
+  }
+  return rc;
+}
+
+static int write_file(const char *path, const void *data, size_t n) {
+  char *tmp = GC_MALLOC_ATOMIC(strlen(path) + 16);
+  sprintf(tmp, "%s.tmp%d", path, (int)getpid());
+  FILE *f = fopen(tmp, "wb");
+  if (!f) {
+    fprintf(stderr, "entitle: cannot write '%s': %s\n", path,
+            strerror(errno));
+    return EXIT_IO;
+  }
+  int ok = fwrite(data, 1, n, f) == n;
+  ok = !fclose(f) && ok;
+  if (!ok || rename(tmp, path)) {
+    fprintf(stderr, "entitle: cannot write '%s': %s\n", path,
+            strerror(errno));
+    remove(tmp);
+    return EXIT_IO;
+  }
+  return EXIT_OK;
+}
+
+static int cmd_compile(int argc, char **argv) {
+  const char *in = NULL, *outp = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-o")) {
+      if (i + 1 >= argc) return usage("compile: -o needs a file name");
+      outp = argv[++i];
+    } else if (argv[i][0] == '-' && argv[i][1]) {
+      return usage("compile: unknown option");
+    } else if (in) {
+      return usage("compile: one rule file at a time");
+    } else {
+      in = argv[i];
+    }
+  }
+  if (!in || !outp) return usage("compile: name a rule file and -o OUT");
+  diag *d = diag_new();
+  ent_program *p = policy_compile(d, in, NULL, 0, NULL);
+  if (!p) return load_failed(d);
+  diag_print(d, stderr);
+  outbuf o;
+  out_init(&o, NULL);
+  bc_save(p, &o);
+  int rc = write_file(outp, o.buf, o.len);
+  out_free(&o);
+  return rc;
+}
+
+static int cmd_disasm(int argc, char **argv) {
+  if (argc != 1) return usage("disasm: name one program");
+  diag *d = diag_new();
+  ent_program *p = policy_open(d, argv[0]);
+  if (!p) return load_failed(d);
+  outbuf o;
+  out_init(&o, stdout);
+  bc_disasm(p, &o);
+  if (out_flush(&o)) {
+    fprintf(stderr, "entitle: cannot write the listing: %s\n",
+            strerror(o.error));
+    out_free(&o);
+    return EXIT_IO;
+  }
+  out_free(&o);
+  return EXIT_OK;
+}
+
+/* Reads all of 'f'. */
+static char *slurp(FILE *f, size_t *len) {
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) return NULL;
+  for (;;) {
+    if (n == cap) {
+      cap *= 2;
+      char *nb = realloc(buf, cap);
+      if (!nb) {
+        free(buf);
+        return NULL;
+      }
+      buf = nb;
+    }
+    size_t k = fread(buf + n, 1, cap - n, f);
+    if (!k) break;
+    n += k;
+  }
+  if (ferror(f)) {
+    free(buf);
+    return NULL;
+  }
+  *len = n;
+  return buf;
+}
+
+static void case_error(const char *name, const facts_error *e) {
+  fprintf(stderr, "%s:%d:%d: error: %s\n", name, e->line, e->col,
+          e->message);
+}
+
+static const char *vm_error_text(int rc) {
+  switch (rc) {
+  case VM_BUDGET: return "the case needs more evaluation steps than allowed";
+  case VM_MEMORY: return "out of memory";
+  default: return "internal error in the evaluator";
+  }
+}
+
+/* One line of input for --jsonl, from a reused buffer. */
+typedef struct {
+  FILE *f;
+  char *buf;
+  size_t cap, start, end;
+  int eof, error;
+} lines;
+
+static int next_line(lines *l, char **line, size_t *len) {
+  for (;;) {
+    char *nl = l->end > l->start
+                   ? memchr(l->buf + l->start, '\n', l->end - l->start)
+                   : NULL;
+    if (nl) {
+      *line = l->buf + l->start;
+      *len = (size_t)(nl - *line);
+      l->start = (size_t)(nl - l->buf) + 1;
+      return 1;
+    }
+    if (l->eof) {
+      if (l->end > l->start) {
+        *line = l->buf + l->start;
+        *len = l->end - l->start;
+        l->start = l->end;
+        return 1;
+      }
+      return 0;
+    }
+    /* Move the partial line to the front, grow if it fills the buffer. */
+    if (l->start > 0) {
+      memmove(l->buf, l->buf + l->start, l->end - l->start);
+      l->end -= l->start;
+      l->start = 0;
+    }
+    if (l->end == l->cap) {
+      size_t cap = l->cap ? l->cap * 2 : 1 << 20;
+      char *nb = realloc(l->buf, cap);
+      if (!nb) {
+        l->error = ENOMEM;
+        return 0;
+      }
+      l->buf = nb;
+      l->cap = cap;
+    }
+    size_t k = fread(l->buf + l->end, 1, l->cap - l->end, l->f);
+    if (k == 0) {
+      if (ferror(l->f)) l->error = errno ? errno : EIO;
+      l->eof = 1;
+    }
+    l->end += k;
+  }
+}
+
+static void error_record(outbuf *o, uint64_t lineno, const facts_error *e,
+                         const char *msg) {
+  out_s(o, "{\"line\":");
+  out_int(o, (int64_t)lineno);
+  out_s(o, ",\"error\":{");
+  if (e) {
+    out_s(o, "\"column\":");
+    out_int(o, e->col);
+    out_s(o, ",\"path\":");
+    out_json(o, e->path, strlen(e->path));
+    out_s(o, ",\"message\":");
+    out_json(o, e->message, strlen(e->message));
+  } else {
+    out_s(o, "\"message\":");
+    out_json(o, msg, strlen(msg));
+  }
+  out_s(o, "}}\n");
+}
+
+static int eval_jsonl(ent_program *p, explain_ctx *x, int how) {
+  ent_vm *vm = vm_new(p);
+  if (!vm) {
+    fprintf(stderr, "entitle: out of memory\n");
+    return EXIT_INTERNAL;
+  }
+  lines L = {stdin, NULL, 0, 0, 0, 0, 0};
+  outbuf o;
+  out_init(&o, stdout);
+  char *line;
+  size_t len;
+  uint64_t lineno = 0, bad = 0, good = 0;
+  int rc = EXIT_OK;
+  facts_error e;
+  while (next_line(&L, &line, &len)) {
+    lineno++;
+    if (len && line[len - 1] == '\r') len--;
+    /* A blank line is not a case, and reporting it keeps line numbers of
+       input and output in step. */
+    if (facts_decode(vm, line, len, &e)) {
+      error_record(&o, lineno, &e, NULL);
+      bad++;
+    } else {
+      int r = vm_run(vm);
+      if (r != VM_OK) {
+        error_record(&o, lineno, NULL, vm_error_text(r));
+        bad++;
+      } else {
+        explain_json(x, vm, &o, how);
+        out_c(&o, '\n');
+        good++;
+      }
+    }
+    out_maybe_flush(&o);
+    if (o.error) break;
+  }
+  out_flush(&o);
+  if (o.error) {
+    fprintf(stderr, "entitle: cannot write the results after line %llu: "
+            "%s\n", (unsigned long long)lineno, strerror(o.error));
+    rc = EXIT_IO;
+  } else if (L.error) {
+    fprintf(stderr, "entitle: cannot read the cases after line %llu: %s\n",
+            (unsigned long long)lineno, strerror(L.error));
+    rc = EXIT_IO;
+  } else if (bad) {
+    fprintf(stderr, "entitle: %llu of %llu cases could not be decided\n",
+            (unsigned long long)bad, (unsigned long long)(bad + good));
+    rc = EXIT_CASE;
+  }
+  free(L.buf);
+  out_free(&o);
+  vm_free(vm);
+  return rc;
+}
+
+static int cmd_eval(int argc, char **argv) {
+  const char *format = "json", *prog = NULL, *casef = NULL;
+  int jsonl = 0, how = EXPLAIN_ALL;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--format")) {
+      if (i + 1 >= argc) return usage("eval: --format needs json or text");
+      format = argv[++i];
+    } else if (!strncmp(a, "--format=", 9)) {
+      format = a + 9;
+    } else if (!strcmp(a, "--jsonl")) {
+      jsonl = 1;
+    } else if (!strcmp(a, "--no-explain")) {
+      how = EXPLAIN_NONE;
+    } else if (!strcmp(a, "--explain")) {
+      how = EXPLAIN_ALL;
+    } else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "entitle: eval: unknown option '%s'\n", a);
+      return usage(NULL);
+    } else if (!prog) {
+      prog = a;
+    } else if (!casef) {
+      casef = a;
+    } else {
+      return usage("eval: too many arguments");
+    }
+  }
+  if (strcmp(format, "json") && strcmp(format, "text"))
+    return usage("eval: --format is json or text");
+  if (!prog) return usage("eval: name a program");
+  if (jsonl && casef && strcmp(casef, "-"))
+    return usage("eval --jsonl reads the cases from standard input");
+  if (jsonl && !strcmp(format, "text"))
+    return usage("eval --jsonl writes JSON only");
+  diag *d = diag_new();
+  ent_program *p = policy_open(d, prog);
+  if (!p) return load_failed(d);
+  char hex[65];
+  bc_digest_hex(p, hex);
+  explain_ctx *x = explain_new(p, hex);
+  if (jsonl) {
+    int rc = eval_jsonl(p, x, how);
+    explain_free(x);
+    return rc;
+  }
+  FILE *in = stdin;
+  const char *name = "<stdin>";
+  if (casef && strcmp(casef, "-")) {
+    struct stat st;
+    in = fopen(casef, "rb");
+    if (!in) {
+      fprintf(stderr, "entitle: cannot read '%s': %s\n", casef,
+              strerror(errno));
+      explain_free(x);
+      return EXIT_IO;
+    }
+    if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "entitle: cannot read '%s': it is a directory\n",
+              casef);
+      fclose(in);
+      explain_free(x);
+      return EXIT_IO;
+    }
+    name = casef;
+  }
+  size_t len = 0;
+  char *text = slurp(in, &len);
+  if (in != stdin) fclose(in);
+  if (!text) {
+    fprintf(stderr, "entitle: cannot read '%s': %s\n", name,
+            strerror(errno ? errno : EIO));
+    explain_free(x);
+    return EXIT_IO;
+  }
+  ent_vm *vm = vm_new(p);
+  facts_error e;
+  int rc = EXIT_OK;
+  if (!vm) {
+    fprintf(stderr, "entitle: out of memory\n");
+    rc = EXIT_INTERNAL;
+  } else if (facts_decode(vm, text, len, &e)) {
+    case_error(name, &e);
+    rc = EXIT_CASE;
+  } else {
+    int r = vm_run(vm);
+    if (r != VM_OK) {
+      fprintf(stderr, "%s: error: %s\n", name, vm_error_text(r));
+      rc = r == VM_BUDGET ? EXIT_CASE : EXIT_INTERNAL;
+    } else {
+      outbuf o;
+      out_init(&o, stdout);
+      if (!strcmp(format, "json")) {
+        explain_json(x, vm, &o, how);
+        out_c(&o, '\n');
+      } else {
+        explain_text(x, vm, &o);
+      }
+      if (out_flush(&o)) {
+        fprintf(stderr, "entitle: cannot write the result: %s\n",
+                strerror(o.error));
+        rc = EXIT_IO;
+      }
+      out_free(&o);
+    }
+  }
+  free(text);
+  vm_free(vm);
+  explain_free(x);
+  return rc;
+}
+
+int cli_main(int argc, char **argv) {
+  /* A closed pipe is reported as a write error, not a silent death. */
+  signal(SIGPIPE, SIG_IGN);
+  if (argc < 2) return usage(NULL);
+  const char *cmd = argv[1];
+  argc -= 2;
+  argv += 2;
+  if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
+  if (!strcmp(cmd, "compile")) return cmd_compile(argc, argv);
+  if (!strcmp(cmd, "eval")) return cmd_eval(argc, argv);
+  if (!strcmp(cmd, "test")) return testrun_main(argc, argv);
+  if (!strcmp(cmd, "disasm")) return cmd_disasm(argc, argv);
+  if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+    printf("entitle %s (program format %d)\n", PACKAGE_VERSION,
+           BC_FORMAT_VERSION);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    fputs(usage_text, stdout);
+    return EXIT_OK;
+  }
+  fprintf(stderr, "entitle: unknown command '%s'\n", cmd);
+  return usage(NULL);
+}

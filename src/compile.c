@@ -1,0 +1,624 @@
+/*
+** compile.c: a checked policy to an ent_program.
+**
+** The program is straight-line code that makes every decision in
+** dependency order: for a per-item decision, a loop over the list's items.
+** Within a decision, each rule is one block, strongest first:
+**
+**     RULE r          skip to the end if a rule that beats r applied
+**     PART 0 ... FAILIFNOT x, 0      one block per condition
+**     PART k ... EXCEPTIF  x, k      one block per exception
+**     PART v ... APPLY x             the value
+**
+** and DEC_END settles the outcome. Registers are allocated as a stack:
+** register 0 always holds 0, the base of the case row.
+*/
+#include <gc.h>
+#include <string.h>
+
+#include "compile.h"
+#include "sema.h"
+
+typedef struct {
+  sema *s;
+  ent_program *p;
+  /* growable output arrays */
+  ent_ins *code;
+  uint32_t ncode, capcode;
+  ent_val *consts;
+  uint32_t nconsts, capconsts;
+  char *str;
+  uint32_t nstr, capstr;
+  strmap *strs;
+  prog_part *parts;
+  uint32_t nparts, capparts;
+  prog_ref *refs;
+  uint32_t nrefs, caprefs;
+  uint32_t *beaten;
+  uint32_t nbeaten, capbeaten;
+  int top, maxreg;
+  int level_reg[10];
+  int *rule_index;     /* sema rule -> program rule, or -1 */
+} cg;
+
+#define GROW(arr, n, cap)                                              \
+  do {                                                                 \
+    if ((n) == (cap)) {                                                \
+      (cap) = (cap) ? (cap) * 2 : 64;                                  \
+      void *np_ = GC_MALLOC_ATOMIC((size_t)(cap) * sizeof *(arr));     \
+      if (arr) memcpy(np_, (arr), (size_t)(n) * sizeof *(arr));        \
+      (arr) = np_;                                                     \
+    }                                                                  \
+  } while (0)
+
+static strref intern(cg *g, const char *s) {
+  if (!s) s = "";
+  int prev = strmap_get(g->strs, s);
+  if (prev >= 0) return (strref)prev;
+  size_t n = strlen(s) + 1;
+  while (g->nstr + n > g->capstr) {
+    uint32_t cap = g->capstr ? g->capstr * 2 : 4096;
+    char *ns = GC_MALLOC_ATOMIC(cap);
+    if (g->str) memcpy(ns, g->str, g->nstr);
+    g->str = ns;
+    g->capstr = cap;
+  }
+  strref r = g->nstr;
+  memcpy(g->str + g->nstr, s, n);
+  g->nstr += (uint32_t)n;
+  strmap_put(g->strs, s, (int)r);
+  return r;
+}
+
+static uint32_t emit(cg *g, int op, int a, int b, int c) {
+  GROW(g->code, g->ncode, g->capcode);
+  g->code[g->ncode] = (ent_ins){(uint16_t)op, (uint16_t)a, (uint16_t)b,
+                                (uint16_t)c};
+  return g->ncode++;
+}
+
+static uint32_t emit_bx(cg *g, int op, int a, uint32_t bx) {
+  return emit(g, op, a, (int)(bx & 0xffff), (int)(bx >> 16));
+}
+
+static void patch(cg *g, uint32_t at, uint32_t target) {
+  g->code[at].b = (uint16_t)(target & 0xffff);
+  g->code[at].c = (uint16_t)(target >> 16);
+}
+
+static int reg(cg *g) {
+  int r = g->top++;
+  if (g->top > g->maxreg) g->maxreg = g->top;
+  return r;
+}
+
+static uint32_t konst(cg *g, ent_val v) {
+  for (uint32_t i = 0; i < g->nconsts && i < 64; i++)
+    if (g->consts[i] == v) return i;
+  GROW(g->consts, g->nconsts, g->capconsts);
+  g->consts[g->nconsts] = v;
+  return g->nconsts++;
+}
+
+static void load_value(cg *g, int dst, ent_val v) {
+  if (v >= 0 && v <= 0xffff)
+    emit(g, OP_LOADI, dst, (int)v, 0);
+  else
+    emit_bx(g, OP_LOADK, dst, konst(g, v));
+}
+
+static ent_val text_const(cg *g, const char *s) {
+  strref off = intern(g, s);
+  return TEXT_VAL(TEXT_IN_PROGRAM, off, strlen(s));
+}
+
+static int row_reg(cg *g, int level) {
+  return level < 0 ? 0 : g->level_reg[level];
+}
+
+static void expr(cg *g, ast *e, int dst);
+
+static void compare(cg *g, ast *e, int dst) {
+  int save = g->top;
+  int a = reg(g), b = reg(g);
+  expr(g, e->a, a);
+  expr(g, e->b, b);
+  int text = TY_KIND(e->a->ty) == TK_TEXT;
+  switch (e->op) {
+  case OPB_EQ: emit(g, text ? OP_TEXTEQ : OP_EQ, dst, a, b); break;
+  case OPB_NE:
+    if (text) {
+      emit(g, OP_TEXTEQ, dst, a, b);
+      emit(g, OP_NOT, dst, dst, 0);
+    } else {
+      emit(g, OP_NE, dst, a, b);
+    }
+    break;
+  case OPB_LT: emit(g, OP_LT, dst, a, b); break;
+  case OPB_LE: emit(g, OP_LE, dst, a, b); break;
+  case OPB_GT: emit(g, OP_LT, dst, b, a); break;
+  case OPB_GE: emit(g, OP_LE, dst, b, a); break;
+  case OPB_IN: emit(g, OP_INSET, dst, a, b); break;
+  case OPB_NOTIN:
+    emit(g, OP_INSET, dst, a, b);
+    emit(g, OP_NOT, dst, dst, 0);
+    break;
+  }
+  g->top = save;
+}
+
+static void arith(cg *g, ast *e, int dst) {
+  int save = g->top;
+  int a = reg(g), b = reg(g);
+  expr(g, e->a, a);
+  if (TY_KIND(e->a->ty) == TK_DATE) {
+    ast *dur = e->b;
+    expr(g, dur->a, b);
+    if (e->op == OPB_SUB) emit(g, OP_NEG, b, b, 0);
+    int op = dur->op == 'y' ? OP_ADDYEARS : dur->op == 'm' ? OP_ADDMONTHS
+                                                           : OP_ADDDAYS;
+    emit(g, op, dst, a, b);
+  } else {
+    expr(g, e->b, b);
+    emit(g, e->op == OPB_ADD ? OP_ADD : e->op == OPB_SUB ? OP_SUB : OP_MUL,
+         dst, a, b);
+  }
+  g->top = save;
+}
+
+/* any / all / count / sum: a loop over the list's items with the
+   variable's row in the first of three registers. */
+static void aggregate(cg *g, ast *e, int dst) {
+  int save = g->top;
+  int w = reg(g);
+  reg(g);
+  reg(g);
+  int t = reg(g);
+  int level = e->aux + 1;
+  g->level_reg[level] = w;
+  int list = e->a->sym;
+  load_value(g, dst, e->op == OPA_ALL ? 1 : 0);
+  emit(g, OP_LOOP_INIT, w, list, 0);
+  uint32_t jnext = emit_bx(g, OP_JMP, 0, 0);
+  uint32_t body = g->ncode;
+  uint32_t skip = UINT32_MAX, jdone = UINT32_MAX;
+  switch (e->op) {
+  case OPA_ANY:
+  case OPA_ALL:
+    expr(g, e->b, t);
+    skip = emit_bx(g, e->op == OPA_ANY ? OP_JMPIFNOT : OP_JMPIF, t, 0);
+    load_value(g, dst, e->op == OPA_ANY ? 1 : 0);
+    jdone = emit_bx(g, OP_JMP, 0, 0);
+    break;
+  case OPA_COUNT:
+    if (e->b) {
+      expr(g, e->b, t);
+      skip = emit_bx(g, OP_JMPIFNOT, t, 0);
+    }
+    load_value(g, t, 1);
+    emit(g, OP_ADD, dst, dst, t);
+    break;
+  case OPA_SUM:
+    if (e->b) {
+      expr(g, e->b, t);
+      skip = emit_bx(g, OP_JMPIFNOT, t, 0);
+    }
+    expr(g, e->c, t);
+    emit(g, OP_ADD, dst, dst, t);
+    break;
+  }
+  uint32_t next = g->ncode;
+  patch(g, jnext, next);
+  if (skip != UINT32_MAX) patch(g, skip, next);
+  emit_bx(g, OP_LOOP_NEXT, w, body);
+  if (jdone != UINT32_MAX) patch(g, jdone, g->ncode);
+  g->top = save;
+}
+
+static void expr(cg *g, ast *e, int dst) {
+  switch (e->kind) {
+  case AST_BOOL: case AST_INT: case AST_MONEY: case AST_DATE:
+    load_value(g, dst, e->num);
+    return;
+  case AST_TEXT:
+    emit_bx(g, OP_LOADK, dst, konst(g, text_const(g, e->name)));
+    return;
+  case AST_SET: {
+    uint64_t m = 0;
+    for (ast *x = e->a; x; x = x->next) m |= UINT64_C(1) << x->num;
+    load_value(g, dst, (ent_val)m);
+    return;
+  }
+  case AST_NAME:
+    switch (e->sym_kind) {
+    case SYM_FIELD: {
+      sem_field *f = &g->s->fields[e->sym];
+      if (f->flags & FF_OPTIONAL)
+        emit(g, OP_GETOPT, dst, row_reg(g, e->aux), e->sym);
+      else
+        emit(g, OP_GET, dst, row_reg(g, e->aux), f->slot);
+      return;
+    }
+    case SYM_DECISION:
+      emit(g, OP_GETDEC, dst, row_reg(g, e->aux), e->sym);
+      return;
+    case SYM_PARAM:
+      load_value(g, dst, g->s->params[e->sym].val);
+      return;
+    case SYM_ENUMVAL:
+      load_value(g, dst, e->num);
+      return;
+    }
+    return;
+  case AST_BINOP:
+    if (e->op == OPB_AND || e->op == OPB_OR) {
+      expr(g, e->a, dst);
+      uint32_t j = emit_bx(g, e->op == OPB_AND ? OP_JMPIFNOT : OP_JMPIF, dst,
+                           0);
+      expr(g, e->b, dst);
+      patch(g, j, g->ncode);
+    } else if (e->op >= OPB_EQ && e->op <= OPB_NOTIN) {
+      compare(g, e, dst);
+    } else {
+      arith(g, e, dst);
+    }
+    return;
+  case AST_UNOP:
+    expr(g, e->a, dst);
+    emit(g, e->op == '!' ? OP_NOT : OP_NEG, dst, dst, 0);
+    return;
+  case AST_IF: {
+    expr(g, e->a, dst);
+    uint32_t jelse = emit_bx(g, OP_JMPIFNOT, dst, 0);
+    expr(g, e->b, dst);
+    uint32_t jend = emit_bx(g, OP_JMP, 0, 0);
+    patch(g, jelse, g->ncode);
+    expr(g, e->c, dst);
+    patch(g, jend, g->ncode);
+    return;
+  }
+  case AST_GIVEN:
+    emit(g, OP_GIVEN, dst, row_reg(g, e->a->aux), e->a->sym);
+    if (!e->op) emit(g, OP_NOT, dst, dst, 0);
+    return;
+  case AST_AGE: {
+    int save = g->top;
+    int a = reg(g), b = reg(g);
+    expr(g, e->a, a);
+    expr(g, e->b, b);
+    emit(g, OP_AGE, dst, a, b);
+    g->top = save;
+    return;
+  }
+  case AST_AGG:
+    aggregate(g, e, dst);
+    return;
+  default:
+    return;
+  }
+}
+
+/* { ====== explanation tables: parts and what they read ====== */
+
+static void add_ref(cg *g, prog_ref r, uint32_t first) {
+  for (uint32_t i = first; i < g->nrefs; i++)
+    if (g->refs[i].kind == r.kind && g->refs[i].index == r.index &&
+        g->refs[i].item == r.item)
+      return;
+  GROW(g->refs, g->nrefs, g->caprefs);
+  g->refs[g->nrefs++] = r;
+}
+
+/* The facts, decisions and parameters a part reads, for the explanation.
+   Inside an aggregate only the list itself is named: its items' values
+   are summarised by the aggregate's result. */
+static void collect_refs(cg *g, ast *e, uint32_t first) {
+  if (!e) return;
+  switch (e->kind) {
+  case AST_NAME:
+    if (e->sym_kind == SYM_LIST) {
+      prog_ref r = {REF_FIELD, (uint32_t)g->s->lists[e->sym].field, 0};
+      add_ref(g, r, first);
+    } else if (e->aux <= 0 && (e->sym_kind == SYM_FIELD ||
+                               e->sym_kind == SYM_DECISION ||
+                               e->sym_kind == SYM_PARAM)) {
+      prog_ref r = {e->sym_kind == SYM_FIELD      ? REF_FIELD
+                    : e->sym_kind == SYM_DECISION ? REF_DECISION
+                                                  : REF_PARAM,
+                    (uint32_t)e->sym, e->aux == 0};
+      add_ref(g, r, first);
+    }
+    return;
+  case AST_AGG:
+    collect_refs(g, e->a, first);
+    return;
+  case AST_SET:
+    for (ast *x = e->a; x; x = x->next) collect_refs(g, x, first);
+    return;
+  default:
+    collect_refs(g, e->a, first);
+    collect_refs(g, e->b, first);
+    collect_refs(g, e->c, first);
+  }
+}
+
+static uint32_t add_part(cg *g, const char *text, ast *e) {
+  GROW(g->parts, g->nparts, g->capparts);
+  uint32_t i = g->nparts++;
+  g->parts[i].text = intern(g, text);
+  g->parts[i].first_ref = g->nrefs;
+  collect_refs(g, e, g->nrefs);
+  g->parts[i].nrefs = g->nrefs - g->parts[i].first_ref;
+  return i;
+}
+
+/* } ====== */
+
+static void rule_code(cg *g, int sr, uint32_t pr) {
+  sem_rule *ru = &g->s->rules[sr];
+  prog_rule *r = &g->p->rules[pr];
+  emit_bx(g, OP_RULE, 0, pr);
+  int save = g->top;
+  int t = reg(g);
+  for (int i = 0; i < ru->nconds + ru->nexcs; i++) {
+    emit(g, OP_PART, 0, i, 0);
+    expr(g, ru->parts[i], t);
+    emit(g, i < ru->nconds ? OP_FAILIFNOT : OP_EXCEPTIF, t, i, 0);
+  }
+  emit(g, OP_PART, 0, ru->nconds + ru->nexcs, 0);
+  expr(g, ru->value, t);
+  if (ru->includes == 2) emit(g, OP_SINGLETON, t, t, 0);
+  emit(g, OP_APPLY, t, 0, 0);
+  r->end_pc = g->ncode;
+  g->top = save;
+}
+
+/* The rules that beat each rule, directly or through others. Rules are in
+   precedence order, so each rule's beaters are complete when it is
+   reached. */
+static void beaten_lists(cg *g, sem_decision *dc) {
+  sema *s = g->s;
+  int n = dc->nrules;
+  size_t nn = n > 0 ? (size_t)n : 1;
+  for (int a = 0; a < n; a++) s->rules[dc->rules[a]].pos = a;
+  /* direct[b] lists the positions of rules beating the rule at b */
+  int **direct = GC_MALLOC(nn * sizeof *direct);
+  int *nd = GC_MALLOC_ATOMIC(nn * sizeof *nd);
+  int *cd = GC_MALLOC_ATOMIC(nn * sizeof *cd);
+  memset(nd, 0, nn * sizeof *nd);
+  memset(cd, 0, nn * sizeof *cd);
+  for (int a = 0; a < n; a++) {
+    sem_rule *ra = &s->rules[dc->rules[a]];
+    for (int k = 0; k < ra->nbeats; k++) {
+      int b = s->rules[ra->beats[k]].pos;
+      sem_intpush(&direct[b], &nd[b], &cd[b], a);
+    }
+  }
+  unsigned char *mark = GC_MALLOC_ATOMIC((size_t)nn);
+  uint32_t *first = GC_MALLOC_ATOMIC(nn * sizeof *first);
+  uint32_t *count = GC_MALLOC_ATOMIC(nn * sizeof *count);
+  for (int b = 0; b < n; b++) {
+    memset(mark, 0, (size_t)n);
+    first[b] = g->nbeaten;
+    for (int k = 0; k < nd[b]; k++) {
+      int a = direct[b][k];
+      if (!mark[a]) {
+        mark[a] = 1;
+        GROW(g->beaten, g->nbeaten, g->capbeaten);
+        g->beaten[g->nbeaten++] = g->rule_index[dc->rules[a]];
+      }
+      for (uint32_t j = 0; j < count[a]; j++) {
+        uint32_t pr = g->beaten[first[a] + j];
+        /* A decision's program rules are numbered consecutively. */
+        int ap = (int)(pr - (uint32_t)g->rule_index[dc->rules[0]]);
+        if (!mark[ap]) {
+          mark[ap] = 1;
+          GROW(g->beaten, g->nbeaten, g->capbeaten);
+          g->beaten[g->nbeaten++] = pr;
+        }
+      }
+    }
+    count[b] = g->nbeaten - first[b];
+    prog_rule *r = &g->p->rules[g->rule_index[dc->rules[b]]];
+    r->first_beaten_by = first[b];
+    r->nbeaten_by = count[b];
+  }
+}
+
+static void lay_out_tables(cg *g) {
+  sema *s = g->s;
+  ent_program *p = g->p;
+  p->nenums = s->nenums;
+  p->enums = GC_MALLOC_ATOMIC((s->nenums + 1) * sizeof *p->enums);
+  uint32_t nv = 0;
+  for (int i = 0; i < s->nenums; i++) nv += s->enums[i].n;
+  p->enum_values = GC_MALLOC_ATOMIC((nv + 1) * sizeof *p->enum_values);
+  nv = 0;
+  for (int i = 0; i < s->nenums; i++) {
+    p->enums[i].name = intern(g, s->enums[i].name);
+    p->enums[i].first = nv;
+    p->enums[i].n = s->enums[i].n;
+    for (int k = 0; k < s->enums[i].n; k++)
+      p->enum_values[nv++] = intern(g, s->enums[i].values[k]);
+  }
+  p->nenum_values = nv;
+  p->nfields = s->nfields;
+  p->fields = GC_MALLOC_ATOMIC((s->nfields + 1) * sizeof *p->fields);
+  for (int i = 0; i < s->nfields; i++) {
+    sem_field *f = &s->fields[i];
+    prog_field *pf = &p->fields[i];
+    memset(pf, 0, sizeof *pf);
+    pf->name = intern(g, f->name);
+    pf->path = intern(g, f->path);
+    pf->type = f->type;
+    pf->object = f->object;
+    pf->slot = f->slot;
+    pf->flags = f->flags;
+    pf->sub = f->sub < 0 ? UINT32_MAX : (uint32_t)f->sub;
+    pf->dflt = f->dflt;
+    pf->reason = intern(g, f->reason);
+  }
+  p->nobjects = s->nobjects;
+  p->objects = GC_MALLOC_ATOMIC((s->nobjects + 1) * sizeof *p->objects);
+  for (int i = 0; i < s->nobjects; i++) {
+    p->objects[i].first_field = s->objects[i].first_field;
+    p->objects[i].nfields = s->objects[i].nfields;
+    p->objects[i].list = s->objects[i].list;
+    p->objects[i].parent_field = s->objects[i].parent_field < 0
+                                     ? UINT32_MAX
+                                     : (uint32_t)s->objects[i].parent_field;
+  }
+  p->nlists = s->nlists;
+  p->lists = GC_MALLOC_ATOMIC((s->nlists + 1) * sizeof *p->lists);
+  for (int i = 0; i < s->nlists; i++) {
+    p->lists[i].field = s->lists[i].field;
+    p->lists[i].object = s->lists[i].object;
+    p->lists[i].key = s->lists[i].key;
+    p->lists[i].width = s->lists[i].width;
+    p->lists[i].item_name = intern(g, s->lists[i].item_name);
+  }
+  p->nparams = s->nparams;
+  p->params = GC_MALLOC_ATOMIC((s->nparams + 1) * sizeof *p->params);
+  for (int i = 0; i < s->nparams; i++) {
+    p->params[i].name = intern(g, s->params[i].name);
+    p->params[i].type = s->params[i].type;
+    p->params[i].value = s->params[i].val;
+  }
+}
+
+ent_program *compile_policy(sema *s) {
+  cg G = {0}, *g = &G;
+  g->s = s;
+  g->strs = strmap_new();
+  ent_program *p = GC_MALLOC(sizeof *p);
+  g->p = p;
+  intern(g, "");
+  decl *pol = s->policy;
+  p->name = intern(g, pol ? pol->str : "");
+  p->version = intern(g, pol ? pol->version : "");
+  p->status = intern(g, pol ? pol->status : "");
+  lay_out_tables(g);
+
+  /* Rules in program order: grouped by decision, strongest first. */
+  g->rule_index = GC_MALLOC_ATOMIC((s->nrules + 1) * sizeof(int));
+  for (int i = 0; i < s->nrules; i++) g->rule_index[i] = -1;
+  uint32_t nr = 0;
+  for (int i = 0; i < s->ndecisions; i++) nr += s->decisions[i].nrules;
+  p->rules = GC_MALLOC_ATOMIC((nr + 1) * sizeof *p->rules);
+  p->nrules = nr;
+  p->ndecisions = s->ndecisions;
+  p->decisions = GC_MALLOC_ATOMIC((s->ndecisions + 1) * sizeof
+                                  *p->decisions);
+  uint32_t *width = GC_MALLOC_ATOMIC((s->nlists + 1) * sizeof *width);
+  for (int l = 0; l < s->nlists; l++) width[l] = s->lists[l].width;
+  uint32_t case_width = s->case_width;
+  nr = 0;
+  for (int i = 0; i < s->ndecisions; i++) {
+    sem_decision *dc = &s->decisions[i];
+    prog_decision *pd = &p->decisions[i];
+    pd->name = intern(g, dc->list >= 0 ? strchr(dc->name, '.') + 1
+                                       : dc->name);
+    pd->title = intern(g, dc->title);
+    pd->type = dc->type;
+    pd->list = dc->list;
+    pd->slot = dc->slot;
+    pd->flags = dc->flags;
+    pd->first_rule = nr;
+    pd->nrules = dc->nrules;
+    for (int k = 0; k < dc->nrules; k++) {
+      sem_rule *ru = &s->rules[dc->rules[k]];
+      prog_rule *r = &p->rules[nr];
+      memset(r, 0, sizeof *r);
+      g->rule_index[dc->rules[k]] = nr++;
+      r->id = intern(g, ru->id);
+      r->title = intern(g, ru->title);
+      r->doc = intern(g, ru->doc);
+      r->section = intern(g, ru->section);
+      int line = 0, col;
+      if (ru->id_loc.file >= 0) {
+        diag_linecol(s->d, ru->id_loc.file, ru->id_loc.start, &line, &col);
+        r->file = intern(g, s->d->names[ru->id_loc.file]);
+      } else {
+        r->file = intern(g, "");
+      }
+      r->line = line;
+      r->decision = i;
+      r->kind = ru->kind;
+      r->final_ = ru->final_;
+      r->state_slot = dc->list >= 0 ? width[dc->list]++ : case_width++;
+      r->nconds = ru->nconds;
+      r->nexcs = ru->nexcs;
+    }
+  }
+  /* Document titles: the 'document' declarations by short name. */
+  for (int i = 0; i < s->ndecisions; i++) beaten_lists(g, &s->decisions[i]);
+
+  /* Parts and code. */
+  g->top = 1;
+  g->maxreg = 1;
+  for (int oi = 0; oi < s->ndecisions; oi++) {
+    int di = s->order[oi];
+    sem_decision *dc = &s->decisions[di];
+    int save = g->top;
+    int row = 0;
+    uint32_t jnext = 0, body = 0;
+    if (dc->list >= 0) {
+      row = reg(g);
+      reg(g);
+      reg(g);
+      g->level_reg[0] = row;
+      emit(g, OP_LOOP_INIT, row, dc->list, 0);
+      jnext = emit_bx(g, OP_JMP, 0, 0);
+      body = g->ncode;
+    }
+    emit_bx(g, OP_DEC_BEGIN, row, di);
+    for (int k = 0; k < dc->nrules; k++) {
+      int sr = dc->rules[k];
+      uint32_t pr = g->rule_index[sr];
+      sem_rule *ru = &s->rules[sr];
+      prog_rule *r = &p->rules[pr];
+      r->first_part = g->nparts;
+      for (int i = 0; i < ru->nconds + ru->nexcs; i++)
+        add_part(g, ru->texts[i], ru->parts[i]);
+      r->value_part = add_part(g, ru->value ? diag_snippet(s->d,
+                                                           ru->value->loc)
+                                            : "", ru->value);
+      rule_code(g, sr, pr);
+    }
+    emit(g, OP_DEC_END, 0, 0, 0);
+    if (dc->list >= 0) {
+      patch(g, jnext, g->ncode);
+      emit_bx(g, OP_LOOP_NEXT, row, body);
+    }
+    g->top = save;
+  }
+  emit(g, OP_HALT, 0, 0, 0);
+
+  p->order = GC_MALLOC_ATOMIC((s->ndecisions + 1) * sizeof *p->order);
+  for (int i = 0; i < s->ndecisions; i++) p->order[i] = s->order[i];
+  for (int l = 0; l < s->nlists; l++) p->lists[l].width = width[l];
+  p->case_width = case_width;
+  p->nregs = g->maxreg;
+  p->code = g->code;
+  p->ncode = g->ncode;
+  p->consts = g->consts;
+  p->nconsts = g->nconsts;
+  p->parts = g->parts;
+  p->nparts = g->nparts;
+  p->refs = g->refs;
+  p->nrefs = g->nrefs;
+  p->beaten_by = g->beaten;
+  p->nbeaten_by = g->nbeaten;
+  /* Replace document short names by their titles in citations. */
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const char *short_name = g->str + p->rules[i].doc;
+    for (decl *d = s->decls; d; d = d->next)
+      if (d->kind == DECL_DOCUMENT && !strcmp(d->name, short_name)) {
+        p->rules[i].doc = intern(g, d->str);
+        break;
+      }
+  }
+  p->strings = g->str;
+  p->nstrings = g->nstr;
+  return p;
+}

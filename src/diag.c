@@ -1,0 +1,164 @@
+/*
+** diag.c: the source table and the diagnostics every stage reports with.
+**
+** Messages are kept in order and printed later, so a caller (the CLI, the
+** library, the test runner) decides where they go; the library never
+** prints. Columns count UTF-8 characters, not bytes, so the caret sits
+** under the right character in a terminal.
+*/
+#include "diag.h"
+
+#include <gc.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+diag *diag_new(void) {
+  diag *d = GC_MALLOC(sizeof *d);
+  d->max_errors = 20;
+  return d;
+}
+
+int diag_add_file(diag *d, const char *name, const char *text, size_t len) {
+  if (d->nfiles == d->cap) {
+    int cap = d->cap ? d->cap * 2 : 8;
+    const char **n = GC_MALLOC(cap * sizeof *n);
+    const char **t = GC_MALLOC(cap * sizeof *t);
+    size_t *l = GC_MALLOC_ATOMIC(cap * sizeof *l);
+    for (int i = 0; i < d->nfiles; i++) {
+      n[i] = d->names[i];
+      t[i] = d->texts[i];
+      l[i] = d->lens[i];
+    }
+    d->names = n, d->texts = t, d->lens = l, d->cap = cap;
+  }
+  d->names[d->nfiles] = name;
+  d->texts[d->nfiles] = text;
+  d->lens[d->nfiles] = len;
+  return d->nfiles++;
+}
+
+void diag_report(diag *d, int severity, loc_t loc, const char *fmt, ...) {
+  if (severity == DIAG_ERROR) {
+    if (d->nerrors >= d->max_errors) {
+      d->nerrors++;
+      return;
+    }
+    d->nerrors++;
+  } else if (severity == DIAG_WARNING) {
+    d->nwarnings++;
+  } else if (d->nerrors > d->max_errors) {
+    return; /* a note to a dropped error */
+  }
+  diag_msg *m = GC_MALLOC(sizeof *m);
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  m->text = GC_MALLOC_ATOMIC(n + 1);
+  va_start(ap, fmt);
+  vsnprintf(m->text, n + 1, fmt, ap);
+  va_end(ap);
+  m->severity = severity;
+  m->loc = loc;
+  if (d->last)
+    d->last->next = m;
+  else
+    d->first = m;
+  d->last = m;
+}
+
+/* A UTF-8 continuation byte does not start a character. */
+static int starts_char(unsigned char c) { return (c & 0xC0) != 0x80; }
+
+void diag_linecol(const diag *d, int file, uint32_t off, int *line, int *col) {
+  const char *t = d->texts[file];
+  size_t len = d->lens[file];
+  if (off > len) off = len;
+  int ln = 1, cl = 1;
+  for (uint32_t i = 0; i < off; i++) {
+    if (t[i] == '\n')
+      ln++, cl = 1;
+    else if (starts_char((unsigned char)t[i]))
+      cl++;
+  }
+  *line = ln;
+  *col = cl;
+}
+
+loc_t loc_span(loc_t a, loc_t b) {
+  if (a.file < 0) return b;
+  if (b.file < 0 || b.file != a.file) return a;
+  loc_t r = a;
+  if (b.start < r.start) r.start = b.start;
+  if (b.end > r.end) r.end = b.end;
+  return r;
+}
+
+char *diag_snippet(const diag *d, loc_t l) {
+  if (l.file < 0 || l.file >= d->nfiles) return "";
+  const char *t = d->texts[l.file];
+  size_t len = d->lens[l.file];
+  if (l.end > len) l.end = len;
+  if (l.start > l.end) l.start = l.end;
+  /* Collapse runs of white space so a condition spread over lines reads
+     as one line in an explanation. */
+  char *s = GC_MALLOC_ATOMIC(l.end - l.start + 1);
+  size_t n = 0;
+  int space = 0;
+  for (uint32_t i = l.start; i < l.end; i++) {
+    char c = t[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = 1;
+      continue;
+    }
+    if (space && n > 0) s[n++] = ' ';
+    space = 0;
+    s[n++] = c;
+  }
+  s[n] = 0;
+  return s;
+}
+
+static const char *sev_name[] = {"error", "warning", "note"};
+
+void diag_print_one(const diag *d, const diag_msg *m, FILE *out) {
+  if (m->loc.file < 0 || m->loc.file >= d->nfiles) {
+    fprintf(out, "entitle: %s: %s\n", sev_name[m->severity], m->text);
+    return;
+  }
+  int line, col;
+  diag_linecol(d, m->loc.file, m->loc.start, &line, &col);
+  fprintf(out, "%s:%d:%d: %s: %s\n", d->names[m->loc.file], line, col,
+          sev_name[m->severity], m->text);
+  const char *t = d->texts[m->loc.file];
+  size_t len = d->lens[m->loc.file];
+  size_t bol = m->loc.start > len ? len : m->loc.start;
+  while (bol > 0 && t[bol - 1] != '\n') bol--;
+  size_t eol = bol;
+  while (eol < len && t[eol] != '\n' && t[eol] != '\r') eol++;
+  fprintf(out, "%5d | ", line);
+  for (size_t i = bol; i < eol; i++)
+    fputc(t[i] == '\t' ? ' ' : t[i], out);
+  fputc('\n', out);
+  fprintf(out, "      | ");
+  size_t s = m->loc.start > eol ? eol : m->loc.start;
+  for (size_t i = bol; i < s; i++)
+    if (starts_char((unsigned char)t[i])) fputc(' ', out);
+  fputc('^', out);
+  size_t e = m->loc.end > eol ? eol : m->loc.end;
+  int first = 1;
+  for (size_t i = s; i < e; i++) {
+    if (!starts_char((unsigned char)t[i])) continue;
+    if (first) { first = 0; continue; }
+    fputc('~', out);
+  }
+  fputc('\n', out);
+}
+
+void diag_print(const diag *d, FILE *out) {
+  for (diag_msg *m = d->first; m; m = m->next) diag_print_one(d, m, out);
+  if (d->nerrors > d->max_errors)
+    fprintf(out, "entitle: error: too many errors (%d); stopped after %d\n",
+            d->nerrors, d->max_errors);
+}

@@ -1,0 +1,63 @@
+/*
+** diag.h: source files, locations and diagnostics.
+**
+** Every stage reports problems through this module so that they all look
+** alike: 'file:line:column: error: message', the source line and a caret.
+** Locations are byte ranges into a registered source text; line and column
+** are computed only when a message is printed.
+*/
+#ifndef ENT_DIAG_H
+#define ENT_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct {
+  int file;            /* index into the source table, -1 if none */
+  uint32_t start, end; /* byte range [start, end) */
+} loc_t;
+
+enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+typedef struct diag_msg {
+  int severity;
+  loc_t loc;
+  char *text;
+  struct diag_msg *next;
+} diag_msg;
+
+/* A diagnostics context: the sources read so far and the messages said. */
+typedef struct diag {
+  int nfiles, cap;
+  const char **names;
+  const char **texts;
+  size_t *lens;
+  diag_msg *first, *last;
+  int nerrors, nwarnings;
+  int max_errors;      /* stop recording after this many errors */
+} diag;
+
+diag *diag_new(void);
+/* Registers 'text' (not copied; must outlive 'd') under 'name'. */
+int diag_add_file(diag *d, const char *name, const char *text, size_t len);
+void diag_report(diag *d, int severity, loc_t loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#define diag_error(d, l, ...) diag_report((d), DIAG_ERROR, (l), __VA_ARGS__)
+#define diag_warning(d, l, ...) diag_report((d), DIAG_WARNING, (l), __VA_ARGS__)
+#define diag_note(d, l, ...) diag_report((d), DIAG_NOTE, (l), __VA_ARGS__)
+/* Line and column (1-based, column in characters) of byte 'off'. */
+void diag_linecol(const diag *d, int file, uint32_t off, int *line, int *col);
+/* Prints one message in the gcc form with source line and caret. */
+void diag_print_one(const diag *d, const diag_msg *m, FILE *out);
+void diag_print(const diag *d, FILE *out);
+loc_t loc_span(loc_t a, loc_t b);
+static inline loc_t loc_make(int file, uint32_t start, uint32_t end) {
+  loc_t l = {file, start, end};
+  return l;
+}
+#define NOLOC loc_make(-1, 0, 0)
+/* The source text covered by 'l', for quoting conditions in explanations. */
+char *diag_snippet(const diag *d, loc_t l);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+** explain.h: results and explanations, rendered from a decided case.
+**
+** The VM leaves every decision's outcome and every rule's state in case
+** memory; these renderers read them, with the program's tables of rule
+** titles, citations and the facts each condition reads, and never change
+** anything.
+*/
+#ifndef ENT_EXPLAIN_H
+#define ENT_EXPLAIN_H
+
+#include "out.h"
+#include "vm.h"
+
+typedef struct explain_ctx explain_ctx;
+
+explain_ctx *explain_new(const ent_program *p, const char *digest_hex);
+void explain_free(explain_ctx *x);
+
+enum { EXPLAIN_NONE = 0, EXPLAIN_ALL = 1 };
+
+/* One case's result as one JSON object (no newline). */
+void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how);
+/* The same in text, for people. */
+void explain_text(explain_ctx *x, const ent_vm *vm, outbuf *o);
+/* The value of a decision as the JSON output shows it. */
+void explain_value_json(const ent_program *p, const ent_vm *vm, int32_t type,
+                        ent_val v, outbuf *o);
+void explain_value_text(const ent_program *p, const ent_vm *vm, int32_t type,
+                        ent_val v, outbuf *o);
+/* Writes the key of item row 'row' of list 'l'. */
+void explain_item_key(const ent_program *p, const ent_vm *vm, uint32_t l,
+                      ent_val row, outbuf *o);
+/* The explanation of one decision in one row, in text. */
+void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
+                           ent_val row, outbuf *o);
+
+#endif

@@ -1,0 +1,649 @@
+/*
+** facts.c: decodes a case, one JSON object, straight into case memory.
+**
+** There is no document tree: the decoder walks the JSON text once, and at
+** each key looks the field up in the schema of the object it is in, so a
+** value is checked against its declared type as it is read and stored in
+** its slot. Every deviation from the schema is an error naming the field
+** by its path: an unknown or repeated field, a missing required one, a
+** wrong type, a float where money is expected, an impossible date, an
+** unknown enumeration value, a repeated list key. Nothing is defaulted
+** silently except what the schema itself declares as a default.
+*/
+#include "facts.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  ent_vm *vm;
+  const ent_program *p;
+  const char *s, *start, *end;
+  facts_error *err;
+  /* the path to the value being read */
+  struct { uint32_t field; int64_t index; } path[FACTS_MAX_DEPTH];
+  int depth;
+  char buf[512];       /* an unescaped key */
+} dec;
+
+static void where(dec *d, const char *at) {
+  facts_error *e = d->err;
+  e->offset = (size_t)(at - d->start);
+  int line = 1, col = 1;
+  for (const char *c = d->start; c < at && c < d->end; c++) {
+    if (*c == '\n') line++, col = 1;
+    else if (((unsigned char)*c & 0xC0) != 0x80) col++;
+  }
+  e->line = line;
+  e->col = col;
+  size_t n = 0;
+  e->path[0] = 0;
+  for (int i = 0; i < d->depth && n < sizeof e->path - 32; i++) {
+    const char *name = prog_str(d->p, d->p->fields[d->path[i].field].name);
+    n += snprintf(e->path + n, sizeof e->path - n, "%s%s", i ? "." : "",
+                  name);
+    if (d->path[i].index >= 0 && n < sizeof e->path)
+      n += snprintf(e->path + n, sizeof e->path - n, "[%lld]",
+                    (long long)d->path[i].index);
+  }
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail(dec *d, const char *at, const char *fmt, ...) {
+  where(d, at);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(d->err->message, sizeof d->err->message, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+static void ws(dec *d) {
+  while (d->s < d->end &&
+         (*d->s == ' ' || *d->s == '\n' || *d->s == '\t' || *d->s == '\r'))
+    d->s++;
+}
+
+static const char *what_is(const char *s, const char *end) {
+  if (s >= end) return "the end of the input";
+  switch (*s) {
+  case '"': return "text";
+  case '{': return "an object";
+  case '[': return "a list";
+  case 't': case 'f': return "a boolean";
+  case 'n': return "null";
+  default:
+    if (*s == '-' || (*s >= '0' && *s <= '9')) return "a number";
+    return "something that is not JSON";
+  }
+}
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+static int hex4(dec *d, const char *s, unsigned *out) {
+  if (d->end - s < 4) return -1;
+  unsigned v = 0;
+  for (int i = 0; i < 4; i++) {
+    int h = hexval(s[i]);
+    if (h < 0) return -1;
+    v = v * 16 + (unsigned)h;
+  }
+  *out = v;
+  return 0;
+}
+
+/* Checks one UTF-8 sequence; returns its length or 0. */
+static int utf8_seq(const unsigned char *s, const unsigned char *end) {
+  unsigned c = s[0];
+  int len;
+  unsigned min, cp;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) len = 2, min = 0x80, cp = c & 0x1F;
+  else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800, cp = c & 0x0F;
+  else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000, cp = c & 0x07;
+  else return 0;
+  if (end - s < len) return 0;
+  for (int i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+static size_t put_utf8(char *o, unsigned cp) {
+  if (cp < 0x80) { o[0] = (char)cp; return 1; }
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | cp >> 6);
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | cp >> 12);
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | cp >> 18);
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* Reads a JSON string at d->s (which is at the opening quote). Without
+   escapes the result points into the input; otherwise it is unescaped into
+   'out' (of size 'cap', which must be at least the raw length). */
+static int string(dec *d, const char **str, size_t *len, char *out,
+                  size_t cap) {
+  const char *open = d->s;
+  const char *s = d->s + 1;
+  const char *run = s;
+  while (s < d->end && *s != '"' && *s != '\\' &&
+         (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x80)
+    s++;
+  if (s < d->end && *s == '"') {
+    *str = run;
+    *len = (size_t)(s - run);
+    d->s = s + 1;
+    return 0;
+  }
+  /* The slow path: escapes, control characters or UTF-8. */
+  size_t n = (size_t)(s - run);
+  if (out) {
+    if (n > cap) return fail(d, open, "text too long");
+    memcpy(out, run, n);
+  }
+  int escaped = 0;
+  while (s < d->end && *s != '"') {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20)
+      return fail(d, s, "control character 0x%02x in text: it must be "
+                  "escaped", c);
+    if (c == '\\') {
+      escaped = 1;
+      if (s + 1 >= d->end) break;
+      char e = s[1], ch = 0;
+      unsigned cp;
+      char tmp[4];
+      size_t k = 1;
+      switch (e) {
+      case '"': ch = '"'; break;
+      case '\\': ch = '\\'; break;
+      case '/': ch = '/'; break;
+      case 'b': ch = '\b'; break;
+      case 'f': ch = '\f'; break;
+      case 'n': ch = '\n'; break;
+      case 'r': ch = '\r'; break;
+      case 't': ch = '\t'; break;
+      case 'u':
+        if (hex4(d, s + 2, &cp)) return fail(d, s, "bad \\u escape in text");
+        s += 6;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          unsigned lo;
+          if (d->end - s < 6 || s[0] != '\\' || s[1] != 'u' ||
+              hex4(d, s + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+            return fail(d, s, "unpaired surrogate in a \\u escape");
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          s += 6;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return fail(d, s - 6, "unpaired surrogate in a \\u escape");
+        }
+        if (cp == 0) return fail(d, s - 6, "NUL character in text");
+        k = put_utf8(tmp, cp);
+        if (out) {
+          if (n + k > cap) return fail(d, open, "text too long");
+          memcpy(out + n, tmp, k);
+        }
+        n += k;
+        continue;
+      default:
+        return fail(d, s, "unknown escape '\\%c' in text", e);
+      }
+      if (out) {
+        if (n + 1 > cap) return fail(d, open, "text too long");
+        out[n] = ch;
+      }
+      n++;
+      s += 2;
+      continue;
+    }
+    int k = utf8_seq((const unsigned char *)s, (const unsigned char *)d->end);
+    if (!k) return fail(d, s, "invalid UTF-8 in text");
+    if (out) {
+      if (n + (size_t)k > cap) return fail(d, open, "text too long");
+      memcpy(out + n, s, (size_t)k);
+    }
+    n += (size_t)k;
+    s += k;
+  }
+  if (s >= d->end) return fail(d, open, "unterminated text");
+  d->s = s + 1;
+  if (!escaped && !out) {
+    *str = run;
+    *len = n;
+    return 0;
+  }
+  *str = out;
+  *len = n;
+  return 0;
+}
+
+/* Skips any JSON value, for reporting what an unexpected value was. */
+static int expect_char(dec *d, char c, const char *what) {
+  ws(d);
+  if (d->s >= d->end || *d->s != c)
+    return fail(d, d->s, "expected %s, found %s", what,
+                what_is(d->s, d->end));
+  d->s++;
+  return 0;
+}
+
+static int literal(dec *d, const char *word) {
+  size_t n = strlen(word);
+  if ((size_t)(d->end - d->s) < n || memcmp(d->s, word, n)) return 0;
+  const char *after = d->s + n;
+  if (after < d->end && ((*after >= 'a' && *after <= 'z') ||
+                         (*after >= '0' && *after <= '9')))
+    return 0;
+  d->s = after;
+  return 1;
+}
+
+static const char *field_path(dec *d) {
+  where(d, d->s);
+  return d->err->path;
+}
+
+static int type_error(dec *d, const prog_field *f, const char *want) {
+  const char *at = d->s;
+  return fail(d, at, "'%s' must be %s, not %s", field_path(d), want,
+              what_is(at, d->end));
+  (void)f;
+}
+
+static int enum_value(dec *d, int32_t ty, const char *s, size_t n,
+                      const char *at, ent_val *out) {
+  const prog_enum *e = &d->p->enums[TY_IDX(ty)];
+  for (uint32_t i = 0; i < e->n; i++) {
+    const char *v = prog_str(d->p, d->p->enum_values[e->first + i]);
+    if (strlen(v) == n && !memcmp(v, s, n)) {
+      *out = i;
+      return 0;
+    }
+  }
+  char list[200];
+  size_t k = 0;
+  list[0] = 0;
+  for (uint32_t i = 0; i < e->n && k < sizeof list - 40; i++)
+    k += snprintf(list + k, sizeof list - k, "%s'%s'", i ? ", " : "",
+                  prog_str(d->p, d->p->enum_values[e->first + i]));
+  if (k >= sizeof list - 40) snprintf(list + k, sizeof list - k, ", ...");
+  char shown[64];
+  size_t sn = n < 40 ? n : 40;
+  memcpy(shown, s, sn);
+  shown[sn] = 0;
+  where(d, at);
+  char path[256];
+  memcpy(path, d->err->path, sizeof path);
+  return fail(d, at, "'%s' is \"%s%s\", which is not one of %s", path, shown,
+              n > 40 ? "..." : "", list);
+}
+
+static int object(dec *d, uint32_t obj, ent_val row);
+
+/* A number: only integers, no fraction or exponent, within 64 bits. */
+static int integer(dec *d, ent_val *out) {
+  const char *s = d->s;
+  int neg = 0;
+  if (s < d->end && *s == '-') neg = 1, s++;
+  if (s >= d->end || *s < '0' || *s > '9') return type_error(d, NULL, "a whole number");
+  if (*s == '0' && s + 1 < d->end && s[1] >= '0' && s[1] <= '9')
+    return fail(d, d->s, "'%s' has a leading zero", field_path(d));
+  uint64_t v = 0;
+  while (s < d->end && *s >= '0' && *s <= '9') {
+    if (v > (UINT64_C(9223372036854775807) - (uint64_t)(*s - '0')) / 10)
+      return fail(d, d->s, "'%s' is out of range", field_path(d));
+    v = v * 10 + (uint64_t)(*s - '0');
+    s++;
+  }
+  if (s < d->end && (*s == '.' || *s == 'e' || *s == 'E'))
+    return fail(d, d->s, "'%s' must be a whole number", field_path(d));
+  *out = neg ? -(ent_val)v : (ent_val)v;
+  d->s = s;
+  return 0;
+}
+
+static int list(dec *d, const prog_field *f, ent_val row);
+
+static int value(dec *d, uint32_t fi, ent_val row) {
+  const ent_program *p = d->p;
+  const prog_field *f = &p->fields[fi];
+  ent_vm *vm = d->vm;
+  ent_val *slot = NULL;
+  int kind = TY_KIND(f->type);
+  ws(d);
+  if (d->s < d->end && *d->s == 'n' && literal(d, "null")) {
+    if (f->flags & FF_OPTIONAL) return 0; /* stays absent */
+    d->s -= 4;
+    return fail(d, d->s, "'%s' cannot be null%s", field_path(d),
+                (f->flags & FF_DEFAULT) ? ": leave it out to use its default"
+                                        : "");
+  }
+  if (kind != TK_RECORD && kind != TK_LIST) slot = &vm->mem[row + f->slot];
+  const char *at = d->s;
+  switch (kind) {
+  case TK_BOOL:
+    if (d->s < d->end && *d->s == 't' && literal(d, "true")) *slot = 1;
+    else if (d->s < d->end && *d->s == 'f' && literal(d, "false")) *slot = 0;
+    else return type_error(d, f, "true or false");
+    return 0;
+  case TK_INT:
+    if (d->s >= d->end || (*d->s != '-' && (*d->s < '0' || *d->s > '9')))
+      return type_error(d, f, "a whole number");
+    return integer(d, slot);
+  case TK_MONEY:
+  case TK_DATE:
+  case TK_TEXT:
+  case TK_ENUM: {
+    if (d->s >= d->end || *d->s != '"') {
+      const char *want = kind == TK_MONEY ? "an amount in quotes, such as "
+                                            "\"1234.56\""
+                         : kind == TK_DATE ? "a date in quotes, such as "
+                                             "\"2026-03-31\""
+                         : kind == TK_TEXT ? "text" : "one of its values, in "
+                                                      "quotes";
+      return type_error(d, f, want);
+    }
+    const char *str;
+    size_t n;
+    if (kind == TK_TEXT) {
+      /* Unescape straight into the case's text buffer. */
+      size_t raw = 0;
+      const char *q = d->s + 1;
+      while (q < d->end && *q != '"') q += (*q == '\\') ? 2 : 1;
+      raw = (size_t)(q - d->s);
+      if (vm_reserve_text(vm, raw + 1))
+        return fail(d, at, "out of memory for text");
+      char *out = vm->text + vm->textused;
+      if (string(d, &str, &n, out, raw + 1)) return -1;
+      if (str != out) memcpy(out, str, n);
+      if (n > 0x3fffffff) return fail(d, at, "text too long");
+      *slot = TEXT_VAL(0, vm->textused, n);
+      vm->textused += n;
+      return 0;
+    }
+    if (string(d, &str, &n, d->buf, sizeof d->buf)) return -1;
+    if (kind == TK_MONEY) {
+      if (!money_parse(str, n, MONEY_INPUT_MAX, slot))
+        return fail(d, at, "'%s' is \"%.*s\", which is not an amount: "
+                    "pounds with exactly two decimals, at most "
+                    "\"999999999.99\"", field_path(d), (int)(n < 40 ? n : 40),
+                    str);
+      return 0;
+    }
+    if (kind == TK_DATE) {
+      if (!date_parse(str, n, slot))
+        return fail(d, at, "'%s' is \"%.*s\", which is not a calendar date "
+                    "(YYYY-MM-DD)", field_path(d), (int)(n < 40 ? n : 40),
+                    str);
+      return 0;
+    }
+    return enum_value(d, f->type, str, n, at, slot);
+  }
+  case TK_SET: {
+    if (d->s >= d->end || *d->s != '[')
+      return type_error(d, f, "a list of values");
+    d->s++;
+    uint64_t m = 0;
+    ws(d);
+    if (d->s < d->end && *d->s == ']') {
+      d->s++;
+      *slot = 0;
+      return 0;
+    }
+    for (;;) {
+      ws(d);
+      if (d->s >= d->end || *d->s != '"')
+        return type_error(d, f, "a list of values in quotes");
+      const char *vat = d->s;
+      const char *str;
+      size_t n;
+      ent_val v;
+      if (string(d, &str, &n, d->buf, sizeof d->buf)) return -1;
+      if (enum_value(d, TY(TK_ENUM, TY_IDX(f->type)), str, n, vat, &v))
+        return -1;
+      if ((m >> v) & 1)
+        return fail(d, vat, "'%s' lists \"%.*s\" twice", field_path(d),
+                    (int)n, str);
+      m |= UINT64_C(1) << v;
+      ws(d);
+      if (d->s < d->end && *d->s == ',') {
+        d->s++;
+        continue;
+      }
+      if (expect_char(d, ']', "',' or ']'")) return -1;
+      break;
+    }
+    *slot = (ent_val)m;
+    return 0;
+  }
+  case TK_RECORD:
+    if (d->s >= d->end || *d->s != '{') return type_error(d, f, "an object");
+    return object(d, f->sub, row);
+  case TK_LIST:
+    if (d->s >= d->end || *d->s != '[') return type_error(d, f, "a list");
+    return list(d, f, row);
+  }
+  return fail(d, at, "internal error: unknown type");
+}
+
+/* Fills the slots of an object's fields with their defaults, or absent. */
+static void init_object(dec *d, uint32_t obj, ent_val row) {
+  const prog_object *o = &d->p->objects[obj];
+  for (uint32_t k = 0; k < o->nfields; k++) {
+    const prog_field *f = &d->p->fields[o->first_field + k];
+    int kind = TY_KIND(f->type);
+    if (kind == TK_RECORD) {
+      init_object(d, f->sub, row);
+    } else if (kind == TK_LIST) {
+      d->vm->mem[row + f->slot] = 0;
+      d->vm->mem[row + f->slot + 1] = 0;
+    } else {
+      d->vm->mem[row + f->slot] = (f->flags & FF_DEFAULT) ? f->dflt
+                                                          : VAL_ABSENT;
+    }
+  }
+}
+
+static int object(dec *d, uint32_t obj, ent_val row) {
+  const ent_program *p = d->p;
+  const prog_object *o = &p->objects[obj];
+  ent_vm *vm = d->vm;
+  uint32_t gen = ++vm->gen;
+  const char *open = d->s;
+  if (expect_char(d, '{', "an object")) return -1;
+  ws(d);
+  if (d->s < d->end && *d->s == '}') {
+    d->s++;
+  } else {
+    for (;;) {
+      ws(d);
+      if (d->s >= d->end || *d->s != '"')
+        return fail(d, d->s, "expected a field name in quotes, found %s",
+                    what_is(d->s, d->end));
+      const char *kat = d->s;
+      const char *key;
+      size_t kn;
+      if (string(d, &key, &kn, d->buf, sizeof d->buf)) return -1;
+      uint32_t fi = UINT32_MAX;
+      for (uint32_t k = 0; k < o->nfields; k++) {
+        uint32_t f = o->first_field + k;
+        if (vm->name_len[f] == kn &&
+            !memcmp(prog_str(p, p->fields[f].name), key, kn)) {
+          fi = f;
+          break;
+        }
+      }
+      if (fi == UINT32_MAX) {
+        where(d, kat);
+        char path[256];
+        memcpy(path, d->err->path, sizeof path);
+        return fail(d, kat, "unknown field \"%.*s\"%s%s", (int)(kn < 60 ? kn
+                    : 60), key, *path ? " in " : "", path);
+      }
+      if (vm->seen[fi] == gen) {
+        d->path[d->depth].field = fi;
+        d->path[d->depth].index = -1;
+        d->depth++;
+        where(d, kat);
+        d->depth--;
+        char path[256];
+        memcpy(path, d->err->path, sizeof path);
+        return fail(d, kat, "'%s' is given twice", path);
+      }
+      vm->seen[fi] = gen;
+      if (expect_char(d, ':', "':'")) return -1;
+      if (d->depth == FACTS_MAX_DEPTH)
+        return fail(d, d->s, "nested more than %d deep", FACTS_MAX_DEPTH);
+      d->path[d->depth].field = fi;
+      d->path[d->depth].index = -1;
+      d->depth++;
+      if (value(d, fi, row)) return -1;
+      d->depth--;
+      ws(d);
+      if (d->s < d->end && *d->s == ',') {
+        d->s++;
+        continue;
+      }
+      if (expect_char(d, '}', "',' or '}'")) return -1;
+      break;
+    }
+  }
+  /* Required fields that did not appear. */
+  for (uint32_t k = 0; k < o->nfields; k++) {
+    uint32_t f = o->first_field + k;
+    const prog_field *pf = &p->fields[f];
+    if (vm->seen[f] == gen || (pf->flags & (FF_OPTIONAL | FF_DEFAULT)))
+      continue;
+    d->path[d->depth].field = f;
+    d->path[d->depth].index = -1;
+    d->depth++;
+    where(d, open);
+    d->depth--;
+    char path[256];
+    memcpy(path, d->err->path, sizeof path);
+    return fail(d, open, "'%s' is missing: it is a required fact", path);
+  }
+  return 0;
+}
+
+static int list(dec *d, const prog_field *f, ent_val row) {
+  const ent_program *p = d->p;
+  const prog_list *l = &p->lists[f->sub];
+  ent_vm *vm = d->vm;
+  d->s++;
+  ent_val first = (ent_val)vm->memused;
+  int64_t n = 0;
+  ws(d);
+  if (d->s < d->end && *d->s == ']') {
+    d->s++;
+  } else {
+    for (;;) {
+      if (n == FACTS_MAX_ITEMS)
+        return fail(d, d->s, "'%s' has more than %d items", field_path(d),
+                    FACTS_MAX_ITEMS);
+      if (vm_reserve(vm, l->width)) return fail(d, d->s, "out of memory");
+      ent_val item = (ent_val)vm->memused;
+      vm->memused += l->width;
+      init_object(d, l->object, item);
+      d->path[d->depth - 1].index = n;
+      ws(d);
+      if (object(d, l->object, item)) return -1;
+      n++;
+      ws(d);
+      if (d->s < d->end && *d->s == ',') {
+        d->s++;
+        continue;
+      }
+      if (expect_char(d, ']', "',' or ']'")) return -1;
+      break;
+    }
+  }
+  d->path[d->depth - 1].index = -1;
+  vm->mem[row + f->slot] = first;
+  vm->mem[row + f->slot + 1] = n;
+  /* Keys are unique. Lists are short, so pairwise comparison is fine
+     below a few hundred items; above that, sort a copy of the keys. */
+  const prog_field *kf = &p->fields[l->key];
+  for (int64_t i = 1; i < n; i++) {
+    ent_val ki = vm->mem[first + i * l->width + kf->slot];
+    for (int64_t j = 0; j < i; j++) {
+      ent_val kj = vm->mem[first + j * l->width + kf->slot];
+      int same;
+      if (TY_KIND(kf->type) == TK_TEXT) {
+        uint32_t la, lb;
+        const char *a = vm_text(vm, ki, &la), *b = vm_text(vm, kj, &lb);
+        same = la == lb && !memcmp(a, b, la);
+      } else {
+        same = ki == kj;
+      }
+      if (same) {
+        d->path[d->depth - 1].index = i;
+        where(d, d->s);
+        char path[256];
+        memcpy(path, d->err->path, sizeof path);
+        d->path[d->depth - 1].index = -1;
+        return fail(d, d->s - 1, "'%s' has the same %s as item %lld of the "
+                    "list", path, prog_str(p, kf->name), (long long)j);
+      }
+    }
+  }
+  return 0;
+}
+
+int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err) {
+  const ent_program *p = vm->p;
+  dec d;
+  d.vm = vm;
+  d.p = p;
+  d.s = d.start = json;
+  d.end = json + len;
+  d.err = err;
+  d.depth = 0;
+  memset(err, 0, sizeof *err);
+  vm->memused = p->case_width;
+  vm->textused = 0;
+  init_object(&d, 0, 0);
+  if (len >= 3 && !memcmp(json, "\xEF\xBB\xBF", 3))
+    return fail(&d, json, "the case starts with a byte order mark; JSON "
+                "text must not");
+  ws(&d);
+  if (d.s >= d.end) return fail(&d, d.s, "empty input: expected a case, a "
+                                "JSON object");
+  if (*d.s != '{')
+    return fail(&d, d.s, "expected a case, a JSON object, found %s",
+                what_is(d.s, d.end));
+  if (object(&d, 0, 0)) return -1;
+  ws(&d);
+  if (d.s < d.end)
+    return fail(&d, d.s, "unexpected %s after the case", what_is(d.s, d.end));
+  return 0;
+}
+
+const char *facts_case_id(const ent_vm *vm, uint32_t *len) {
+  const ent_program *p = vm->p;
+  const prog_object *o = &p->objects[0];
+  for (uint32_t k = 0; k < o->nfields; k++) {
+    const prog_field *f = &p->fields[o->first_field + k];
+    if ((f->flags & FF_IDENTIFIER) && vm->mem[f->slot] != VAL_ABSENT)
+      return vm_text(vm, vm->mem[f->slot], len);
+  }
+  return NULL;
+}

@@ -1,0 +1,31 @@
+/*
+** facts.h: a case as JSON text to the VM's case memory.
+*/
+#ifndef ENT_FACTS_H
+#define ENT_FACTS_H
+
+#include <stddef.h>
+
+#include "vm.h"
+
+typedef struct {
+  size_t offset;       /* byte offset of the problem in the input */
+  int line, col;       /* 1-based */
+  char path[256];      /* 'provisions[2].annual_cost', or '' */
+  char message[384];
+} facts_error;
+
+/* The deepest JSON nesting a case may have: deeper input is refused
+   before it is read (a case's schema is never that deep). */
+#define FACTS_MAX_DEPTH 64
+/* The most items one list may hold. */
+#define FACTS_MAX_ITEMS 100000
+
+/* Decodes one case into 'vm', replacing the previous case. Returns 0, or
+   -1 with 'err' filled in: nothing of the case may then be used. */
+int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err);
+
+/* The case identifier, if the schema has one and the case gave it. */
+const char *facts_case_id(const ent_vm *vm, uint32_t *len);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+** module.c: reads a rule file and the files it imports.
+**
+** An import is read once, whatever the number of files that import it,
+** and a cycle of imports is an error naming the files on it. The
+** declarations of imported files come before those of the importer, so
+** that 'replace' always refers back to something already declared.
+*/
+#include <errno.h>
+#include <gc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "parse.h"
+#include "sema.h"
+
+/* The largest rule file read: 64 MiB, far beyond any real policy, so that
+   a wrong argument (a disk image, say) is refused quickly. */
+#define MODULE_MAX_BYTES (64u << 20)
+
+void *sem_grow(void *old, int n, int cap, size_t size) {
+  void *p = GC_MALLOC((size_t)cap * size);
+  if (old) memcpy(p, old, (size_t)n * size);
+  return p;
+}
+
+void sem_intpush(int **arr, int *n, int *cap, int v) {
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 8;
+    *arr = sem_grow(*arr, *n, *cap, sizeof **arr);
+  }
+  (*arr)[(*n)++] = v;
+}
+
+/* Length of the UTF-8 sequence at 's' (at most 'n' bytes), 0 if invalid:
+   overlong forms, surrogates and values past U+10FFFF are refused. */
+static int utf8_len(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  if (c < 0x80) return 1;
+  int len;
+  unsigned min, cp;
+  if ((c & 0xE0) == 0xC0) len = 2, min = 0x80, cp = c & 0x1F;
+  else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800, cp = c & 0x0F;
+  else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000, cp = c & 0x07;
+  else return 0;
+  if ((size_t)len > n) return 0;
+  for (int i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+int module_check_text(diag *d, int file) {
+  const unsigned char *t = (const unsigned char *)d->texts[file];
+  size_t n = d->lens[file];
+  for (size_t i = 0; i < n;) {
+    if (t[i] == 0) {
+      loc_t l = {file, (uint32_t)i, (uint32_t)i + 1};
+      diag_error(d, l, "NUL byte in a rule file: is this a text file?");
+      return -1;
+    }
+    int k = utf8_len(t + i, n - i);
+    if (!k) {
+      loc_t l = {file, (uint32_t)i, (uint32_t)i + 1};
+      diag_error(d, l, "invalid UTF-8 (byte 0x%02x): rule files are UTF-8 "
+                 "text", t[i]);
+      return -1;
+    }
+    i += k;
+  }
+  return 0;
+}
+
+int module_read_file(diag *d, const char *path, loc_t from) {
+  FILE *f = fopen(path, "rb");
+  struct stat st;
+  if (!f) {
+    diag_error(d, from, "cannot read '%s': %s", path, strerror(errno));
+    return -1;
+  }
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(f);
+    diag_error(d, from, "cannot read '%s': it is a directory", path);
+    return -1;
+  }
+  size_t cap = 4096, n = 0;
+  char *buf = GC_MALLOC_ATOMIC(cap + 1);
+  for (;;) {
+    if (n == cap) {
+      if (cap >= MODULE_MAX_BYTES) {
+        fclose(f);
+        diag_error(d, from, "'%s' is larger than %u bytes: not a rule file",
+                   path, MODULE_MAX_BYTES);
+        return -1;
+      }
+      cap *= 2;
+      buf = GC_REALLOC(buf, cap + 1);
+    }
+    size_t k = fread(buf + n, 1, cap - n, f);
+    if (k == 0) break;
+    n += k;
+  }
+  if (ferror(f)) {
+    diag_error(d, from, "cannot read '%s': %s", path, strerror(errno));
+    fclose(f);
+    return -1;
+  }
+  fclose(f);
+  buf[n] = 0;
+  char *name = GC_MALLOC_ATOMIC(strlen(path) + 1);
+  strcpy(name, path);
+  int id = diag_add_file(d, name, buf, n);
+  if (module_check_text(d, id)) return -1;
+  return id;
+}
+
+typedef struct {
+  diag *d;
+  strmap *seen;        /* path -> 1 loading, 2 loaded */
+  const char *stack[64];
+  int depth;
+  decl *out;           /* all declarations, reversed */
+} loader;
+
+static char *dir_join(const char *from, const char *rel) {
+  if (rel[0] == '/') return (char *)rel;
+  const char *slash = strrchr(from, '/');
+  size_t dl = slash ? (size_t)(slash - from + 1) : 0;
+  char *r = GC_MALLOC_ATOMIC(dl + strlen(rel) + 1);
+  memcpy(r, from, dl);
+  strcpy(r + dl, rel);
+  return r;
+}
+
+/* Removes './' and 'dir/../' so that one file has one name. */
+static char *normalize(const char *p) {
+  size_t n = strlen(p);
+  char *out = GC_MALLOC_ATOMIC(n + 1);
+  const char *segs[256];
+  size_t lens[256];
+  int ns = 0, abs = p[0] == '/';
+  const char *s = p;
+  while (*s) {
+    while (*s == '/') s++;
+    if (!*s) break;
+    const char *e = s;
+    while (*e && *e != '/') e++;
+    size_t l = (size_t)(e - s);
+    if (l == 1 && s[0] == '.') {
+    } else if (l == 2 && s[0] == '.' && s[1] == '.' && ns > 0 &&
+               !(lens[ns - 1] == 2 && segs[ns - 1][0] == '.')) {
+      ns--;
+    } else if (ns < 256) {
+      segs[ns] = s;
+      lens[ns++] = l;
+    }
+    s = e;
+  }
+  size_t k = 0;
+  if (abs) out[k++] = '/';
+  for (int i = 0; i < ns; i++) {
+    if (i) out[k++] = '/';
+    memcpy(out + k, segs[i], lens[i]);
+    k += lens[i];
+  }
+  out[k] = 0;
+  return out;
+}
+
+static int load(loader *L, const char *path, loc_t from, const char *text,
+                size_t len) {
+  const char *key = normalize(path);
+  int st = strmap_get(L->seen, key);
+  if (st == 2) return 0;
+  if (st == 1) {
+    diag_error(L->d, from, "import cycle: '%s' imports itself", key);
+    for (int i = 0; i < L->depth; i++)
+      diag_note(L->d, NOLOC, "'%s' is imported by '%s'",
+                i + 1 < L->depth ? L->stack[i + 1] : key, L->stack[i]);
+    return -1;
+  }
+  if (L->depth == 64) {
+    diag_error(L->d, from, "imports nested more than 64 deep");
+    return -1;
+  }
+  int file;
+  if (text) {
+    file = diag_add_file(L->d, key, text, len);
+    if (module_check_text(L->d, file)) return -1;
+  } else {
+    file = module_read_file(L->d, path, from);
+    if (file < 0) return -1;
+  }
+  strmap_put(L->seen, key, 1);
+  L->stack[L->depth++] = key;
+  int before = L->d->nerrors;
+  decl *ds = parse_file(L->d, file);
+  int rc = L->d->nerrors > before ? -1 : 0;
+  for (decl *x = ds; x; x = x->next)
+    if (x->kind == DECL_IMPORT &&
+        load(L, dir_join(key, x->str), x->name_loc, NULL, 0))
+      rc = -1;
+  while (ds) {
+    decl *n = ds->next;
+    ds->next = L->out;
+    L->out = ds;
+    ds = n;
+  }
+  L->depth--;
+  strmap_put(L->seen, key, 2);
+  return rc;
+}
+
+sema *module_load(diag *d, const char *path, const char *text, size_t len) {
+  loader L = {0};
+  L.d = d;
+  L.seen = strmap_new();
+  int first_file = d->nfiles;
+  int rc = load(&L, path, NOLOC, text, len);
+  decl *rev = NULL;
+  while (L.out) {
+    decl *n = L.out->next;
+    L.out->next = rev;
+    rev = L.out;
+    L.out = n;
+  }
+  if (rc) return NULL;
+  sema *s = GC_MALLOC(sizeof *s);
+  s->d = d;
+  s->decls = rev;
+  s->root = first_file;
+  return s;
+}

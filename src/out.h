@@ -1,0 +1,37 @@
+/*
+** out.h: one buffered writer for all output.
+**
+** Results are built in memory and written in large blocks, with no printf
+** per field. A write error (a closed pipe, a full disk) is remembered and
+** reported once by the caller.
+*/
+#ifndef ENT_OUT_H
+#define ENT_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct {
+  char *buf;
+  size_t len, cap;
+  FILE *f;            /* NULL: keep everything in memory */
+  int error;          /* errno of the first failed write */
+} outbuf;
+
+void out_init(outbuf *o, FILE *f);
+void out_free(outbuf *o);
+void out_mem(outbuf *o, const void *s, size_t n);
+void out_s(outbuf *o, const char *s);
+void out_c(outbuf *o, char c);
+void out_int(outbuf *o, int64_t v);
+/* A JSON string, with quotes and escapes. */
+void out_json(outbuf *o, const char *s, size_t n);
+void out_money(outbuf *o, int64_t pence);
+void out_date(outbuf *o, int64_t days);
+/* Writes what is buffered (if there is a file). Returns 0 or -1. */
+int out_flush(outbuf *o);
+/* Flushes when the buffer is larger than a threshold. */
+void out_maybe_flush(outbuf *o);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+** policy.c: the front end's entry points, shared by the CLI, the test
+** runner and the library.
+*/
+#include "policy.h"
+
+#include <errno.h>
+#include <gc.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bytecode.h"
+#include "compile.h"
+#include "sema.h"
+
+ent_program *policy_compile(diag *d, const char *path, const char *text,
+                            size_t len, struct sema **sema_out) {
+  sema *s = module_load(d, path, text, len);
+  if (!s) return NULL;
+  if (resolve_policy(s)) return NULL;
+  ent_program *p = compile_policy(s);
+  /* The digest is that of the program's bytes, as a saved file has it. */
+  outbuf o;
+  out_init(&o, NULL);
+  bc_save(p, &o);
+  out_free(&o);
+  if (sema_out) *sema_out = s;
+  return p;
+}
+
+ent_program *policy_open(diag *d, const char *path) {
+  loc_t none = {-1, 0, 0};
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    diag_error(d, none, "cannot read '%s': %s", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(f);
+    diag_error(d, none, "cannot read '%s': it is a directory", path);
+    return NULL;
+  }
+  unsigned char head[8];
+  size_t n = fread(head, 1, sizeof head, f);
+  if (!bc_is_program(head, n)) {
+    fclose(f);
+    return policy_compile(d, path, NULL, 0, NULL);
+  }
+  size_t cap = 1 << 16, len = n;
+  unsigned char *buf = GC_MALLOC_ATOMIC(cap);
+  memcpy(buf, head, n);
+  for (;;) {
+    if (len == cap) {
+      if (cap >= (size_t)1 << 30) {
+        fclose(f);
+        diag_error(d, none, "'%s' is larger than 1 GiB", path);
+        return NULL;
+      }
+      cap *= 2;
+      buf = GC_REALLOC(buf, cap);
+    }
+    size_t k = fread(buf + len, 1, cap - len, f);
+    if (!k) break;
+    len += k;
+  }
+  int rerr = ferror(f);
+  fclose(f);
+  if (rerr) {
+    diag_error(d, none, "cannot read '%s': %s", path, strerror(errno));
+    return NULL;
+  }
+  char err[512];
+  ent_program *p = bc_load(buf, len, err, sizeof err);
+  if (!p) diag_error(d, none, "%s: %s", path, err);
+  return p;
+}

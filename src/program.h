@@ -1,0 +1,205 @@
+/*
+** program.h: a compiled policy, as the VM, the fact decoder and the
+** explanation renderers see it.
+**
+** A program is a set of flat arrays that refer to each other by index and
+** to text by offset into one string pool, so that it can be written to a
+** file and read back without any pointer fix-ups beyond the array bases,
+** and shared read-only between threads.
+*/
+#ifndef ENT_PROGRAM_H
+#define ENT_PROGRAM_H
+
+#include <stdint.h>
+
+#include "value.h"
+
+typedef struct {
+  uint16_t op, a, b, c;
+} ent_ins;
+
+#define INS_BX(i) ((uint32_t)(i).b | ((uint32_t)(i).c << 16))
+
+enum {
+#define OP(name, a, b, c) OP_##name,
+#include "opcodes.h"
+#undef OP
+  OP_COUNT
+};
+
+extern const char *const op_names[];
+extern const char op_formats[][3];
+
+/* Types: a kind in the low byte, an index (enum, record, list) above. */
+enum {
+  TK_BOOL, TK_INT, TK_MONEY, TK_DATE, TK_TEXT, TK_ENUM, TK_SET,
+  TK_DURATION, TK_RECORD, TK_LIST, TK_ERROR
+};
+#define TY(kind, idx) ((int32_t)((kind) | ((idx) << 8)))
+#define TY_ERROR TY(TK_ERROR, 0)
+#define TY_KIND(t) ((t) & 0xff)
+#define TY_IDX(t) ((t) >> 8)
+
+/* Text values: a length and an offset, and a flag saying whether the text
+   is in the program's string pool or in the case's text buffer. */
+#define TEXT_IN_PROGRAM (INT64_C(1) << 62)
+#define TEXT_VAL(pool, off, len) \
+  ((pool) | ((int64_t)(len) << 32) | (int64_t)(off))
+#define TEXT_OFF(v) ((uint32_t)(v))
+#define TEXT_LEN(v) ((uint32_t)(((v) >> 32) & 0x3fffffff))
+
+typedef uint32_t strref; /* offset into the string pool */
+
+typedef struct {
+  strref name;
+  uint32_t first, n; /* value names in 'enum_values' */
+} prog_enum;
+
+/* Field flags. */
+enum {
+  FF_OPTIONAL = 1, FF_PROTECTED = 2, FF_IDENTIFIER = 4, FF_DEFAULT = 8
+};
+
+/* A fact: a field of the case, of a record in it, or of a list item. */
+typedef struct {
+  strref name;      /* last component: 'date_of_birth' */
+  strref path;      /* from its row's root: 'child.date_of_birth' */
+  int32_t type;
+  uint32_t object;  /* the object (record instance) it belongs to */
+  uint32_t slot;    /* word in its row; for a record: unused; for a list:
+                       two words, first item row and count */
+  uint32_t flags;
+  uint32_t sub;     /* record: the object it opens; list: list index */
+  ent_val dflt;     /* default value (FF_DEFAULT) */
+  strref reason;    /* why it is protected */
+} prog_field;
+
+/* An object is a JSON object the decoder may meet: the case itself
+   (object 0), a record-valued fact, or an item of a list. Its fields are
+   contiguous in 'fields'. */
+typedef struct {
+  uint32_t first_field, nfields;
+  int32_t list;     /* -1, or the list whose items these are */
+  uint32_t parent_field; /* the field that opens it, or UINT32_MAX */
+} prog_object;
+
+typedef struct {
+  uint32_t field;   /* the list fact */
+  uint32_t object;  /* the object of its items */
+  uint32_t key;     /* the key field */
+  uint32_t width;   /* words in an item row */
+  strref item_name; /* the record type's name: 'provision' */
+} prog_list;
+
+enum { DF_INTERNAL = 1, DF_COLLECT = 2, DF_DEFAULT = 4 };
+
+typedef struct {
+  strref name;      /* 'budget.total', or 'included' for a per-item one */
+  strref title;
+  int32_t type;
+  int32_t list;     /* -1 for a case decision */
+  uint32_t slot;    /* value at slot, state at slot + 1, in its row */
+  uint32_t flags;
+  uint32_t first_rule, nrules; /* in evaluation order, strongest first */
+} prog_decision;
+
+enum { RK_RULE, RK_ROW, RK_DEFAULT };
+
+typedef struct {
+  strref id, title, doc, section;
+  strref file;
+  uint32_t line;
+  uint32_t decision;
+  uint32_t kind;
+  uint32_t final_;
+  uint32_t state_slot;   /* word in the decision's row */
+  uint32_t first_beaten_by, nbeaten_by; /* in 'beaten_by' */
+  uint32_t end_pc;       /* first instruction after the rule */
+  uint32_t first_part, nconds, nexcs;   /* conditions then exceptions */
+  uint32_t value_part;   /* the part holding the value expression */
+} prog_rule;
+
+/* A part of a rule: one condition, one exception, or its value. */
+typedef struct {
+  strref text;          /* the source text */
+  uint32_t first_ref, nrefs;
+} prog_part;
+
+/* What a part reads: a fact field, a decision or a parameter. */
+enum { REF_FIELD, REF_DECISION, REF_PARAM };
+typedef struct {
+  uint32_t kind, index;
+  uint32_t item;        /* 1 when it reads the current item's row */
+} prog_ref;
+
+typedef struct {
+  strref name;
+  int32_t type;
+  ent_val value;
+} prog_param;
+
+typedef struct ent_program {
+  strref name, version, status;
+  unsigned char digest[32];   /* sha256 of the program's bytes */
+  char *strings;
+  uint32_t nstrings;          /* bytes */
+  prog_enum *enums;
+  uint32_t nenums;
+  strref *enum_values;
+  uint32_t nenum_values;
+  prog_field *fields;
+  uint32_t nfields;
+  prog_object *objects;
+  uint32_t nobjects;
+  prog_list *lists;
+  uint32_t nlists;
+  prog_decision *decisions;
+  uint32_t ndecisions;
+  uint32_t *order;            /* decisions in evaluation order */
+  prog_rule *rules;
+  uint32_t nrules;
+  uint32_t *beaten_by;
+  uint32_t nbeaten_by;
+  prog_part *parts;
+  uint32_t nparts;
+  prog_ref *refs;
+  uint32_t nrefs;
+  prog_param *params;
+  uint32_t nparams;
+  ent_val *consts;
+  uint32_t nconsts;
+  ent_ins *code;
+  uint32_t ncode;
+  uint32_t case_width;        /* words in the case row */
+  uint32_t nregs;
+} ent_program;
+
+static inline const char *prog_str(const ent_program *p, strref s) {
+  return p->strings + s;
+}
+
+/* Decision states, in the word after a decision's value. */
+enum {
+  DS_PENDING, DS_DECIDED, DS_AGREED, DS_DEFAULT, DS_CONFLICT,
+  DS_NO_RULE, DS_ERROR
+};
+#define DS_STATUS(w) ((int)((w) & 0xff))
+#define DS_RULE1(w) ((uint32_t)(((uint64_t)(w) >> 8) & 0xffffff))
+#define DS_RULE2(w) ((uint32_t)(((uint64_t)(w) >> 32) & 0xffffff))
+#define DS_MAKE(s, r1, r2) \
+  ((ent_val)((uint64_t)(s) | ((uint64_t)(r1) << 8) | ((uint64_t)(r2) << 32)))
+
+/* Rule states, one word per rule in the decision's row. */
+enum {
+  RS_PENDING, RS_APPLIED, RS_FAILED, RS_EXCEPTED, RS_OVERRIDDEN, RS_ERROR
+};
+enum { ERR_NONE, ERR_ABSENT, ERR_DECISION, ERR_OVERFLOW, ERR_DATE, ERR_BUDGET };
+#define RS_STATE(w) ((int)((w) & 0xff))
+#define RS_PART(w) ((int)(((w) >> 8) & 0xff))
+#define RS_CODE(w) ((int)(((w) >> 16) & 0xff))
+#define RS_OPERAND(w) ((uint32_t)((uint64_t)(w) >> 32))
+#define RS_MAKE(s, part, code, operand)                              \
+  ((ent_val)((uint64_t)(s) | ((uint64_t)(part) << 8) |                \
+             ((uint64_t)(code) << 16) | ((uint64_t)(operand) << 32)))
+
+#endif

@@ -1,0 +1,1015 @@
+/*
+** resolve.c: from declarations to a checked policy.
+**
+** In order: the policy header and documents; enumerations and records;
+** the fact schema (with row slots for the VM); parameters; decisions;
+** rules, tables and defaults as rules; 'replace' and 'overrides'; the
+** precedence order within each decision; the order of decisions by
+** dependency. Everything is checked on the way, and every problem found
+** is reported before giving up, so one run shows them all.
+*/
+#include <gc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sema.h"
+
+static const char *builtin_types[] = {"bool", "integer", "money", "date",
+                                      "text"};
+
+const char *type_name(const sema *s, int ty) {
+  static const char *kinds[] = {"a boolean", "a whole number", "money",
+                                "a date", "text", "", "", "a duration",
+                                "a record", "a list", "an error"};
+  static char buf[4][160];
+  static int k;
+  int kind = TY_KIND(ty);
+  if (ty < 0) return "anything";
+  char *b = buf[k++ & 3];
+  switch (kind) {
+  case TK_ENUM:
+    snprintf(b, 160, "'%s'", s->enums[TY_IDX(ty)].name);
+    return b;
+  case TK_SET:
+    snprintf(b, 160, "a set of '%s'", s->enums[TY_IDX(ty)].name);
+    return b;
+  case TK_LIST:
+    snprintf(b, 160, "a list of '%s'", s->lists[TY_IDX(ty)].item_name);
+    return b;
+  default:
+    return kind <= TK_ERROR ? kinds[kind] : "?";
+  }
+}
+
+static char *fmt(const char *f, const char *a, const char *b) {
+  int n = snprintf(NULL, 0, f, a, b);
+  char *r = GC_MALLOC_ATOMIC(n + 1);
+  snprintf(r, n + 1, f, a, b);
+  return r;
+}
+
+/* { ====== declarations of names ====== */
+
+static void dup_error(sema *s, decl *d, const char *what, loc_t first) {
+  diag_error(s->d, d->name_loc, "%s '%s' is already declared", what,
+             d->name);
+  diag_note(s->d, first, "first declared here");
+}
+
+static void collect_types(sema *s) {
+  for (decl *d = s->decls; d; d = d->next) {
+    if (d->kind != DECL_ENUM && d->kind != DECL_RECORD) continue;
+    int prev = strmap_get(s->types, d->name);
+    int builtin = 0;
+    for (int i = 0; i < 5; i++)
+      if (!strcmp(d->name, builtin_types[i])) builtin = 1;
+    if (builtin) {
+      diag_error(s->d, d->name_loc, "'%s' is a built-in type", d->name);
+      continue;
+    }
+    if (prev >= 0) {
+      loc_t l = TY_KIND(prev) == TK_ENUM ? s->enums[TY_IDX(prev)].loc
+                                        : s->records[TY_IDX(prev)].loc;
+      dup_error(s, d, "type", l);
+      continue;
+    }
+    if (d->kind == DECL_ENUM) {
+      int i = SEM_PUSH(s->enums, s->nenums, s->capenums);
+      sem_enum *e = &s->enums[i];
+      e->name = d->name;
+      e->loc = d->name_loc;
+      e->n = ast_count(d->fields);
+      e->values = GC_MALLOC(e->n * sizeof *e->values);
+      int k = 0;
+      for (ast *v = d->fields; v; v = v->next) {
+        for (int j = 0; j < k; j++)
+          if (!strcmp(e->values[j], v->name))
+            diag_error(s->d, v->loc, "'%s' is already a value of '%s'",
+                       v->name, d->name);
+        e->values[k++] = v->name;
+      }
+      strmap_put(s->types, d->name, TY(TK_ENUM, i));
+    } else {
+      int i = SEM_PUSH(s->records, s->nrecords, s->caprecords);
+      s->records[i].name = d->name;
+      s->records[i].loc = d->name_loc;
+      s->records[i].fields = d->fields;
+      s->records[i].list = -1;
+      strmap_put(s->types, d->name, TY(TK_RECORD, i));
+    }
+  }
+}
+
+/* Resolves a TYPE node of a decision or parameter: no records or lists. */
+static int value_type(sema *s, ast *t) {
+  for (int i = 0; i < 5; i++)
+    if (!strcmp(t->name, builtin_types[i])) {
+      if (t->op == 's') {
+        diag_error(s->d, t->loc, "a set holds values of an enumeration, "
+                   "not %s", t->name);
+        return TY_ERROR;
+      }
+      if (t->op == 'l') break;
+      return TY(i == 0 ? TK_BOOL : i == 1 ? TK_INT : i == 2 ? TK_MONEY
+                : i == 3 ? TK_DATE : TK_TEXT, 0);
+    }
+  int ty = strmap_get(s->types, t->name);
+  if (ty < 0) {
+    diag_error(s->d, t->loc, "unknown type '%s'", t->name);
+    return TY_ERROR;
+  }
+  if (t->op == 's') {
+    if (TY_KIND(ty) != TK_ENUM) {
+      diag_error(s->d, t->loc, "a set holds values of an enumeration, not "
+                 "'%s'", t->name);
+      return TY_ERROR;
+    }
+    if (s->enums[TY_IDX(ty)].n > 63) {
+      diag_error(s->d, t->loc, "a set can hold values of an enumeration of "
+                 "at most 63 values; '%s' has %d", t->name,
+                 s->enums[TY_IDX(ty)].n);
+      return TY_ERROR;
+    }
+    return TY(TK_SET, TY_IDX(ty));
+  }
+  return ty;
+}
+
+/* } ====== */
+
+/* { ====== the fact schema ====== */
+
+static char *join_path(const char *a, const char *b) {
+  if (!*a) return (char *)b;
+  return fmt("%s.%s", a, b);
+}
+
+static int field_attrs(sema *s, int f, ast *attrs, int in_list) {
+  sem_field *fd = &s->fields[f];
+  for (ast *a = attrs; a; a = a->next) {
+    if (!strcmp(a->name, "optional")) {
+      fd->flags |= FF_OPTIONAL;
+    } else if (!strcmp(a->name, "protected")) {
+      fd->flags |= FF_PROTECTED;
+      fd->reason = a->a ? a->a->name : NULL;
+    } else if (!strcmp(a->name, "identifier")) {
+      if (in_list || fd->object != 0 || TY_KIND(fd->type) != TK_TEXT)
+        diag_error(s->d, a->loc, "only a text fact of the case itself can "
+                   "be its identifier");
+      fd->flags |= FF_IDENTIFIER;
+    } else if (!strcmp(a->name, "default")) {
+      int k = TY_KIND(fd->type);
+      if (k == TK_RECORD || k == TK_LIST || k == TK_TEXT) {
+        diag_error(s->d, a->loc, "a %s fact cannot have a default",
+                   k == TK_TEXT ? "text" : k == TK_LIST ? "list" : "record");
+        continue;
+      }
+      type_ctx c = {s, -1, "a default", {0}, {0}, 0};
+      if (types_expr(&c, a->a, fd->type) == TY_ERROR) continue;
+      if (types_const(s, a->a, fd->type, &fd->dflt)) continue;
+      fd->flags |= FF_DEFAULT;
+    } else {
+      diag_error(s->d, a->loc, "'%s' does not apply to a fact", a->name);
+    }
+  }
+  if ((fd->flags & FF_OPTIONAL) && (fd->flags & FF_DEFAULT))
+    diag_error(s->d, fd->loc, "'%s' is both optional and defaulted: choose "
+               "one", fd->path);
+  return 0;
+}
+
+static int next_slot(sema *s, int list) {
+  if (list < 0) return s->case_width++;
+  return s->lists[list].width++;
+}
+
+/* Adds the fields of one object, then opens the records among them, so
+   that each object's fields are contiguous. 'rowpath' is the path of the
+   row's root ('' for the case, 'provisions' for its items) and 'prefix'
+   the path of this object within the row. */
+static void build_object(sema *s, int obj, ast *fields, int list,
+                         const char *prefix, int depth) {
+  s->objects[obj].first_field = s->nfields;
+  s->objects[obj].list = list;
+  const char *rowkey = list < 0 ? "" : s->fields[s->lists[list].field].path;
+  for (ast *fa = fields; fa; fa = fa->next) {
+    int f = SEM_PUSH(s->fields, s->nfields, s->capfields);
+    sem_field *fd = &s->fields[f];
+    fd->name = fa->name;
+    fd->path = join_path(prefix, fa->name);
+    fd->object = obj;
+    fd->loc = fa->loc;
+    fd->sub = -1;
+    char *key = fmt("%s:%s", rowkey, fd->path);
+    if (strmap_get(s->fieldmap, key) >= 0) {
+      diag_error(s->d, fa->loc, "fact '%s' is already declared", fd->path);
+      fd->type = TY_ERROR;
+      continue;
+    }
+    strmap_put(s->fieldmap, key, f);
+    ast *t = fa->a;
+    if (t->op == 'l') {
+      int rt = strmap_get(s->types, t->name);
+      if (rt < 0 || TY_KIND(rt) != TK_RECORD) {
+        diag_error(s->d, t->loc, "a list holds records; '%s' is not a "
+                   "record", t->name);
+        fd->type = TY_ERROR;
+        continue;
+      }
+      if (list >= 0) {
+        diag_error(s->d, t->loc, "a list item cannot hold a list");
+        fd->type = TY_ERROR;
+        continue;
+      }
+      int l = SEM_PUSH(s->lists, s->nlists, s->caplists);
+      fd = &s->fields[f];
+      fd->type = TY(TK_LIST, l);
+      fd->sub = l;
+      fd->slot = s->case_width;
+      s->case_width += 2;
+      s->lists[l].field = f;
+      s->lists[l].item_name = t->name;
+      s->lists[l].key = -1;
+      sem_record *r = &s->records[TY_IDX(rt)];
+      if (r->list >= 0)
+        diag_error(s->d, t->loc, "record '%s' is already the item of list "
+                   "'%s'; each list needs its own record type", t->name,
+                   s->fields[s->lists[r->list].field].path);
+      else
+        r->list = l;
+    } else {
+      int rt = value_type(s, t);
+      fd = &s->fields[f];
+      fd->type = rt;
+      if (rt != TY_ERROR && TY_KIND(rt) != TK_RECORD)
+        fd->slot = next_slot(s, list);
+    }
+    field_attrs(s, f, fa->b, list >= 0);
+  }
+  s->objects[obj].nfields = s->nfields - s->objects[obj].first_field;
+  int first = s->objects[obj].first_field, n = s->objects[obj].nfields;
+  if (depth > 16) {
+    diag_error(s->d, s->fields[first].loc, "records nested more than 16 "
+               "deep (is a record part of itself?)");
+    return;
+  }
+  for (int i = first; i < first + n; i++) {
+    int k = TY_KIND(s->fields[i].type);
+    if (s->fields[i].type == TY_ERROR || (k != TK_RECORD && k != TK_LIST))
+      continue;
+    int o = SEM_PUSH(s->objects, s->nobjects, s->capobjects);
+    s->objects[o].parent_field = i;
+    s->fields[i].sub = k == TK_LIST ? s->fields[i].sub : o;
+    if (k == TK_RECORD) {
+      sem_record *r = &s->records[TY_IDX(s->fields[i].type)];
+      build_object(s, o, r->fields, list, s->fields[i].path, depth + 1);
+    } else {
+      int l = TY_IDX(s->fields[i].type);
+      int rt = strmap_get(s->types, s->lists[l].item_name);
+      sem_record *r = &s->records[TY_IDX(rt)];
+      s->lists[l].object = o;
+      build_object(s, o, r->fields, l, "", depth + 1);
+      s->fields[i].sub = l;
+    }
+  }
+}
+
+static void build_schema(sema *s) {
+  ast *all = NULL;
+  decl *facts = NULL;
+  for (decl *d = s->decls; d; d = d->next)
+    if (d->kind == DECL_FACTS) {
+      facts = d;
+      /* Copy the field nodes: the lists of several blocks are joined. */
+      for (ast *f = d->fields; f; f = f->next) {
+        ast *c = ast_new(AST_FIELD, f->loc);
+        *c = *f;
+        c->next = NULL;
+        all = ast_append(all, c);
+      }
+    }
+  int o = SEM_PUSH(s->objects, s->nobjects, s->capobjects);
+  s->objects[o].parent_field = -1;
+  if (!facts) {
+    diag_error(s->d, loc_make(s->root, 0, 0), "the policy declares no "
+               "facts: add a 'facts ... end' block");
+    return;
+  }
+  build_object(s, o, all, -1, "", 0);
+  /* List keys: a required text or integer field of the item. */
+  for (decl *d = s->decls; d; d = d->next) {
+    if (d->kind != DECL_FACTS) continue;
+    for (ast *f = d->fields; f; f = f->next) {
+      if (f->a->op != 'l') continue;
+      int fi = strmap_get(s->fieldmap, fmt(":%s%s", f->name, ""));
+      if (fi < 0 || s->fields[fi].type == TY_ERROR) continue;
+      int l = s->fields[fi].sub;
+      int k = strmap_get(s->fieldmap, fmt("%s:%s", f->name, f->a->a->name));
+      if (k < 0) {
+        diag_error(s->d, f->a->a->loc, "'%s' has no field '%s' to key the "
+                   "list by", f->a->name, f->a->a->name);
+        continue;
+      }
+      int kk = TY_KIND(s->fields[k].type);
+      if ((kk != TK_TEXT && kk != TK_INT) ||
+          (s->fields[k].flags & (FF_OPTIONAL | FF_DEFAULT)) ||
+          s->fields[k].object != s->lists[l].object)
+        diag_error(s->d, f->a->a->loc, "a list key must be a required text "
+                   "or whole-number field of the item");
+      s->lists[l].key = k;
+    }
+  }
+}
+
+/* } ====== */
+
+/* { ====== parameters and decisions ====== */
+
+static void collect_params(sema *s) {
+  for (decl *d = s->decls; d; d = d->next) {
+    if (d->kind != DECL_PARAM) continue;
+    int prev = strmap_get(s->parammap, d->name);
+    if (d->replace) {
+      if (prev < 0) {
+        diag_error(s->d, d->name_loc, "'replace parameter %s' replaces "
+                   "nothing: no parameter of that name is declared before",
+                   d->name);
+        continue;
+      }
+      s->params[prev].value = d->value;
+      s->params[prev].loc = d->name_loc;
+      if (d->title) s->params[prev].title = d->title;
+      continue;
+    }
+    if (prev >= 0) {
+      dup_error(s, d, "parameter", s->params[prev].loc);
+      diag_note(s->d, d->name_loc, "to change it, write 'replace parameter "
+                "%s = ...'", d->name);
+      continue;
+    }
+    int i = SEM_PUSH(s->params, s->nparams, s->capparams);
+    s->params[i].name = d->name;
+    s->params[i].title = d->title;
+    s->params[i].value = d->value;
+    s->params[i].loc = d->name_loc;
+    s->params[i].type = value_type(s, d->type);
+    strmap_put(s->parammap, d->name, i);
+  }
+  /* Parameters may use the parameters declared before them. */
+  for (int i = 0; i < s->nparams; i++) {
+    sem_param *p = &s->params[i];
+    if (p->type == TY_ERROR) continue;
+    if (TY_KIND(p->type) == TK_TEXT) {
+      diag_error(s->d, p->loc, "a parameter cannot be text");
+      continue;
+    }
+    type_ctx c = {s, -1, fmt("parameter '%s'", p->name, ""), {0}, {0}, 0};
+    p->done = 1;
+    if (types_expr(&c, p->value, p->type) != TY_ERROR &&
+        !types_const(s, p->value, p->type, &p->val))
+      p->done = 2;
+  }
+}
+
+static int list_of_item(sema *s, const char *item) {
+  for (int l = 0; l < s->nlists; l++)
+    if (!strcmp(s->lists[l].item_name, item)) return l;
+  return -1;
+}
+
+static void collect_decisions(sema *s) {
+  for (decl *d = s->decls; d; d = d->next) {
+    if (d->kind != DECL_DECISION) continue;
+    int prev = strmap_get(s->decmap, d->name);
+    if (prev >= 0) {
+      dup_error(s, d, "decision", s->decisions[prev].loc);
+      continue;
+    }
+    int i = SEM_PUSH(s->decisions, s->ndecisions, s->capdecisions);
+    sem_decision *dc = &s->decisions[i];
+    dc->name = d->name;
+    dc->title = d->title;
+    dc->loc = d->name_loc;
+    dc->list = -1;
+    dc->default_rule = -1;
+    dc->type = value_type(s, d->type);
+    strmap_put(s->decmap, d->name, i);
+    const char *dot = strchr(d->name, '.');
+    if (dot) {
+      char *head = GC_MALLOC_ATOMIC(dot - d->name + 1);
+      memcpy(head, d->name, dot - d->name);
+      head[dot - d->name] = 0;
+      int l = list_of_item(s, head);
+      if (l >= 0) {
+        dc->list = l;
+        if (strchr(dot + 1, '.'))
+          diag_error(s->d, d->name_loc, "a decision for each %s is named "
+                     "'%s.name', with no further dots", head, head);
+        if (strmap_get(s->fieldmap, fmt("%s:%s",
+                       s->fields[s->lists[l].field].path, dot + 1)) >= 0)
+          diag_error(s->d, d->name_loc, "'%s' is already a fact of each %s",
+                     dot + 1, head);
+      }
+    }
+    if (dc->list < 0 && strmap_get(s->fieldmap, fmt(":%s%s", d->name, ""))
+        >= 0)
+      diag_error(s->d, d->name_loc, "'%s' is already a fact", d->name);
+    for (ast *a = d->attrs; a; a = a->next) {
+      if (!strcmp(a->name, "default")) {
+        dc->dflt = a->a;
+        dc->flags |= DF_DEFAULT;
+      } else if (!strcmp(a->name, "internal")) {
+        dc->flags |= DF_INTERNAL;
+      } else if (!strcmp(a->name, "collect")) {
+        if (TY_KIND(dc->type) != TK_SET && dc->type != TY_ERROR)
+          diag_error(s->d, a->loc, "only a 'set of' decision can collect");
+        dc->flags |= DF_COLLECT;
+      } else {
+        diag_error(s->d, a->loc, "'%s' does not apply to a decision",
+                   a->name);
+      }
+    }
+    if ((dc->flags & DF_COLLECT) && (dc->flags & DF_DEFAULT))
+      diag_error(s->d, d->name_loc, "a collecting decision starts from the "
+                 "empty set and takes no default");
+    int k = TY_KIND(dc->type);
+    if (k == TK_RECORD || k == TK_LIST)
+      diag_error(s->d, d->type->loc, "a decision cannot be a record or a "
+                 "list");
+  }
+}
+
+/* } ====== */
+
+/* { ====== rules ====== */
+
+static int new_rule(sema *s, const char *id, loc_t loc, loc_t id_loc,
+                    int dec, int kind) {
+  int r = SEM_PUSH(s->rules, s->nrules, s->caprules);
+  s->rules[r].id = id;
+  s->rules[r].loc = loc;
+  s->rules[r].id_loc = id_loc;
+  s->rules[r].decision = dec;
+  s->rules[r].kind = kind;
+  return r;
+}
+
+/* Splits 'when' into the parts the explanation reports one by one. */
+static void split_and(ast *e, ast ***out, int *n, int *cap) {
+  if (e->kind == AST_BINOP && e->op == OPB_AND) {
+    split_and(e->a, out, n, cap);
+    split_and(e->b, out, n, cap);
+    return;
+  }
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 4;
+    *out = sem_grow(*out, *n, *cap, sizeof **out);
+  }
+  (*out)[(*n)++] = e;
+}
+
+static void set_parts(sema *s, int r, ast *when, ast *unless) {
+  ast **parts = NULL;
+  int n = 0, cap = 0;
+  if (when) split_and(when, &parts, &n, &cap);
+  int nc = n;
+  for (ast *u = unless; u; u = u->next) {
+    if (n == cap) {
+      cap = cap ? cap * 2 : 4;
+      parts = sem_grow(parts, n, cap, sizeof *parts);
+    }
+    parts[n++] = u;
+  }
+  sem_rule *ru = &s->rules[r];
+  ru->parts = parts;
+  ru->nconds = nc;
+  ru->nexcs = n - nc;
+  ru->texts = GC_MALLOC((n ? n : 1) * sizeof *ru->texts);
+  for (int i = 0; i < n; i++) ru->texts[i] = diag_snippet(s->d, parts[i]->loc);
+  if (n > 250)
+    diag_error(s->d, ru->id_loc, "rule '%s' has %d conditions and "
+               "exceptions; at most 250 are allowed", ru->id, n);
+}
+
+static void check_cite(sema *s, decl *d, int r, const char *what) {
+  sem_rule *ru = &s->rules[r];
+  if (!d->title)
+    diag_error(s->d, d->name_loc, "%s '%s' has no title: add one line in "
+               "plain English, in quotes, after its name", what, d->name);
+  if (!d->cite_doc) {
+    diag_error(s->d, d->name_loc, "%s '%s' cites no policy text: add "
+               "'cites DOCUMENT \"section\"'", what, d->name);
+    return;
+  }
+  if (strmap_get(s->docs, d->cite_doc) < 0) {
+    diag_error(s->d, d->cite_loc, "unknown document '%s': declare it with "
+               "'document %s \"full title\"'", d->cite_doc, d->cite_doc);
+    return;
+  }
+  ru->doc = d->cite_doc;
+  ru->section = d->cite_section;
+  ru->title = d->title;
+}
+
+static int target_decision(sema *s, ast *t) {
+  int dec = strmap_get(s->decmap, t->name);
+  if (dec < 0)
+    diag_error(s->d, t->loc, "unknown decision '%s': declare it with "
+               "'decision %s: TYPE'", t->name, t->name);
+  return dec;
+}
+
+static void collect_rule(sema *s, decl *d) {
+  int prev = strmap_get(s->rulemap, d->name);
+  if (prev >= 0 && !d->replace) {
+    dup_error(s, d, "rule", s->rules[prev].id_loc);
+    diag_note(s->d, d->name_loc, "to change it, write 'replace rule %s'",
+              d->name);
+    return;
+  }
+  if (d->replace && prev < 0) {
+    diag_error(s->d, d->name_loc, "'replace rule %s' replaces nothing: no "
+               "rule of that name is declared before", d->name);
+    return;
+  }
+  if (d->replace && s->rules[prev].final_) {
+    diag_error(s->d, d->name_loc, "rule '%s' is final and cannot be "
+               "replaced", d->name);
+    diag_note(s->d, s->rules[prev].id_loc, "declared final here");
+    return;
+  }
+  int dec = target_decision(s, d->target);
+  if (d->replace && dec >= 0 && s->rules[prev].decision != dec)
+    diag_error(s->d, d->target->loc, "the replacement of '%s' must decide "
+               "'%s', as the rule it replaces does", d->name,
+               s->decisions[s->rules[prev].decision].name);
+  int r = new_rule(s, d->name, d->loc, d->name_loc, dec, RK_RULE);
+  if (d->replace) s->rules[prev].dropped = 1;
+  sem_rule *ru = &s->rules[r];
+  ru->module = d->module;
+  ru->final_ = d->final_;
+  ru->includes = d->includes;
+  ru->target = d->target;
+  ru->value = d->value;
+  ru->overrides = d->overrides;
+  set_parts(s, r, d->when, d->unless);
+  check_cite(s, d, r, "rule");
+  strmap_put(s->rulemap, d->name, r);
+  if (dec >= 0) {
+    sem_decision *dc = &s->decisions[dec];
+    int collect = (dc->flags & DF_COLLECT) != 0;
+    if (collect && !d->includes)
+      diag_error(s->d, d->target->loc, "'%s' collects values: write '%s "
+                 "includes VALUE'", dc->name, dc->name);
+    if (!collect && d->includes)
+      diag_error(s->d, d->target->loc, "'%s' does not collect values: write "
+                 "'%s = VALUE'", dc->name, dc->name);
+  }
+}
+
+static ast *cell_cond(sema *s, ast *input, ast *cell) {
+  if (cell->op == '-') return NULL;
+  ast *e;
+  if (cell->op == 'l') {
+    if (cell->a->next) {
+      e = ast_new(AST_BINOP, cell->loc);
+      e->op = OPB_IN;
+      e->a = input;
+      e->b = ast_new(AST_SET, cell->loc);
+      e->b->a = cell->a;
+    } else {
+      e = ast_new(AST_BINOP, cell->loc);
+      e->op = OPB_EQ;
+      e->a = input;
+      e->b = cell->a;
+    }
+  } else {
+    e = ast_new(AST_BINOP, cell->loc);
+    e->op = cell->op;
+    e->a = input;
+    e->b = cell->a;
+  }
+  (void)s;
+  return e;
+}
+
+/* Each row of a table is a rule of each decision the table sets; in a
+   'first' table each row overrides the rows below it. */
+static void collect_table(sema *s, decl *d) {
+  int nin = ast_count(d->head_in), nout = ast_count(d->head_out);
+  ast *ins[64], *outs[64];
+  if (nin > 64 || nout > 64) {
+    diag_error(s->d, d->name_loc, "a table has at most 64 inputs and 64 "
+               "outputs");
+    return;
+  }
+  int i = 0;
+  for (ast *c = d->head_in; c; c = c->next) {
+    if (c->op != 'l' || c->a->next) {
+      diag_error(s->d, c->loc, "a table's header names one input per "
+                 "column");
+      return;
+    }
+    ins[i++] = c->a;
+  }
+  int decs[64];
+  i = 0;
+  for (ast *c = d->head_out; c; c = c->next) {
+    if (c->op != 'l' || c->a->next || c->a->kind != AST_NAME) {
+      diag_error(s->d, c->loc, "after '||' the header names the decisions "
+                 "the table sets");
+      return;
+    }
+    outs[i] = c->a;
+    decs[i] = target_decision(s, c->a);
+    if (decs[i] >= 0 && (s->decisions[decs[i]].flags & DF_COLLECT))
+      diag_error(s->d, c->loc, "a table cannot set the collecting decision "
+                 "'%s'", c->a->name);
+    i++;
+  }
+  if (strmap_get(s->rulemap, d->name) >= 0) {
+    dup_error(s, d, "rule or table", s->rules[strmap_get(s->rulemap,
+                                                         d->name)].id_loc);
+    return;
+  }
+  int nrow = 0;
+  int *prev_rows[64];
+  int nprev[64] = {0}, capprev[64] = {0};
+  for (int o = 0; o < nout; o++) prev_rows[o] = NULL;
+  for (ast *row = d->rows; row; row = row->next) {
+    nrow++;
+    if (ast_count(row->a) != nin || ast_count(row->b) != nout) {
+      diag_error(s->d, row->loc, "row %d has %d inputs and %d outputs; the "
+                 "header has %d and %d", nrow, ast_count(row->a),
+                 ast_count(row->b), nin, nout);
+      continue;
+    }
+    ast *when = NULL;
+    int k = 0;
+    for (ast *c = row->a; c; c = c->next, k++) {
+      ast *cond = cell_cond(s, ins[k], c);
+      if (!cond) continue;
+      if (!when) {
+        when = cond;
+      } else {
+        ast *and = ast_new(AST_BINOP, loc_span(when->loc, cond->loc));
+        and->op = OPB_AND;
+        and->a = when;
+        and->b = cond;
+        when = and;
+      }
+    }
+    k = 0;
+    for (ast *c = row->b; c; c = c->next, k++) {
+      if (c->op != 'l' || c->a->next) {
+        diag_error(s->d, c->loc, "an output cell holds one value");
+        continue;
+      }
+      char *id = nout > 1 ? fmt("%s.row%s", d->name, fmt("%d.%s", "", ""))
+                          : NULL;
+      char num[16];
+      snprintf(num, sizeof num, "%d", nrow);
+      id = nout > 1 ? fmt("%s.row%s", d->name, fmt("%s.%s", num,
+                                                   outs[k]->name))
+                    : fmt("%s.row%s", d->name, num);
+      int r = new_rule(s, id, row->loc, row->loc, decs[k], RK_ROW);
+      sem_rule *ru = &s->rules[r];
+      ru->module = d->module;
+      ru->value = c->a;
+      ru->target = outs[k];
+      set_parts(s, r, when, NULL);
+      /* A row's conditions read 'input = value'; show them that way. */
+      for (int p = 0; p < ru->nconds; p++) {
+        ast *pe = ru->parts[p];
+        const char *lhs = diag_snippet(s->d, pe->a->loc);
+        const char *rhs = diag_snippet(s->d, pe->kind == AST_BINOP &&
+                                       pe->b->kind == AST_SET
+                                           ? pe->b->loc : pe->b->loc);
+        static const char *ops[] = {"=", "!=", "<", "<=", ">", ">=", "in"};
+        int oi = pe->op - OPB_EQ;
+        ru->texts[p] = pe->op == OPB_IN ? fmt("%s in {%s}", lhs, rhs)
+                       : fmt("%s %s", lhs, fmt("%s %s", ops[oi], rhs));
+      }
+      check_cite(s, d, r, "table");
+      ru->title = d->title;
+      if (d->first) {
+        ru->beats = NULL;
+        for (int j = 0; j < nprev[k]; j++)
+          sem_intpush(&s->rules[prev_rows[k][j]].beats,
+                      &s->rules[prev_rows[k][j]].nbeats,
+                      &s->rules[prev_rows[k][j]].capbeats, r);
+      }
+      sem_intpush(&prev_rows[k], &nprev[k], &capprev[k], r);
+    }
+  }
+  strmap_put(s->rulemap, d->name, -2 - 0);
+  if (!nrow) diag_warning(s->d, d->name_loc, "table '%s' has no rows",
+                          d->name);
+}
+
+static void collect_rules(sema *s) {
+  for (decl *d = s->decls; d; d = d->next) {
+    if (d->kind == DECL_RULE) collect_rule(s, d);
+    else if (d->kind == DECL_TABLE) collect_table(s, d);
+  }
+  for (int r = 0; r < s->nrules; r++) {
+    sem_rule *ru = &s->rules[r];
+    if (ru->dropped || ru->decision < 0) continue;
+    sem_decision *dc = &s->decisions[ru->decision];
+    sem_intpush(&dc->rules, &dc->nrules, &dc->caprules, r);
+  }
+  for (int i = 0; i < s->ndecisions; i++) {
+    sem_decision *dc = &s->decisions[i];
+    if (!(dc->flags & (DF_DEFAULT | DF_COLLECT))) continue;
+    int r = new_rule(s, "default", dc->loc, dc->loc, i, RK_DEFAULT);
+    s->rules[r].title = fmt("%s when no rule applies", dc->name, "");
+    s->rules[r].value = dc->dflt;
+    if (dc->flags & DF_COLLECT) {
+      s->rules[r].value = ast_new(AST_SET, dc->loc);
+      s->rules[r].title = "nothing is collected when no rule applies";
+    }
+    dc->default_rule = r;
+    s->rules[r].texts = GC_MALLOC(sizeof(char *));
+    dc = &s->decisions[i];
+    sem_intpush(&dc->rules, &dc->nrules, &dc->caprules, r);
+  }
+}
+
+/* } ====== */
+
+/* { ====== types of rules ====== */
+
+static void check_rule_types(sema *s) {
+  for (int r = 0; r < s->nrules; r++) {
+    sem_rule *ru = &s->rules[r];
+    if (ru->dropped || ru->decision < 0) continue;
+    sem_decision *dc = &s->decisions[ru->decision];
+    if (dc->type == TY_ERROR) continue;
+    type_ctx c = {s, ru->decision, NULL, {0}, {0}, 0};
+    c.what = ru->kind == RK_DEFAULT
+                 ? fmt("the default of '%s'", dc->name, "")
+                 : fmt("rule '%s'", ru->id, "");
+    for (int p = 0; p < ru->nconds + ru->nexcs; p++) {
+      int t = types_expr(&c, ru->parts[p], TY(TK_BOOL, 0));
+      if (t != TY_ERROR && t != TY(TK_BOOL, 0))
+        diag_error(s->d, ru->parts[p]->loc, "a condition must be true or "
+                   "false, not %s", type_name(s, t));
+    }
+    if (!ru->value) continue;
+    int want = dc->type;
+    if (ru->includes && TY_KIND(want) == TK_SET) {
+      /* 'D includes v' adds one value, or a set of them. */
+      if (ru->value->kind == AST_SET) {
+        types_expr(&c, ru->value, want);
+      } else {
+        int t = types_expr(&c, ru->value, TY(TK_ENUM, TY_IDX(want)));
+        if (t != TY_ERROR && t != TY(TK_ENUM, TY_IDX(want)))
+          diag_error(s->d, ru->value->loc, "expected a value of '%s'",
+                     s->enums[TY_IDX(want)].name);
+        ru->includes = 2; /* one value: the compiler makes it a set */
+      }
+      continue;
+    }
+    int t = types_expr(&c, ru->value, want);
+    if (t != TY_ERROR && t != want)
+      diag_error(s->d, ru->value->loc, "'%s' is %s; this value is %s",
+                 dc->name, type_name(s, want), type_name(s, t));
+  }
+}
+
+/* } ====== */
+
+/* { ====== precedence ====== */
+
+static void resolve_overrides(sema *s) {
+  for (int r = 0; r < s->nrules; r++) {
+    sem_rule *ru = &s->rules[r];
+    if (ru->dropped) continue;
+    for (ast *o = ru->overrides; o; o = o->next) {
+      int t = strmap_get(s->rulemap, o->name);
+      if (t < 0) {
+        diag_error(s->d, o->loc, "rule '%s' overrides unknown rule '%s'",
+                   ru->id, o->name);
+        continue;
+      }
+      sem_rule *tr = &s->rules[t];
+      if (tr->decision != ru->decision) {
+        diag_error(s->d, o->loc, "rule '%s' decides '%s' but '%s' decides "
+                   "'%s': a rule only overrides rules of its own decision",
+                   ru->id, ru->decision >= 0
+                               ? s->decisions[ru->decision].name : "?",
+                   o->name, tr->decision >= 0
+                               ? s->decisions[tr->decision].name : "?");
+        continue;
+      }
+      if (tr->final_ && !ru->final_) {
+        diag_error(s->d, o->loc, "rule '%s' is final: no rule may override "
+                   "it", o->name);
+        continue;
+      }
+      if (t == r) {
+        diag_error(s->d, o->loc, "rule '%s' overrides itself", o->name);
+        continue;
+      }
+      sem_intpush(&ru->beats, &ru->nbeats, &ru->capbeats, t);
+    }
+  }
+  /* Final rules beat every rule of their decision that is not final. */
+  for (int i = 0; i < s->ndecisions; i++) {
+    sem_decision *dc = &s->decisions[i];
+    for (int a = 0; a < dc->nrules; a++) {
+      sem_rule *ra = &s->rules[dc->rules[a]];
+      if (!ra->final_) continue;
+      for (int b = 0; b < dc->nrules; b++) {
+        sem_rule *rb = &s->rules[dc->rules[b]];
+        if (!rb->final_ && rb->kind != RK_DEFAULT)
+          sem_intpush(&ra->beats, &ra->nbeats, &ra->capbeats, dc->rules[b]);
+      }
+    }
+  }
+}
+
+/* Orders the rules of each decision so that a rule comes after every rule
+   that beats it (Kahn's algorithm; ties keep declaration order). A cycle
+   of 'overrides' is an error naming the rules on it. */
+static void order_rules(sema *s) {
+  for (int i = 0; i < s->ndecisions; i++) {
+    sem_decision *dc = &s->decisions[i];
+    int n = dc->nrules;
+    if (!n) continue;
+    int *indeg = GC_MALLOC_ATOMIC(n * sizeof *indeg);
+    int *out = GC_MALLOC_ATOMIC(n * sizeof *out);
+    memset(indeg, 0, n * sizeof *indeg);
+    for (int a = 0; a < n; a++) s->rules[dc->rules[a]].pos = a;
+    for (int a = 0; a < n; a++) {
+      sem_rule *ra = &s->rules[dc->rules[a]];
+      for (int k = 0; k < ra->nbeats; k++)
+        indeg[s->rules[ra->beats[k]].pos]++;
+    }
+    int no = 0;
+    /* The default is last whatever happens: it is beaten by every rule. */
+    for (int round = 0; no < n; round++) {
+      int found = 0;
+      for (int a = 0; a < n; a++) {
+        sem_rule *ra = &s->rules[dc->rules[a]];
+        if (indeg[a] != 0 || ra->kind == RK_DEFAULT) continue;
+        if (no < n - (dc->default_rule >= 0) || 1) {
+          indeg[a] = -1;
+          out[no++] = dc->rules[a];
+          for (int k = 0; k < ra->nbeats; k++)
+            indeg[s->rules[ra->beats[k]].pos]--;
+          found = 1;
+          break;
+        }
+      }
+      if (!found) break;
+    }
+    if (dc->default_rule >= 0) out[no++] = dc->default_rule;
+    if (no < n) {
+      for (int a = 0; a < n; a++)
+        if (indeg[a] > 0) {
+          sem_rule *ra = &s->rules[dc->rules[a]];
+          diag_error(s->d, ra->id_loc, "rules of '%s' override each other "
+                     "in a cycle, through '%s': precedence must run one way",
+                     dc->name, ra->id);
+          break;
+        }
+      continue;
+    }
+    dc->rules = out;
+  }
+}
+
+/* } ====== */
+
+/* { ====== order of decisions ====== */
+
+static int cycle_report(sema *s, int *stack, int depth, int at) {
+  int start = 0;
+  while (stack[start] != at) start++;
+  size_t len = 0;
+  for (int i = start; i < depth; i++)
+    len += strlen(s->decisions[stack[i]].name) + 4;
+  len += strlen(s->decisions[at].name) + 1;
+  char *msg = GC_MALLOC_ATOMIC(len);
+  msg[0] = 0;
+  for (int i = start; i < depth; i++) {
+    strcat(msg, s->decisions[stack[i]].name);
+    strcat(msg, " -> ");
+  }
+  strcat(msg, s->decisions[at].name);
+  diag_error(s->d, s->decisions[at].loc, "decisions depend on each other in "
+             "a cycle: %s", msg);
+  for (int i = start; i < depth; i++) {
+    sem_decision *dc = &s->decisions[stack[i]];
+    int next = i + 1 < depth ? stack[i + 1] : at;
+    for (int k = 0; k < dc->ndeps; k++)
+      if (dc->deps[k] == next)
+        diag_note(s->d, dc->dep_locs[k], "'%s' reads '%s' here", dc->name,
+                  s->decisions[next].name);
+  }
+  return -1;
+}
+
+/* Depth-first ordering; iterative so that a long chain of decisions does
+   not use the C stack. */
+static int order_decisions(sema *s) {
+  int n = s->ndecisions, no = 0, rc = 0;
+  s->order = GC_MALLOC_ATOMIC((n ? n : 1) * sizeof *s->order);
+  int *stack = GC_MALLOC_ATOMIC((n + 1) * sizeof *stack);
+  int *iter = GC_MALLOC_ATOMIC((n + 1) * sizeof *iter);
+  for (int i = 0; i < n; i++) s->decisions[i].mark = 0;
+  for (int root = 0; root < n; root++) {
+    if (s->decisions[root].mark) continue;
+    int depth = 0;
+    stack[depth] = root;
+    iter[depth++] = 0;
+    s->decisions[root].mark = 1;
+    while (depth) {
+      sem_decision *dc = &s->decisions[stack[depth - 1]];
+      if (iter[depth - 1] < dc->ndeps) {
+        int next = dc->deps[iter[depth - 1]++];
+        if (s->decisions[next].mark == 1) {
+          rc = cycle_report(s, stack, depth, next);
+          continue;
+        }
+        if (s->decisions[next].mark == 2) continue;
+        s->decisions[next].mark = 1;
+        stack[depth] = next;
+        iter[depth++] = 0;
+      } else {
+        dc->mark = 2;
+        s->order[no++] = stack[--depth];
+      }
+    }
+  }
+  return rc;
+}
+
+/* } ====== */
+
+static void collect_docs_and_tests(sema *s) {
+  for (decl *d = s->decls; d; d = d->next) {
+    if (d->kind == DECL_POLICY && d->module == s->root) {
+      if (s->policy) {
+        diag_error(s->d, d->name_loc, "a file has one 'policy' header");
+        continue;
+      }
+      s->policy = d;
+    } else if (d->kind == DECL_DOCUMENT) {
+      if (strmap_get(s->docs, d->name) >= 0) {
+        diag_error(s->d, d->name_loc, "document '%s' is already declared",
+                   d->name);
+        continue;
+      }
+      strmap_put(s->docs, d->name, 1);
+    } else if (d->kind == DECL_TEST) {
+      int prev = strmap_get(s->testmap, d->name);
+      if (prev >= 0 && s->tests[prev].module == d->module) {
+        diag_error(s->d, d->name_loc, "test \"%s\" is already declared",
+                   d->name);
+        continue;
+      }
+      int t = SEM_PUSH(s->tests, s->ntests, s->captests);
+      s->tests[t].name = d->name;
+      s->tests[t].d = d;
+      s->tests[t].module = d->module;
+      strmap_put(s->testmap, d->name, t);
+    }
+  }
+  if (!s->policy)
+    diag_error(s->d, loc_make(s->root, 0, 0), "the file has no 'policy' "
+               "header: start it with 'policy \"name\" version \"...\"'");
+}
+
+/* Lays out decision values and rule states in their rows. */
+static void assign_slots(sema *s) {
+  for (int i = 0; i < s->ndecisions; i++) {
+    sem_decision *dc = &s->decisions[i];
+    dc->slot = next_slot(s, dc->list);
+    next_slot(s, dc->list);
+  }
+}
+
+int resolve_policy(sema *s) {
+  s->docs = strmap_new();
+  s->types = strmap_new();
+  s->fieldmap = strmap_new();
+  s->decmap = strmap_new();
+  s->parammap = strmap_new();
+  s->rulemap = strmap_new();
+  s->testmap = strmap_new();
+  collect_docs_and_tests(s);
+  collect_types(s);
+  build_schema(s);
+  collect_params(s);
+  collect_decisions(s);
+  collect_rules(s);
+  check_rule_types(s);
+  resolve_overrides(s);
+  if (s->d->nerrors) return -1;
+  order_rules(s);
+  if (order_decisions(s)) return -1;
+  assign_slots(s);
+  return s->d->nerrors ? -1 : 0;
+}

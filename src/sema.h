@@ -1,0 +1,170 @@
+/*
+** sema.h: what the checker knows about a policy.
+**
+** module.c reads the root file and its imports into one list of
+** declarations; resolve.c turns them into the tables below (types, the
+** fact schema, parameters, decisions, rules, tests) and orders decisions
+** by dependency; types.c types every expression and resolves its names.
+** compile.c then lays the tables out as an ent_program.
+*/
+#ifndef ENT_SEMA_H
+#define ENT_SEMA_H
+
+#include "ast.h"
+#include "diag.h"
+#include "program.h"
+#include "strmap.h"
+
+/* What a NAME in an expression refers to (ast.sym_kind). */
+enum { SYM_NONE, SYM_FIELD, SYM_DECISION, SYM_PARAM, SYM_ENUMVAL, SYM_LIST };
+
+typedef struct {
+  const char *name;
+  loc_t loc;
+  const char **values;
+  int n;
+} sem_enum;
+
+typedef struct {
+  const char *name;
+  loc_t loc;
+  ast *fields;
+  int list;            /* the list whose items use it, or -1 */
+} sem_record;
+
+typedef struct {
+  const char *name, *path;
+  int type;
+  int object;
+  int slot;
+  int flags;
+  int sub;
+  ent_val dflt;
+  const char *reason;
+  loc_t loc;
+} sem_field;
+
+typedef struct {
+  int first_field, nfields;
+  int list;
+  int parent_field;
+} sem_object;
+
+typedef struct {
+  int field, object, key, width;
+  const char *item_name;
+} sem_list;
+
+typedef struct {
+  const char *name, *title;
+  int type;
+  ast *value;
+  ent_val val;
+  loc_t loc;
+  int done;            /* 1 checking, 2 checked: parameters may use others */
+} sem_param;
+
+typedef struct {
+  const char *name, *title;
+  int type;
+  int list;
+  int flags;
+  ast *dflt;
+  loc_t loc;
+  int *rules;
+  int nrules, caprules;
+  int *deps;
+  int ndeps, capdeps;
+  loc_t *dep_locs;
+  int slot;
+  int mark;            /* for the cycle search */
+  int default_rule;    /* the pseudo-rule for the default, or -1 */
+} sem_decision;
+
+typedef struct {
+  const char *id, *title, *doc, *section;
+  loc_t loc, id_loc;
+  int module;
+  int decision;
+  int kind;            /* RK_RULE, RK_ROW, RK_DEFAULT */
+  int final_;
+  int includes;
+  ast *target;
+  ast *value;
+  ast **parts;         /* conditions, then exceptions */
+  const char **texts;  /* the text shown for each part */
+  int nconds, nexcs;
+  ast *overrides;      /* NAME list, resolved into 'beats' */
+  int *beats;          /* rules this rule directly overrides */
+  int nbeats, capbeats;
+  int dropped;         /* replaced by a later declaration */
+  int pos;             /* evaluation position within its decision */
+} sem_rule;
+
+typedef struct {
+  const char *name;
+  decl *d;
+  int module;
+} sem_test;
+
+#define SEM_ARRAY(type, name) type *name; int n##name, cap##name
+
+typedef struct sema {
+  diag *d;
+  decl *decls;
+  decl *policy;
+  int root;            /* file id of the root file */
+  strmap *docs, *types, *fieldmap, *decmap, *parammap, *rulemap, *testmap;
+  SEM_ARRAY(sem_enum, enums);
+  SEM_ARRAY(sem_record, records);
+  SEM_ARRAY(sem_field, fields);
+  SEM_ARRAY(sem_object, objects);
+  SEM_ARRAY(sem_list, lists);
+  SEM_ARRAY(sem_param, params);
+  SEM_ARRAY(sem_decision, decisions);
+  SEM_ARRAY(sem_rule, rules);
+  SEM_ARRAY(sem_test, tests);
+  int *order;          /* decisions in evaluation order */
+  int case_width;
+} sema;
+
+/* Grows 'arr' (with count 'n' and capacity 'cap') by one zeroed element
+   and returns its index. */
+#define SEM_PUSH(arr, n, cap)                                             \
+  (((n) == (cap) ? ((cap) = (cap) ? (cap) * 2 : 16,                       \
+                    (arr) = sem_grow((arr), (n), (cap), sizeof *(arr)))   \
+                 : 0),                                                    \
+   memset(&(arr)[(n)], 0, sizeof *(arr)), (n)++)
+
+void *sem_grow(void *old, int n, int cap, size_t size);
+void sem_intpush(int **arr, int *n, int *cap, int v);
+
+/* module.c: reads 'path' and every file it imports. 'text' may give the
+   root file's contents (the library's compile-from-string). Returns NULL
+   when the files cannot be read or parsed; errors are in 'd'. */
+sema *module_load(diag *d, const char *path, const char *text, size_t len);
+/* Reads a whole file, checking it is text: NUL bytes and invalid UTF-8
+   are errors located in 'd'. Returns the file id, or -1. */
+int module_read_file(diag *d, const char *path, loc_t from);
+int module_check_text(diag *d, int file);
+
+/* resolve.c: builds the tables and checks the policy. */
+int resolve_policy(sema *s);
+const char *type_name(const sema *s, int ty);
+
+/* types.c: types expression 'e' in the context of rule or decision 'dec'
+   (-1 for a parameter), expecting type 'want' (-1 for any). */
+typedef struct type_ctx {
+  sema *s;
+  int decision;        /* the decision being defined, or -1 */
+  const char *what;    /* 'rule x', 'the default of y' for messages */
+  const char *vars[8];
+  int var_list[8];
+  int nvars;
+} type_ctx;
+int types_expr(type_ctx *c, ast *e, int want);
+/* Evaluates a constant expression (parameter values, defaults of facts). */
+int types_const(sema *s, ast *e, int ty, ent_val *out);
+/* Converts a test value to a case value of type 'ty'. */
+
+#endif

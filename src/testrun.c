@@ -1,0 +1,472 @@
+/*
+** testrun.c: 'entitle test', the tests written in rule files.
+**
+** A test's 'given' facts (after those of the test it is 'like') are
+** written out as a JSON case and decoded exactly as a real case would be,
+** so a test can only give facts a case could give. Each expectation is
+** then compared with the decision, and a failure is shown with the
+** expected and actual values and the decision's explanation.
+*/
+#include <gc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bytecode.h"
+#include "cli.h"
+#include "explain.h"
+#include "facts.h"
+#include "out.h"
+#include "policy.h"
+#include "sema.h"
+#include "vm.h"
+
+/* A tree of given facts: a record (fields), a list (items) or a value. */
+typedef struct tnode {
+  const char *name;     /* field name, in a record */
+  ast *value;           /* a scalar or set value */
+  int kind;             /* 'r' record, 'l' list, 'v' value */
+  struct tnode *kids;   /* record fields or list items */
+  struct tnode *next;
+} tnode;
+
+static tnode *tnew(int kind, const char *name) {
+  tnode *t = GC_MALLOC(sizeof *t);
+  t->kind = kind;
+  t->name = name;
+  return t;
+}
+
+static tnode *from_value(ast *v, const char *name);
+
+static tnode *tcopy(const tnode *t) {
+  if (!t) return NULL;
+  tnode *c = tnew(t->kind, t->name);
+  c->value = t->value;
+  tnode **link = &c->kids;
+  for (tnode *k = t->kids; k; k = k->next) {
+    *link = tcopy(k);
+    link = &(*link)->next;
+  }
+  return c;
+}
+
+static tnode *from_value(ast *v, const char *name) {
+  if (v->kind == AST_RECORD) {
+    tnode *t = tnew('r', name);
+    tnode **link = &t->kids;
+    for (ast *f = v->a; f; f = f->next) {
+      *link = from_value(f->a, f->name);
+      link = &(*link)->next;
+    }
+    return t;
+  }
+  if (v->kind == AST_LIST) {
+    tnode *t = tnew('l', name);
+    tnode **link = &t->kids;
+    for (ast *f = v->a; f; f = f->next) {
+      *link = from_value(f, NULL);
+      link = &(*link)->next;
+    }
+    return t;
+  }
+  tnode *t = tnew('v', name);
+  t->value = v;
+  return t;
+}
+
+static tnode *child(tnode *t, const char *name, size_t n) {
+  for (tnode *k = t->kids; k; k = k->next)
+    if (k->name && strlen(k->name) == n && !memcmp(k->name, name, n))
+      return k;
+  return NULL;
+}
+
+/* The item of list 't' whose key field 'key' is the text 'id'. */
+static tnode *item(tnode *t, const char *key, const char *id, size_t n) {
+  for (tnode *k = t->kids; k; k = k->next) {
+    tnode *f = child(k, key, strlen(key));
+    if (f && f->value && f->value->kind == AST_TEXT &&
+        strlen(f->value->name) == n && !memcmp(f->value->name, id, n))
+      return k;
+  }
+  return NULL;
+}
+
+typedef struct {
+  sema *s;
+  diag *d;
+  const ent_program *p;
+  int failed;
+} runner;
+
+/* Applies 'path = value' to the tree 'root'. A list's items are addressed
+   by their key: 'provisions.p1.universal'. */
+static int give(runner *r, tnode *root, ast *g) {
+  const char *path = g->a->name;
+  tnode *t = root;
+  int obj = 0;
+  const char *s = path;
+  for (;;) {
+    const char *dot = strchr(s, '.');
+    size_t n = dot ? (size_t)(dot - s) : strlen(s);
+    /* Find the field in the object, for its type. */
+    const prog_object *o = &r->p->objects[obj];
+    const prog_field *f = NULL;
+    for (uint32_t k = 0; k < o->nfields; k++) {
+      const prog_field *ff = &r->p->fields[o->first_field + k];
+      const char *nm = prog_str(r->p, ff->name);
+      if (strlen(nm) == n && !memcmp(nm, s, n)) f = ff;
+    }
+    if (!f) {
+      diag_error(r->d, g->a->loc, "'%s' is not a fact of the case", path);
+      return -1;
+    }
+    tnode *c = child(t, s, n);
+    if (!dot) {
+      tnode *nv = from_value(g->b, f ? prog_str(r->p, f->name) : NULL);
+      if (c) {
+        nv->next = c->next;
+        *c = *nv;
+      } else {
+        nv->next = t->kids;
+        t->kids = nv;
+      }
+      return 0;
+    }
+    int kind = TY_KIND(f->type);
+    if (kind == TK_RECORD) {
+      if (!c) {
+        c = tnew('r', prog_str(r->p, f->name));
+        c->next = t->kids;
+        t->kids = c;
+      }
+      t = c;
+      obj = (int)f->sub;
+      s = dot + 1;
+      continue;
+    }
+    if (kind == TK_LIST) {
+      const prog_list *l = &r->p->lists[f->sub];
+      const char *id = dot + 1;
+      const char *d2 = strchr(id, '.');
+      size_t idn = d2 ? (size_t)(d2 - id) : strlen(id);
+      tnode *it = c ? item(c, prog_str(r->p, r->p->fields[l->key].name), id,
+                           idn)
+                    : NULL;
+      if (!it) {
+        diag_error(r->d, g->a->loc, "'%s': the list has no item '%.*s'",
+                   path, (int)idn, id);
+        return -1;
+      }
+      if (!d2) {
+        diag_error(r->d, g->a->loc, "'%s': name a field of the item", path);
+        return -1;
+      }
+      t = it;
+      obj = (int)l->object;
+      s = d2 + 1;
+      continue;
+    }
+    diag_error(r->d, g->a->loc, "'%.*s' is not a record or a list", (int)n,
+               s);
+    return -1;
+  }
+}
+
+static int build(runner *r, int t, tnode **out, int depth) {
+  sem_test *st = &r->s->tests[t];
+  tnode *root;
+  if (depth > 64) {
+    diag_error(r->d, st->d->name_loc, "tests are 'like' each other in a "
+               "cycle");
+    return -1;
+  }
+  if (st->d->like) {
+    int b = strmap_get(r->s->testmap, st->d->like);
+    if (b < 0) {
+      diag_error(r->d, st->d->like_loc, "no test is named \"%s\"",
+                 st->d->like);
+      return -1;
+    }
+    tnode *base;
+    if (build(r, b, &base, depth + 1)) return -1;
+    root = tcopy(base);
+  } else {
+    root = tnew('r', NULL);
+  }
+  for (ast *g = st->d->given; g; g = g->next)
+    if (give(r, root, g)) return -1;
+  *out = root;
+  return 0;
+}
+
+static void to_json(const tnode *t, outbuf *o) {
+  if (t->kind == 'r' || t->kind == 'l') {
+    out_c(o, t->kind == 'r' ? '{' : '[');
+    /* Given fields were pushed at the front: write them in order. */
+    const tnode *kids[4096];
+    int n = 0;
+    for (const tnode *k = t->kids; k && n < 4096; k = k->next) kids[n++] = k;
+    for (int i = 0; i < n; i++) {
+      if (i) out_c(o, ',');
+      if (t->kind == 'r') {
+        out_json(o, kids[i]->name, strlen(kids[i]->name));
+        out_c(o, ':');
+      }
+      to_json(kids[i], o);
+    }
+    out_c(o, t->kind == 'r' ? '}' : ']');
+    return;
+  }
+  ast *v = t->value;
+  switch (v->kind) {
+  case AST_BOOL: out_s(o, v->num ? "true" : "false"); break;
+  case AST_INT: out_int(o, v->num); break;
+  case AST_MONEY: out_c(o, '"'); out_money(o, v->num); out_c(o, '"'); break;
+  case AST_DATE: out_c(o, '"'); out_date(o, v->num); out_c(o, '"'); break;
+  case AST_TEXT: out_json(o, v->name, strlen(v->name)); break;
+  case AST_NAME: out_json(o, v->name, strlen(v->name)); break;
+  case AST_SET:
+    out_c(o, '[');
+    for (ast *x = v->a; x; x = x->next) {
+      if (x != v->a) out_c(o, ',');
+      out_json(o, x->name, strlen(x->name));
+    }
+    out_c(o, ']');
+    break;
+  default: out_s(o, "null");
+  }
+}
+
+/* Finds decision 'path' for an expectation: its index and row. */
+static int find_decision(const ent_program *p, const ent_vm *vm,
+                         const char *path, uint32_t *dec, ent_val *row) {
+  for (uint32_t d = 0; d < p->ndecisions; d++) {
+    const prog_decision *pd = &p->decisions[d];
+    const char *name = prog_str(p, pd->name);
+    if (pd->list < 0) {
+      if (!strcmp(name, path)) {
+        *dec = d;
+        *row = 0;
+        return 0;
+      }
+      continue;
+    }
+    const prog_list *l = &p->lists[pd->list];
+    const char *ln = prog_str(p, p->fields[l->field].path);
+    size_t lnl = strlen(ln), nl = strlen(name);
+    if (strncmp(path, ln, lnl) || path[lnl] != '.') continue;
+    const char *id = path + lnl + 1;
+    const char *last = strrchr(id, '.');
+    if (!last || strcmp(last + 1, name)) continue;
+    (void)nl;
+    ent_val base = vm->mem[p->fields[l->field].slot];
+    ent_val cnt = vm->mem[p->fields[l->field].slot + 1];
+    for (ent_val i = 0; i < cnt; i++) {
+      ent_val irow = base + i * (ent_val)l->width;
+      outbuf k;
+      out_init(&k, NULL);
+      explain_item_key(p, vm, (uint32_t)pd->list, irow, &k);
+      int same = k.len == (size_t)(last - id) &&
+                 !memcmp(k.buf ? k.buf : "", id, k.len);
+      out_free(&k);
+      if (same) {
+        *dec = d;
+        *row = irow;
+        return 0;
+      }
+    }
+    return -2; /* the decision exists but the item does not */
+  }
+  return -1;
+}
+
+/* The expected value as the VM holds it. */
+static int expected_value(runner *r, int32_t ty, ast *v, ent_val *out) {
+  const ent_program *p = r->p;
+  int k = TY_KIND(ty);
+  switch (v->kind) {
+  case AST_BOOL: if (k != TK_BOOL) return -1; *out = v->num; return 0;
+  case AST_INT: if (k != TK_INT) return -1; *out = v->num; return 0;
+  case AST_MONEY: if (k != TK_MONEY) return -1; *out = v->num; return 0;
+  case AST_DATE: if (k != TK_DATE) return -1; *out = v->num; return 0;
+  case AST_NAME: {
+    if (k != TK_ENUM) return -1;
+    const prog_enum *e = &p->enums[TY_IDX(ty)];
+    for (uint32_t i = 0; i < e->n; i++)
+      if (!strcmp(prog_str(p, p->enum_values[e->first + i]), v->name)) {
+        *out = i;
+        return 0;
+      }
+    return -1;
+  }
+  case AST_SET: {
+    if (k != TK_SET) return -1;
+    const prog_enum *e = &p->enums[TY_IDX(ty)];
+    uint64_t m = 0;
+    for (ast *x = v->a; x; x = x->next) {
+      uint32_t i;
+      for (i = 0; i < e->n; i++)
+        if (!strcmp(prog_str(p, p->enum_values[e->first + i]), x->name))
+          break;
+      if (i == e->n) return -1;
+      m |= UINT64_C(1) << i;
+    }
+    *out = (ent_val)m;
+    return 0;
+  }
+  default:
+    return -1;
+  }
+}
+
+static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
+                    outbuf *o) {
+  sem_test *st = &r->s->tests[t];
+  int before = r->d->nerrors;
+  tnode *root;
+  if (build(r, t, &root, 0)) return -1;
+  outbuf js;
+  out_init(&js, NULL);
+  to_json(root, &js);
+  facts_error e;
+  int line, col;
+  diag_linecol(r->d, st->d->name_loc.file, st->d->name_loc.start, &line,
+               &col);
+  const char *file = r->d->names[st->d->name_loc.file];
+  if (facts_decode(vm, js.buf, js.len, &e)) {
+    diag_error(r->d, st->d->name_loc, "test \"%s\" does not give a valid "
+               "case: %s", st->name, e.message);
+    out_free(&js);
+    return -1;
+  }
+  out_free(&js);
+  if (vm_run(vm) != VM_OK) {
+    diag_error(r->d, st->d->name_loc, "test \"%s\": the case could not be "
+               "evaluated", st->name);
+    return -1;
+  }
+  int ok = 1;
+  for (ast *ex = st->d->expect; ex; ex = ex->next) {
+    uint32_t dec;
+    ent_val row;
+    int f = find_decision(r->p, vm, ex->a->name, &dec, &row);
+    if (f == -1) {
+      diag_error(r->d, ex->a->loc, "'%s' is not a decision", ex->a->name);
+      ok = 0;
+      continue;
+    }
+    if (f == -2) {
+      diag_error(r->d, ex->a->loc, "'%s': the case has no such item",
+                 ex->a->name);
+      ok = 0;
+      continue;
+    }
+    const prog_decision *pd = &r->p->decisions[dec];
+    ent_val stw = vm->mem[row + pd->slot + 1];
+    int s = DS_STATUS(stw);
+    int good;
+    outbuf want;
+    out_init(&want, NULL);
+    if (ex->op == 'u') {
+      good = s == DS_NO_RULE || s == DS_ERROR;
+      out_s(&want, "undecided");
+    } else if (ex->op == 'c') {
+      good = s == DS_CONFLICT;
+      out_s(&want, "conflict");
+    } else {
+      ent_val v;
+      if (expected_value(r, pd->type, ex->b, &v)) {
+        diag_error(r->d, ex->b->loc, "'%s' is %s: this expected value does "
+                   "not fit", ex->a->name, type_name(r->s, pd->type));
+        out_free(&want);
+        ok = 0;
+        continue;
+      }
+      good = (s == DS_DECIDED || s == DS_AGREED || s == DS_DEFAULT) &&
+             vm->mem[row + pd->slot] == v;
+      explain_value_text(r->p, vm, pd->type, v, &want);
+      if (good && ex->name) {
+        const char *by = prog_str(r->p, r->p->rules[DS_RULE1(stw)].id);
+        if (strcmp(by, ex->name)) {
+          good = 0;
+          out_s(&want, " by ");
+          out_s(&want, ex->name);
+        }
+      }
+    }
+    if (!good) {
+      if (ok) {
+        out_s(o, "FAIL ");
+        out_s(o, file);
+        out_c(o, ':');
+        out_int(o, line);
+        out_s(o, ": test \"");
+        out_s(o, st->name);
+        out_s(o, "\"\n");
+      }
+      ok = 0;
+      out_s(o, "  ");
+      out_s(o, ex->a->name);
+      out_s(o, ": expected ");
+      out_mem(o, want.buf ? want.buf : "", want.len);
+      out_s(o, "\n  explanation:\n");
+      outbuf ex_text;
+      out_init(&ex_text, NULL);
+      explain_decision_text(x, vm, dec, row, &ex_text);
+      /* Indent the explanation under the failure. */
+      size_t a = 0;
+      for (size_t i = 0; i < ex_text.len; i++)
+        if (ex_text.buf[i] == '\n') {
+          out_s(o, "    ");
+          out_mem(o, ex_text.buf + a, i - a + 1);
+          a = i + 1;
+        }
+      out_free(&ex_text);
+    }
+    out_free(&want);
+  }
+  if (r->d->nerrors > before) return -1;
+  return ok ? 0 : 1;
+}
+
+int testrun_main(int argc, char **argv) {
+  if (argc < 1) {
+    fprintf(stderr, "entitle: test: name at least one rule file\n");
+    return EXIT_USAGE;
+  }
+  int passed = 0, failed = 0, rc = EXIT_OK;
+  outbuf o;
+  out_init(&o, stdout);
+  for (int i = 0; i < argc; i++) {
+    diag *d = diag_new();
+    sema *s = NULL;
+    ent_program *p = policy_compile(d, argv[i], NULL, 0, &s);
+    if (!p) {
+      diag_print(d, stderr);
+      rc = EXIT_RULES;
+      continue;
+    }
+    char hex[65];
+    bc_digest_hex(p, hex);
+    explain_ctx *x = explain_new(p, hex);
+    ent_vm *vm = vm_new(p);
+    runner r = {s, d, p, 0};
+    for (int t = 0; t < s->ntests; t++) {
+      if (s->tests[t].module != s->root) continue;
+      int res = run_test(&r, t, vm, x, &o);
+      if (res == 0) passed++;
+      else failed++;
+      out_flush(&o);
+      diag_print(d, stderr);
+      d->first = d->last = NULL;
+    }
+    vm_free(vm);
+    explain_free(x);
+  }
+  out_flush(&o);
+  printf("%d passed, %d failed\n", passed, failed);
+  out_free(&o);
+  if (rc != EXIT_OK) return rc;
+  return failed ? EXIT_TESTS : EXIT_OK;
+}

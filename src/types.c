@@ -1,0 +1,425 @@
+/*
+** types.c: names and types of expressions.
+**
+** Every NAME in an expression is resolved here, in this order: a variable
+** of an enclosing 'any/all/count/sum', the current item (the record type
+** of a per-item decision), a fact, a decision, a parameter and, where an
+** enumeration is expected, one of its values. Each expression gets its
+** type; a protected fact read anywhere is an error; each decision read
+** inside a decision's rules is recorded as a dependency of that decision.
+*/
+#include <gc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sema.h"
+
+static int err(type_ctx *c, ast *e, const char *fmt, const char *a,
+               const char *b) {
+  diag_error(c->s->d, e->loc, fmt, a, b);
+  e->ty = TY_ERROR;
+  return TY_ERROR;
+}
+
+static char *cat3(const char *a, const char *b, const char *c) {
+  size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
+  char *r = GC_MALLOC_ATOMIC(na + nb + nc + 1);
+  memcpy(r, a, na);
+  memcpy(r + na, b, nb);
+  memcpy(r + na + nb, c, nc + 1);
+  return r;
+}
+
+/* Field 'path' in the rows of list 'list' (-1: the case row). */
+static int find_field(sema *s, int list, const char *path) {
+  const char *row = list < 0 ? "" : s->fields[s->lists[list].field].path;
+  return strmap_get(s->fieldmap, cat3(row, ":", path));
+}
+
+static void add_dep(type_ctx *c, int dec, loc_t loc) {
+  if (c->decision < 0) return;
+  sem_decision *d = &c->s->decisions[c->decision];
+  for (int i = 0; i < d->ndeps; i++)
+    if (d->deps[i] == dec) return;
+  int cap = d->capdeps;
+  sem_intpush(&d->deps, &d->ndeps, &d->capdeps, dec);
+  if (d->capdeps != cap) {
+    loc_t *nl = GC_MALLOC_ATOMIC(d->capdeps * sizeof *nl);
+    if (d->dep_locs) memcpy(nl, d->dep_locs, (d->ndeps - 1) * sizeof *nl);
+    d->dep_locs = nl;
+  }
+  d->dep_locs[d->ndeps - 1] = loc;
+}
+
+static int use_field(type_ctx *c, ast *e, int f, int level) {
+  sem_field *fd = &c->s->fields[f];
+  if (fd->flags & FF_PROTECTED) {
+    diag_error(c->s->d, e->loc, "%s reads '%s', which is protected%s%s",
+               c->what, e->name, fd->reason ? ": " : "",
+               fd->reason ? fd->reason : "");
+    diag_note(c->s->d, fd->loc, "'%s' is declared protected here", fd->path);
+    return e->ty = TY_ERROR;
+  }
+  if (TY_KIND(fd->type) == TK_RECORD)
+    return err(c, e, "'%s' is a record: name one of its fields%s", e->name,
+               "");
+  e->sym_kind = TY_KIND(fd->type) == TK_LIST ? SYM_LIST : SYM_FIELD;
+  e->sym = TY_KIND(fd->type) == TK_LIST ? fd->sub : f;
+  e->aux = level;
+  return e->ty = fd->type;
+}
+
+static int use_decision(type_ctx *c, ast *e, int dec, int level) {
+  e->sym_kind = SYM_DECISION;
+  e->sym = dec;
+  e->aux = level;
+  add_dep(c, dec, e->loc);
+  return e->ty = c->s->decisions[dec].type;
+}
+
+/* Resolves 'rest' as a field or per-item decision of an item of 'list'. */
+static int item_member(type_ctx *c, ast *e, int list, const char *rest,
+                       int level) {
+  sema *s = c->s;
+  int f = find_field(s, list, rest);
+  if (f >= 0) return use_field(c, e, f, level);
+  const char *iname = s->lists[list].item_name;
+  int dec = strmap_get(s->decmap, cat3(iname, ".", rest));
+  if (dec >= 0) return use_decision(c, e, dec, level);
+  return err(c, e, "'%s' has no field or decision '%s'", iname, rest);
+}
+
+/* Whether NAME 'e' is a bare word that names nothing but possibly an
+   enumeration value, so the other side of a comparison decides it. */
+static int bare_word(type_ctx *c, const ast *e) {
+  if (e->kind != AST_NAME || strchr(e->name, '.')) return 0;
+  sema *s = c->s;
+  for (int i = 0; i < c->nvars; i++)
+    if (!strcmp(c->vars[i], e->name)) return 0;
+  return find_field(s, -1, e->name) < 0 &&
+         strmap_get(s->decmap, e->name) < 0 &&
+         strmap_get(s->parammap, e->name) < 0;
+}
+
+static int enum_value(sema *s, int ty, const char *name) {
+  if (TY_KIND(ty) != TK_ENUM) return -1;
+  sem_enum *en = &s->enums[TY_IDX(ty)];
+  for (int i = 0; i < en->n; i++)
+    if (!strcmp(en->values[i], name)) return i;
+  return -1;
+}
+
+static int type_name_ref(type_ctx *c, ast *e, int want) {
+  sema *s = c->s;
+  const char *dot = strchr(e->name, '.');
+  size_t hl = dot ? (size_t)(dot - e->name) : strlen(e->name);
+  const char *rest = dot ? dot + 1 : NULL;
+  /* Aggregate variables, innermost first. */
+  for (int i = c->nvars - 1; i >= 0; i--)
+    if (strlen(c->vars[i]) == hl && !strncmp(c->vars[i], e->name, hl)) {
+      if (!rest)
+        return err(c, e, "'%s' is an item of a list: name one of its "
+                   "fields%s", e->name, "");
+      return item_member(c, e, c->var_list[i], rest, i + 1);
+    }
+  /* The current item of a per-item decision. */
+  if (c->decision >= 0 && s->decisions[c->decision].list >= 0) {
+    int l = s->decisions[c->decision].list;
+    const char *in = s->lists[l].item_name;
+    if (strlen(in) == hl && !strncmp(in, e->name, hl)) {
+      if (!rest)
+        return err(c, e, "'%s' is the current item: name one of its "
+                   "fields%s", e->name, "");
+      return item_member(c, e, l, rest, 0);
+    }
+  }
+  int ev = enum_value(s, want, e->name);
+  if (ev >= 0 && !dot) {
+    e->sym_kind = SYM_ENUMVAL;
+    e->num = ev;
+    return e->ty = want;
+  }
+  int f = find_field(s, -1, e->name);
+  if (f >= 0) return use_field(c, e, f, -1);
+  int dec = strmap_get(s->decmap, e->name);
+  if (dec >= 0) {
+    if (s->decisions[dec].list >= 0)
+      return err(c, e, "'%s' is decided for each item of a list: read it "
+                 "through an item, as in 'any x in %s where x...'",
+                 e->name, s->fields[s->lists[s->decisions[dec].list].field]
+                              .path);
+    return use_decision(c, e, dec, -1);
+  }
+  int p = strmap_get(s->parammap, e->name);
+  if (p >= 0) {
+    e->sym_kind = SYM_PARAM;
+    e->sym = p;
+    return e->ty = s->params[p].type;
+  }
+  if (TY_KIND(want) == TK_ENUM)
+    return err(c, e, "'%s' is not a value of '%s'", e->name,
+               type_name(s, want));
+  /* A record-typed list item variable used where a list is wanted. */
+  return err(c, e, "unknown name '%s'%s", e->name, "");
+}
+
+static int expect(type_ctx *c, ast *e, int got, int want) {
+  if (got == TY_ERROR || want < 0 || got == want) return got;
+  diag_error(c->s->d, e->loc, "expected %s, found %s", type_name(c->s, want),
+             type_name(c->s, got));
+  return e->ty = TY_ERROR;
+}
+
+static int is_ordered(int ty) {
+  int k = TY_KIND(ty);
+  return k == TK_INT || k == TK_MONEY || k == TK_DATE;
+}
+
+static int type_compare(type_ctx *c, ast *e) {
+  ast *first = e->a, *second = e->b;
+  if (bare_word(c, e->a)) first = e->b, second = e->a;
+  int t1 = types_expr(c, first, -1);
+  if (t1 == TY_ERROR) return e->ty = TY_ERROR;
+  int t2 = types_expr(c, second, t1);
+  if (t2 == TY_ERROR) return e->ty = TY_ERROR;
+  if (t1 != t2) {
+    diag_error(c->s->d, e->loc, "cannot compare %s with %s",
+               type_name(c->s, e->a->ty), type_name(c->s, e->b->ty));
+    return e->ty = TY_ERROR;
+  }
+  if (e->op != OPB_EQ && e->op != OPB_NE && !is_ordered(t1))
+    return err(c, e, "%s values cannot be ordered; only '=' and '!=' "
+               "compare them%s", type_name(c->s, t1), "");
+  if (TY_KIND(t1) == TK_DURATION)
+    return err(c, e, "durations cannot be compared%s%s", "", "");
+  return e->ty = TY(TK_BOOL, 0);
+}
+
+static int type_member(type_ctx *c, ast *e) {
+  int tl, tr;
+  if (bare_word(c, e->a)) {
+    tr = types_expr(c, e->b, -1);
+    if (tr == TY_ERROR) return e->ty = TY_ERROR;
+    if (TY_KIND(tr) != TK_SET)
+      return err(c, e->b, "expected a set after 'in', found %s",
+                 type_name(c->s, tr), "");
+    tl = types_expr(c, e->a, TY(TK_ENUM, TY_IDX(tr)));
+  } else {
+    tl = types_expr(c, e->a, -1);
+    if (tl == TY_ERROR) return e->ty = TY_ERROR;
+    if (TY_KIND(tl) != TK_ENUM)
+      return err(c, e->a, "only a value of an enumeration can be in a set, "
+                 "not %s%s", type_name(c->s, tl), "");
+    tr = types_expr(c, e->b, TY(TK_SET, TY_IDX(tl)));
+  }
+  if (tl == TY_ERROR || tr == TY_ERROR) return e->ty = TY_ERROR;
+  if (TY_KIND(tr) != TK_SET || TY_IDX(tr) != TY_IDX(tl))
+    return err(c, e, "'%s' is not a set of %s", type_name(c->s, tr),
+               type_name(c->s, tl));
+  return e->ty = TY(TK_BOOL, 0);
+}
+
+static int type_arith(type_ctx *c, ast *e, int want) {
+  int tl = types_expr(c, e->a, e->op == OPB_MUL ? -1 : want);
+  if (tl == TY_ERROR) return e->ty = TY_ERROR;
+  int tr = types_expr(c, e->b, e->op == OPB_MUL ? -1 : tl);
+  if (tr == TY_ERROR) return e->ty = TY_ERROR;
+  int kl = TY_KIND(tl), kr = TY_KIND(tr);
+  if (e->op == OPB_MUL) {
+    if (kl == TK_INT && kr == TK_INT) return e->ty = tl;
+    if (kl == TK_MONEY && kr == TK_INT) return e->ty = tl;
+    if (kl == TK_INT && kr == TK_MONEY) return e->ty = tr;
+    return err(c, e, "cannot multiply %s by %s: money can only be "
+               "multiplied by a whole number", type_name(c->s, tl),
+               type_name(c->s, tr));
+  }
+  if (kl == TK_DATE && kr == TK_DURATION) return e->ty = tl;
+  if ((kl == TK_INT || kl == TK_MONEY) && tl == tr) return e->ty = tl;
+  if (kl == TK_DATE && kr == TK_DATE)
+    return err(c, e, "dates cannot be added or subtracted; use 'age of' "
+               "or compare them%s%s", "", "");
+  return err(c, e, "cannot add or subtract %s and %s", type_name(c->s, tl),
+             type_name(c->s, tr));
+}
+
+static int type_agg(type_ctx *c, ast *e, int want) {
+  (void)want;
+  int tl = types_expr(c, e->a, -1);
+  if (tl == TY_ERROR) return e->ty = TY_ERROR;
+  if (e->a->sym_kind != SYM_LIST || e->a->aux != -1)
+    return err(c, e->a, "'%s' is not a list of the case", e->a->name, "");
+  if (c->nvars == 8)
+    return err(c, e, "aggregates nested more than 8 deep%s%s", "", "");
+  for (int i = 0; i < c->nvars; i++)
+    if (!strcmp(c->vars[i], e->name))
+      return err(c, e, "'%s' is already a variable here; choose another "
+                 "name%s", e->name, "");
+  c->vars[c->nvars] = e->name;
+  c->var_list[c->nvars++] = e->a->sym;
+  int ok = 1;
+  if (e->b && expect(c, e->b, types_expr(c, e->b, TY(TK_BOOL, 0)),
+                     TY(TK_BOOL, 0)) == TY_ERROR)
+    ok = 0;
+  int tv = -1;
+  if (e->c) {
+    tv = types_expr(c, e->c, -1);
+    if (tv == TY_ERROR) ok = 0;
+    else if (TY_KIND(tv) != TK_MONEY && TY_KIND(tv) != TK_INT) {
+      err(c, e->c, "only money and whole numbers can be summed, not %s%s",
+          type_name(c->s, tv), "");
+      ok = 0;
+    }
+  }
+  c->nvars--;
+  e->aux = c->nvars; /* the nesting level of this aggregate's variable */
+  if (!ok) return e->ty = TY_ERROR;
+  if (e->op == OPA_SUM) return e->ty = tv;
+  if (e->op == OPA_COUNT) return e->ty = TY(TK_INT, 0);
+  return e->ty = TY(TK_BOOL, 0);
+}
+
+int types_expr(type_ctx *c, ast *e, int want) {
+  sema *s = c->s;
+  switch (e->kind) {
+  case AST_BOOL: return expect(c, e, e->ty = TY(TK_BOOL, 0), want);
+  case AST_INT:
+    if (TY_KIND(want) == TK_MONEY)
+      return err(c, e, "expected money, found the whole number %s: write "
+                 "amounts with pence, as '%s.00'", diag_snippet(s->d, e->loc),
+                 diag_snippet(s->d, e->loc));
+    return expect(c, e, e->ty = TY(TK_INT, 0), want);
+  case AST_MONEY: return expect(c, e, e->ty = TY(TK_MONEY, 0), want);
+  case AST_DATE: return expect(c, e, e->ty = TY(TK_DATE, 0), want);
+  case AST_TEXT: return expect(c, e, e->ty = TY(TK_TEXT, 0), want);
+  case AST_DURATION: {
+    int t = types_expr(c, e->a, TY(TK_INT, 0));
+    if (t == TY_ERROR) return e->ty = TY_ERROR;
+    return expect(c, e, e->ty = TY(TK_DURATION, 0), want);
+  }
+  case AST_SET: {
+    if (TY_KIND(want) != TK_SET) {
+      if (!e->a) return err(c, e, "cannot tell what the empty set holds "
+                            "here%s%s", "", "");
+      int t = types_expr(c, e->a, -1);
+      if (t == TY_ERROR) return e->ty = TY_ERROR;
+      if (TY_KIND(t) != TK_ENUM)
+        return err(c, e, "a set holds values of an enumeration, not %s%s",
+                   type_name(s, t), "");
+      want = TY(TK_SET, TY_IDX(t));
+    }
+    int et = TY(TK_ENUM, TY_IDX(want)), ok = 1;
+    for (ast *x = e->a; x; x = x->next)
+      if (expect(c, x, types_expr(c, x, et), et) == TY_ERROR) ok = 0;
+    return e->ty = ok ? want : TY_ERROR;
+  }
+  case AST_NAME: return expect(c, e, type_name_ref(c, e, want), want);
+  case AST_BINOP:
+    switch (e->op) {
+    case OPB_OR:
+    case OPB_AND: {
+      int t1 = expect(c, e->a, types_expr(c, e->a, TY(TK_BOOL, 0)),
+                      TY(TK_BOOL, 0));
+      int t2 = expect(c, e->b, types_expr(c, e->b, TY(TK_BOOL, 0)),
+                      TY(TK_BOOL, 0));
+      if (t1 == TY_ERROR || t2 == TY_ERROR) return e->ty = TY_ERROR;
+      return expect(c, e, e->ty = TY(TK_BOOL, 0), want);
+    }
+    case OPB_EQ: case OPB_NE: case OPB_LT: case OPB_LE: case OPB_GT:
+    case OPB_GE:
+      return expect(c, e, type_compare(c, e), want);
+    case OPB_IN: case OPB_NOTIN:
+      return expect(c, e, type_member(c, e), want);
+    default:
+      return expect(c, e, type_arith(c, e, want), want);
+    }
+  case AST_UNOP:
+    if (e->op == '!') {
+      int t = expect(c, e->a, types_expr(c, e->a, TY(TK_BOOL, 0)),
+                     TY(TK_BOOL, 0));
+      if (t == TY_ERROR) return e->ty = TY_ERROR;
+      return expect(c, e, e->ty = t, want);
+    } else {
+      int t = types_expr(c, e->a, want);
+      if (t == TY_ERROR) return e->ty = TY_ERROR;
+      if (TY_KIND(t) != TK_INT && TY_KIND(t) != TK_MONEY)
+        return err(c, e, "cannot negate %s%s", type_name(s, t), "");
+      return expect(c, e, e->ty = t, want);
+    }
+  case AST_IF: {
+    int tc = expect(c, e->a, types_expr(c, e->a, TY(TK_BOOL, 0)),
+                    TY(TK_BOOL, 0));
+    int t1 = types_expr(c, e->b, want);
+    int t2 = t1 == TY_ERROR ? TY_ERROR
+                            : expect(c, e->c, types_expr(c, e->c, t1), t1);
+    if (tc == TY_ERROR || t1 == TY_ERROR || t2 == TY_ERROR)
+      return e->ty = TY_ERROR;
+    return expect(c, e, e->ty = t1, want);
+  }
+  case AST_GIVEN: {
+    if (e->a->kind != AST_NAME)
+      return err(c, e, "only a fact can be given or not%s%s", "", "");
+    int t = types_expr(c, e->a, -1);
+    if (t == TY_ERROR) return e->ty = TY_ERROR;
+    if (e->a->sym_kind != SYM_FIELD ||
+        !(s->fields[e->a->sym].flags & FF_OPTIONAL))
+      return err(c, e->a, "'%s' is not an optional fact: it is always "
+                 "given%s", e->a->name, "");
+    return expect(c, e, e->ty = TY(TK_BOOL, 0), want);
+  }
+  case AST_AGE: {
+    int t1 = expect(c, e->a, types_expr(c, e->a, TY(TK_DATE, 0)),
+                    TY(TK_DATE, 0));
+    int t2 = expect(c, e->b, types_expr(c, e->b, TY(TK_DATE, 0)),
+                    TY(TK_DATE, 0));
+    if (t1 == TY_ERROR || t2 == TY_ERROR) return e->ty = TY_ERROR;
+    return expect(c, e, e->ty = TY(TK_INT, 0), want);
+  }
+  case AST_AGG: return expect(c, e, type_agg(c, e, want), want);
+  default:
+    return err(c, e, "this cannot be used in an expression%s%s", "", "");
+  }
+}
+
+/* Constant folding for parameter values and fact defaults: literals,
+   sets, parameters and negation only. */
+int types_const(sema *s, ast *e, int ty, ent_val *out) {
+  switch (e->kind) {
+  case AST_BOOL: case AST_INT: case AST_MONEY: case AST_DATE:
+    *out = e->num;
+    return 0;
+  case AST_TEXT:
+    *out = 0; /* texts are interned by the compiler */
+    return 0;
+  case AST_UNOP:
+    if (e->op == '-' && !types_const(s, e->a, ty, out) &&
+        *out != INT64_MIN) {
+      *out = -*out;
+      return 0;
+    }
+    break;
+  case AST_SET: {
+    uint64_t m = 0;
+    for (ast *x = e->a; x; x = x->next) {
+      ent_val v;
+      if (types_const(s, x, TY(TK_ENUM, TY_IDX(ty)), &v)) return -1;
+      m |= UINT64_C(1) << v;
+    }
+    *out = (ent_val)m;
+    return 0;
+  }
+  case AST_NAME:
+    if (e->sym_kind == SYM_ENUMVAL) {
+      *out = e->num;
+      return 0;
+    }
+    if (e->sym_kind == SYM_PARAM && s->params[e->sym].done == 2) {
+      *out = s->params[e->sym].val;
+      return 0;
+    }
+    break;
+  default:
+    break;
+  }
+  diag_error(s->d, e->loc, "expected a constant value here");
+  return -1;
+}

@@ -1,0 +1,402 @@
+/*
+** verify.c: the bytecode verifier and the disassembler.
+**
+** The verifier runs on every program loaded from a file. It checks that
+** every index in every table is in range, that every string is inside the
+** pool, that every operand fits its format (opcodes.h), that jumps land
+** inside the code and go forward (only LOOP_NEXT goes back, to the start
+** of its loop), and that rule instructions sit inside the block of the
+** decision they belong to. What it cannot know (values in case memory) the
+** VM checks as it runs.
+*/
+#include <gc.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bytecode.h"
+
+typedef struct {
+  const ent_program *p;
+  char *err;
+  size_t errlen;
+  int failed;
+} verifier;
+
+__attribute__((format(printf, 2, 3)))
+static int bad(verifier *v, const char *fmt, ...) {
+  if (v->failed) return -1;
+  v->failed = 1;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(v->err, v->errlen, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+static int str_ok(verifier *v, strref s, const char *what, uint32_t i) {
+  if (s >= v->p->nstrings)
+    return bad(v, "%s %u names string %u, past the string table (%u bytes)",
+               what, i, s, v->p->nstrings);
+  return 0;
+}
+
+static int type_ok(verifier *v, int32_t t, const char *what, uint32_t i) {
+  const ent_program *p = v->p;
+  int k = TY_KIND(t);
+  uint32_t x = (uint32_t)TY_IDX(t);
+  if (t < 0 || k >= TK_ERROR)
+    return bad(v, "%s %u has an unknown type %d", what, i, t);
+  if ((k == TK_ENUM || k == TK_SET) && x >= p->nenums)
+    return bad(v, "%s %u has a type naming enum %u of %u", what, i, x,
+               p->nenums);
+  if (k == TK_SET && p->enums[x].n > 64)
+    return bad(v, "%s %u is a set of an enum of more than 64 values", what,
+               i);
+  if (k == TK_LIST && x >= p->nlists)
+    return bad(v, "%s %u has a type naming list %u of %u", what, i, x,
+               p->nlists);
+  return 0;
+}
+
+/* The width of the row a list index (or -1, the case) denotes. */
+static uint32_t row_width(const ent_program *p, int32_t list) {
+  return list < 0 ? p->case_width : p->lists[list].width;
+}
+
+static int tables_ok(verifier *v) {
+  const ent_program *p = v->p;
+  if (!p->nstrings || p->strings[p->nstrings - 1] != 0)
+    return bad(v, "the string table does not end with a NUL byte");
+  if (str_ok(v, p->name, "the header", 0) ||
+      str_ok(v, p->version, "the header", 0) ||
+      str_ok(v, p->status, "the header", 0))
+    return -1;
+  if (p->nregs == 0 || p->nregs > 65535)
+    return bad(v, "the program asks for %u registers", p->nregs);
+  if (p->case_width > (1u << 24))
+    return bad(v, "the case row is %u words wide", p->case_width);
+  for (uint32_t i = 0; i < p->nenum_values; i++)
+    if (str_ok(v, p->enum_values[i], "enum value", i)) return -1;
+  for (uint32_t i = 0; i < p->nenums; i++) {
+    const prog_enum *e = &p->enums[i];
+    if (str_ok(v, e->name, "enum", i)) return -1;
+    if (e->first > p->nenum_values || e->n > p->nenum_values - e->first)
+      return bad(v, "enum %u has values past the enum value table", i);
+  }
+  for (uint32_t i = 0; i < p->nlists; i++) {
+    const prog_list *l = &p->lists[i];
+    if (l->field >= p->nfields || l->object >= p->nobjects ||
+        l->key >= p->nfields)
+      return bad(v, "list %u names a field or object out of range", i);
+    if (l->width == 0 || l->width > (1u << 20))
+      return bad(v, "list %u has rows %u words wide", i, l->width);
+    if (str_ok(v, l->item_name, "list", i)) return -1;
+  }
+  for (uint32_t i = 0; i < p->nobjects; i++) {
+    const prog_object *o = &p->objects[i];
+    if (o->first_field > p->nfields ||
+        o->nfields > p->nfields - o->first_field)
+      return bad(v, "object %u has fields past the field table", i);
+    if (o->list != -1 && (o->list < 0 || (uint32_t)o->list >= p->nlists))
+      return bad(v, "object %u belongs to list %d of %u", i, o->list,
+                 p->nlists);
+  }
+  if (!p->nobjects) return bad(v, "the program has no case object");
+  if (p->objects[0].list != -1)
+    return bad(v, "the case object belongs to a list");
+  for (uint32_t i = 0; i < p->nfields; i++) {
+    const prog_field *f = &p->fields[i];
+    if (str_ok(v, f->name, "field", i) || str_ok(v, f->path, "field", i) ||
+        str_ok(v, f->reason, "field", i) || type_ok(v, f->type, "field", i))
+      return -1;
+    if (f->object >= p->nobjects)
+      return bad(v, "field %u belongs to object %u of %u", i, f->object,
+                 p->nobjects);
+    const prog_object *o = &p->objects[f->object];
+    if (i < o->first_field || i >= o->first_field + o->nfields)
+      return bad(v, "field %u is not among the fields of its object", i);
+    uint32_t w = row_width(p, o->list);
+    int k = TY_KIND(f->type);
+    if (k == TK_RECORD) {
+      if (f->sub >= p->nobjects)
+        return bad(v, "record field %u opens object %u of %u", i, f->sub,
+                   p->nobjects);
+    } else if (k == TK_LIST) {
+      if (o->list != -1 || f->slot >= w || w - f->slot < 2)
+        return bad(v, "list field %u has its slot outside the case row", i);
+      if (f->sub >= p->nlists || p->lists[f->sub].field != i ||
+          (uint32_t)TY_IDX(f->type) != f->sub)
+        return bad(v, "list field %u and its list disagree", i);
+    } else if (f->slot >= w) {
+      return bad(v, "field %u has slot %u in a row of %u words", i, f->slot,
+                 w);
+    }
+  }
+  for (uint32_t i = 0; i < p->nlists; i++) {
+    const prog_list *l = &p->lists[i];
+    if (p->objects[l->object].list != (int32_t)i ||
+        p->fields[l->key].object != l->object)
+      return bad(v, "list %u: its item object or key belongs elsewhere", i);
+    int kk = TY_KIND(p->fields[l->key].type);
+    if (kk != TK_TEXT && kk != TK_INT)
+      return bad(v, "list %u is keyed by a field that is not text or a "
+                 "number", i);
+  }
+  for (uint32_t i = 0; i < p->nparams; i++)
+    if (str_ok(v, p->params[i].name, "parameter", i) ||
+        type_ok(v, p->params[i].type, "parameter", i))
+      return -1;
+  for (uint32_t i = 0; i < p->nrefs; i++) {
+    const prog_ref *r = &p->refs[i];
+    uint32_t lim = r->kind == REF_FIELD      ? p->nfields
+                   : r->kind == REF_DECISION ? p->ndecisions
+                   : r->kind == REF_PARAM    ? p->nparams : 0;
+    if (r->kind > REF_PARAM || r->index >= lim || r->item > 1)
+      return bad(v, "reference %u is out of range", i);
+  }
+  for (uint32_t i = 0; i < p->nparts; i++) {
+    const prog_part *pt = &p->parts[i];
+    if (str_ok(v, pt->text, "part", i)) return -1;
+    if (pt->first_ref > p->nrefs || pt->nrefs > p->nrefs - pt->first_ref)
+      return bad(v, "part %u reads references past the table", i);
+  }
+  for (uint32_t i = 0; i < p->ndecisions; i++) {
+    const prog_decision *d = &p->decisions[i];
+    if (str_ok(v, d->name, "decision", i) ||
+        str_ok(v, d->title, "decision", i) ||
+        type_ok(v, d->type, "decision", i))
+      return -1;
+    int k = TY_KIND(d->type);
+    if (k == TK_RECORD || k == TK_LIST)
+      return bad(v, "decision %u is a record or a list", i);
+    if (d->list != -1 && (d->list < 0 || (uint32_t)d->list >= p->nlists))
+      return bad(v, "decision %u belongs to list %d of %u", i, d->list,
+                 p->nlists);
+    uint32_t w = row_width(p, d->list);
+    if (d->slot >= w || w - d->slot < 2)
+      return bad(v, "decision %u has slot %u in a row of %u words", i,
+                 d->slot, w);
+    if (d->first_rule > p->nrules || d->nrules > p->nrules - d->first_rule)
+      return bad(v, "decision %u has rules past the rule table", i);
+  }
+  for (uint32_t i = 0; i < p->ndecisions; i++)
+    if (p->order[i] >= p->ndecisions)
+      return bad(v, "the evaluation order names decision %u of %u",
+                 p->order[i], p->ndecisions);
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const prog_rule *r = &p->rules[i];
+    if (str_ok(v, r->id, "rule", i) || str_ok(v, r->title, "rule", i) ||
+        str_ok(v, r->doc, "rule", i) || str_ok(v, r->section, "rule", i) ||
+        str_ok(v, r->file, "rule", i))
+      return -1;
+    if (r->decision >= p->ndecisions)
+      return bad(v, "rule %u decides decision %u of %u", i, r->decision,
+                 p->ndecisions);
+    const prog_decision *d = &p->decisions[r->decision];
+    if (i < d->first_rule || i >= d->first_rule + d->nrules)
+      return bad(v, "rule %u is not among the rules of its decision", i);
+    if (r->kind > RK_DEFAULT) return bad(v, "rule %u has kind %u", i, r->kind);
+    if (r->state_slot >= row_width(p, d->list))
+      return bad(v, "rule %u keeps its state outside its row", i);
+    if (r->first_beaten_by > p->nbeaten_by ||
+        r->nbeaten_by > p->nbeaten_by - r->first_beaten_by)
+      return bad(v, "rule %u: its precedence list is out of range", i);
+    for (uint32_t k = 0; k < r->nbeaten_by; k++) {
+      uint32_t b = p->beaten_by[r->first_beaten_by + k];
+      if (b < d->first_rule || b >= d->first_rule + d->nrules)
+        return bad(v, "rule %u is beaten by rule %u of another decision", i,
+                   b);
+    }
+    if (r->end_pc > p->ncode)
+      return bad(v, "rule %u ends at instruction %u of %u", i, r->end_pc,
+                 p->ncode);
+    if (r->nconds + r->nexcs > 255 || r->first_part > p->nparts ||
+        r->nconds + r->nexcs > p->nparts - r->first_part ||
+        r->value_part >= p->nparts)
+      return bad(v, "rule %u has parts out of range", i);
+  }
+  return 0;
+}
+
+static int operand_ok(verifier *v, uint32_t pc, char fmt, uint32_t x,
+                      const char *which) {
+  const ent_program *p = v->p;
+  uint32_t lim;
+  const char *what;
+  switch (fmt) {
+  case 'r': lim = p->nregs; what = "register"; break;
+  case 'w':
+    if (x + 2 >= p->nregs)
+      return bad(v, "instruction %u (%s): registers %u to %u are past the "
+                 "%u registers", pc, op_names[p->code[pc].op], x, x + 2,
+                 p->nregs);
+    return 0;
+  case 'K': lim = p->nconsts; what = "constant"; break;
+  case 'l': lim = p->nlists; what = "list"; break;
+  case 'D': case 'd': lim = p->ndecisions; what = "decision"; break;
+  case 'U': lim = p->nrules; what = "rule"; break;
+  case 'f': lim = p->nfields; what = "field"; break;
+  case 'J':
+    if (x <= pc || x >= p->ncode)
+      return bad(v, "instruction %u (%s) jumps to %u: jumps go forward, "
+                 "inside the code", pc, op_names[p->code[pc].op], x);
+    return 0;
+  case 'B':
+    if (x > pc)
+      return bad(v, "instruction %u (%s) loops forward to %u", pc,
+                 op_names[p->code[pc].op], x);
+    return 0;
+  default: return 0;
+  }
+  if (x >= lim)
+    return bad(v, "instruction %u (%s): operand %s is %s %u, of %u", pc,
+               op_names[p->code[pc].op], which, what, x, lim);
+  return 0;
+}
+
+/* Decision blocks: DEC_BEGIN .. DEC_END. Rule instructions must sit in
+   the block of their own decision, after a RULE; jumps must not cross a
+   block's edge, except a loop's jump back to its DEC_BEGIN. */
+static int code_ok(verifier *v) {
+  const ent_program *p = v->p;
+  if (!p->ncode || p->code[p->ncode - 1].op != OP_HALT)
+    return bad(v, "the code does not end with HALT");
+  int32_t *block = GC_MALLOC_ATOMIC((size_t)p->ncode * sizeof *block);
+  int32_t cur = -1, nblock = 0;
+  uint32_t dec = 0;
+  int in_rule = 0;
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    ent_ins i = p->code[pc];
+    if (i.op >= OP_COUNT)
+      return bad(v, "instruction %u has unknown opcode %u", pc, i.op);
+    const char *f = op_formats[i.op];
+    uint32_t bx = INS_BX(i);
+    if (operand_ok(v, pc, f[0], i.a, "A")) return -1;
+    if (f[1] == 'J' || f[1] == 'K' || f[1] == 'U' || f[1] == 'D' ||
+        f[1] == 'B') {
+      if (operand_ok(v, pc, f[1], bx, "Bx")) return -1;
+    } else {
+      if (operand_ok(v, pc, f[1], i.b, "B") ||
+          operand_ok(v, pc, f[2], i.c, "C"))
+        return -1;
+    }
+    switch (i.op) {
+    case OP_DEC_BEGIN:
+      if (cur >= 0)
+        return bad(v, "instruction %u: a decision starts inside another",
+                   pc);
+      cur = nblock++;
+      dec = bx;
+      in_rule = 0;
+      break;
+    case OP_DEC_END:
+      if (cur < 0)
+        return bad(v, "instruction %u: DEC_END outside a decision", pc);
+      block[pc] = cur;
+      cur = -1;
+      continue;
+    case OP_RULE:
+      if (cur < 0 || p->rules[bx].decision != dec)
+        return bad(v, "instruction %u: rule %u outside the block of its "
+                   "decision", pc, bx);
+      if (p->rules[bx].end_pc <= pc)
+        return bad(v, "instruction %u: rule %u ends before it starts", pc,
+                   bx);
+      in_rule = 1;
+      break;
+    case OP_PART: case OP_FAILIFNOT: case OP_EXCEPTIF: case OP_APPLY:
+      if (cur < 0 || !in_rule)
+        return bad(v, "instruction %u (%s) is outside a rule", pc,
+                   op_names[i.op]);
+      break;
+    case OP_LOOP_INIT:
+      if (p->fields[p->lists[i.b].field].slot + 1 >= p->case_width)
+        return bad(v, "instruction %u: list %u is outside the case row", pc,
+                   i.b);
+      break;
+    default:
+      break;
+    }
+    block[pc] = cur;
+  }
+  if (cur >= 0) return bad(v, "the last decision has no DEC_END");
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    ent_ins i = p->code[pc];
+    const char *f = op_formats[i.op];
+    uint32_t t = INS_BX(i);
+    if (f[1] == 'J' && block[t] != block[pc] &&
+        !(block[pc] < 0 && p->code[t].op == OP_DEC_BEGIN))
+      return bad(v, "instruction %u jumps from one decision into another",
+                 pc);
+    if (f[1] == 'B' && block[t] != block[pc] &&
+        !(block[pc] < 0 && p->code[t].op == OP_DEC_BEGIN))
+      return bad(v, "instruction %u loops into another decision", pc);
+    if (i.op == OP_RULE) {
+      uint32_t end = p->rules[t].end_pc;
+      if (end < p->ncode && block[end] != block[pc] &&
+          p->code[end].op != OP_DEC_END)
+        return bad(v, "rule %u ends outside its decision", t);
+    }
+  }
+  return 0;
+}
+
+int bc_verify(const ent_program *p, char *err, size_t errlen) {
+  verifier v = {p, err, errlen, 0};
+  if (tables_ok(&v)) return -1;
+  if (code_ok(&v)) return -1;
+  return 0;
+}
+
+/* { ====== disassembler ====== */
+
+void bc_disasm(const ent_program *p, outbuf *o) {
+  char line[256];
+  char hex[65];
+  bc_digest_hex(p, hex);
+  snprintf(line, sizeof line, "; policy %s, version %s\n; sha256:%s\n"
+           "; %u decisions, %u rules, %u instructions, %u registers, case "
+           "row %u words\n", prog_str(p, p->name), prog_str(p, p->version),
+           hex, p->ndecisions, p->nrules, p->ncode, p->nregs, p->case_width);
+  out_s(o, line);
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    ent_ins i = p->code[pc];
+    const char *f = op_formats[i.op];
+    if (i.op == OP_DEC_BEGIN) {
+      const prog_decision *d = &p->decisions[INS_BX(i)];
+      snprintf(line, sizeof line, "\n; decision %s%s%s\n",
+               d->list >= 0 ? prog_str(p, p->lists[d->list].item_name) : "",
+               d->list >= 0 ? "." : "", prog_str(p, d->name));
+      out_s(o, line);
+    } else if (i.op == OP_RULE) {
+      const prog_rule *r = &p->rules[INS_BX(i)];
+      snprintf(line, sizeof line, "; rule %s (%s:%u)\n", prog_str(p, r->id),
+               prog_str(p, r->file), r->line);
+      out_s(o, line);
+    }
+    int n = snprintf(line, sizeof line, "%6u  %-10s", pc, op_names[i.op]);
+    if (f[1] == 'J' || f[1] == 'K' || f[1] == 'U' || f[1] == 'D' ||
+        f[1] == 'B') {
+      if (f[0] != '-') n += snprintf(line + n, sizeof line - n, " %u", i.a);
+      n += snprintf(line + n, sizeof line - n, " %u", INS_BX(i));
+      if (f[1] == 'K')
+        snprintf(line + n, sizeof line - n, "    ; %lld",
+                 (long long)p->consts[INS_BX(i)]);
+    } else {
+      if (f[0] != '-') n += snprintf(line + n, sizeof line - n, " %u", i.a);
+      if (f[1] != '-') n += snprintf(line + n, sizeof line - n, " %u", i.b);
+      if (f[2] != '-') n += snprintf(line + n, sizeof line - n, " %u", i.c);
+      if (i.op == OP_GETOPT || i.op == OP_GIVEN)
+        snprintf(line + n, sizeof line - n, "    ; %s",
+                 prog_str(p, p->fields[i.c].path));
+      else if (i.op == OP_GETDEC)
+        snprintf(line + n, sizeof line - n, "    ; %s",
+                 prog_str(p, p->decisions[i.c].name));
+    }
+    out_s(o, line);
+    out_c(o, '\n');
+  }
+}
+
+/* } ====== */

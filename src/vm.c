@@ -1,0 +1,328 @@
+/*
+** vm.c: the evaluation loop.
+**
+** One pass over the program makes every decision of the case. The loop
+** trusts the program: the verifier (bytecode.c) has checked every
+** operand, register and jump at load time. Only what depends on the case
+** is checked here: absent optional facts, undecided decisions read by a
+** rule, arithmetic overflow, the calendar's range, and the budget of loop
+** steps. Rule and decision outcomes are written into the case memory, and
+** that is the whole trace: explanations are rendered from it afterwards.
+*/
+#include "vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The default number of loop steps one case may take: far above what a
+   real case needs (a thousand provisions, each read by a dozen
+   aggregates), low enough that a hostile case ends in well under a
+   second. */
+#define VM_DEFAULT_BUDGET 50000000u
+
+ent_vm *vm_new(const ent_program *p) {
+  ent_vm *vm = calloc(1, sizeof *vm);
+  if (!vm) return NULL;
+  vm->p = p;
+  vm->budget = VM_DEFAULT_BUDGET;
+  vm->regs = calloc(p->nregs + 4, sizeof *vm->regs);
+  vm->name_len = calloc(p->nfields + 1, sizeof *vm->name_len);
+  vm->seen = calloc(p->nfields + 1, sizeof *vm->seen);
+  if (!vm->regs || !vm->name_len || !vm->seen || vm_reserve(vm, p->case_width
+      + 64)) {
+    vm_free(vm);
+    return NULL;
+  }
+  for (uint32_t i = 0; i < p->nfields; i++)
+    vm->name_len[i] = (uint32_t)strlen(prog_str(p, p->fields[i].name));
+  return vm;
+}
+
+void vm_free(ent_vm *vm) {
+  if (!vm) return;
+  free(vm->mem);
+  free(vm->regs);
+  free(vm->text);
+  free(vm->name_len);
+  free(vm->seen);
+  free(vm);
+}
+
+int vm_reserve(ent_vm *vm, size_t words) {
+  if (vm->memused + words <= vm->memcap) return 0;
+  size_t cap = vm->memcap ? vm->memcap : 256;
+  while (cap < vm->memused + words) {
+    if (cap > ((size_t)1 << 40)) return -1;
+    cap *= 2;
+  }
+  ent_val *m = realloc(vm->mem, cap * sizeof *m);
+  if (!m) return -1;
+  vm->mem = m;
+  vm->memcap = cap;
+  return 0;
+}
+
+int vm_reserve_text(ent_vm *vm, size_t bytes) {
+  if (vm->textused + bytes <= vm->textcap) return 0;
+  size_t cap = vm->textcap ? vm->textcap : 4096;
+  while (cap < vm->textused + bytes) {
+    if (cap > ((size_t)1 << 30)) return -1;
+    cap *= 2;
+  }
+  char *t = realloc(vm->text, cap);
+  if (!t) return -1;
+  vm->text = t;
+  vm->textcap = cap;
+  return 0;
+}
+
+const char *vm_text(const ent_vm *vm, ent_val v, uint32_t *len) {
+  *len = TEXT_LEN(v);
+  if (v & TEXT_IN_PROGRAM) return vm->p->strings + TEXT_OFF(v);
+  return vm->text + TEXT_OFF(v);
+}
+
+int vm_run(ent_vm *vm) {
+  const ent_program *p = vm->p;
+  const ent_ins *code = p->code;
+  const prog_rule *rules = p->rules;
+  ent_val *R = vm->regs;
+  ent_val *M = vm->mem;
+  const uint64_t memused = vm->memused;
+  uint32_t pc = 0;
+  uint32_t dec = 0, rule = 0, part = 0, err_rule = UINT32_MAX;
+  ent_val drow = 0;
+  const prog_decision *pd = p->decisions;
+  int code_err = 0;
+  uint32_t operand = 0;
+  uint64_t steps = 0;
+  R[0] = 0;
+
+  for (;;) {
+    ent_ins i = code[pc++];
+    switch (i.op) {
+    case OP_HALT:
+      vm->steps = steps;
+      return VM_OK;
+    case OP_LOADK: R[i.a] = p->consts[INS_BX(i)]; break;
+    case OP_LOADI: R[i.a] = i.b; break;
+    case OP_MOVE: R[i.a] = R[i.b]; break;
+    case OP_GET: {
+      uint64_t at = (uint64_t)R[i.b] + i.c;
+      if (at >= memused) return VM_FAULT;
+      R[i.a] = M[at];
+      break;
+    }
+    case OP_GETOPT: {
+      uint64_t at = (uint64_t)R[i.b] + p->fields[i.c].slot;
+      if (at >= memused) return VM_FAULT;
+      if (M[at] == VAL_ABSENT) {
+        code_err = ERR_ABSENT;
+        operand = i.c;
+        goto fail;
+      }
+      R[i.a] = M[at];
+      break;
+    }
+    case OP_GETDEC: {
+      uint64_t at = (uint64_t)R[i.b] + p->decisions[i.c].slot;
+      if (at + 1 >= memused) return VM_FAULT;
+      int st = DS_STATUS(M[at + 1]);
+      if (st != DS_DECIDED && st != DS_AGREED && st != DS_DEFAULT) {
+        code_err = ERR_DECISION;
+        operand = i.c;
+        goto fail;
+      }
+      R[i.a] = M[at];
+      break;
+    }
+    case OP_GIVEN: {
+      uint64_t at = (uint64_t)R[i.b] + p->fields[i.c].slot;
+      if (at >= memused) return VM_FAULT;
+      R[i.a] = M[at] != VAL_ABSENT;
+      break;
+    }
+    case OP_NOT: R[i.a] = !R[i.b]; break;
+    case OP_NEG:
+      if (!val_sub(0, R[i.b], &R[i.a])) {
+        code_err = ERR_OVERFLOW;
+        goto fail;
+      }
+      break;
+    case OP_EQ: R[i.a] = R[i.b] == R[i.c]; break;
+    case OP_NE: R[i.a] = R[i.b] != R[i.c]; break;
+    case OP_LT: R[i.a] = R[i.b] < R[i.c]; break;
+    case OP_LE: R[i.a] = R[i.b] <= R[i.c]; break;
+    case OP_TEXTEQ: {
+      uint32_t la, lb;
+      const char *a = vm_text(vm, R[i.b], &la);
+      const char *b = vm_text(vm, R[i.c], &lb);
+      R[i.a] = la == lb && !memcmp(a, b, la);
+      break;
+    }
+    case OP_INSET: {
+      ent_val v = R[i.b];
+      R[i.a] = v >= 0 && v < 64 && ((uint64_t)R[i.c] >> v) & 1;
+      break;
+    }
+    case OP_SINGLETON: {
+      ent_val v = R[i.b];
+      R[i.a] = v >= 0 && v < 64 ? (ent_val)(UINT64_C(1) << v) : 0;
+      break;
+    }
+    case OP_ADD:
+      if (!val_add(R[i.b], R[i.c], &R[i.a])) {
+        code_err = ERR_OVERFLOW;
+        goto fail;
+      }
+      break;
+    case OP_SUB:
+      if (!val_sub(R[i.b], R[i.c], &R[i.a])) {
+        code_err = ERR_OVERFLOW;
+        goto fail;
+      }
+      break;
+    case OP_MUL:
+      if (!val_mul(R[i.b], R[i.c], &R[i.a])) {
+        code_err = ERR_OVERFLOW;
+        goto fail;
+      }
+      break;
+    case OP_UNION: R[i.a] = R[i.b] | R[i.c]; break;
+    case OP_ADDDAYS:
+    case OP_ADDMONTHS:
+    case OP_ADDYEARS: {
+      int64_t out;
+      int ok = i.op == OP_ADDDAYS     ? date_add_days(R[i.b], R[i.c], &out)
+               : i.op == OP_ADDMONTHS ? date_add_months(R[i.b], R[i.c], &out)
+                                      : date_add_years(R[i.b], R[i.c], &out);
+      if (!ok) {
+        code_err = ERR_DATE;
+        goto fail;
+      }
+      R[i.a] = out;
+      break;
+    }
+    case OP_AGE:
+      R[i.a] = date_age(R[i.b], R[i.c]);
+      break;
+    case OP_JMP: pc = INS_BX(i); break;
+    case OP_JMPIF:
+      if (R[i.a]) pc = INS_BX(i);
+      break;
+    case OP_JMPIFNOT:
+      if (!R[i.a]) pc = INS_BX(i);
+      break;
+    case OP_LOOP_INIT: {
+      const prog_list *l = &p->lists[i.b];
+      uint32_t slot = p->fields[l->field].slot;
+      R[i.a] = M[slot] - (ent_val)l->width;
+      R[i.a + 1] = M[slot + 1];
+      R[i.a + 2] = l->width;
+      break;
+    }
+    case OP_LOOP_NEXT:
+      if (R[i.a + 1] > 0) {
+        R[i.a + 1]--;
+        R[i.a] += R[i.a + 2];
+        pc = INS_BX(i);
+        if (++steps > vm->budget) {
+          vm->steps = steps;
+          return VM_BUDGET;
+        }
+      }
+      break;
+    case OP_DEC_BEGIN: {
+      dec = INS_BX(i);
+      drow = R[i.a];
+      const prog_decision *d = &pd[dec];
+      if ((uint64_t)drow + d->slot + 1 >= memused) return VM_FAULT;
+      M[drow + d->slot] = 0;
+      M[drow + d->slot + 1] = DS_MAKE(DS_PENDING, 0, 0);
+      for (uint32_t k = 0; k < d->nrules; k++)
+        M[drow + rules[d->first_rule + k].state_slot] = RS_PENDING;
+      err_rule = UINT32_MAX;
+      break;
+    }
+    case OP_RULE: {
+      rule = INS_BX(i);
+      part = 0;
+      const prog_rule *r = &rules[rule];
+      ent_val *state = &M[drow + r->state_slot];
+      if (r->kind == RK_DEFAULT) {
+        ent_val st = M[drow + pd[dec].slot + 1];
+        if (DS_STATUS(st) != DS_PENDING) {
+          *state = RS_MAKE(RS_OVERRIDDEN, 0, 0, DS_RULE1(st));
+          pc = r->end_pc;
+        }
+        break;
+      }
+      for (uint32_t k = 0; k < r->nbeaten_by; k++) {
+        uint32_t b = p->beaten_by[r->first_beaten_by + k];
+        if (RS_STATE(M[drow + rules[b].state_slot]) == RS_APPLIED) {
+          *state = RS_MAKE(RS_OVERRIDDEN, 0, 0, b);
+          pc = r->end_pc;
+          break;
+        }
+      }
+      break;
+    }
+    case OP_PART: part = i.b; break;
+    case OP_FAILIFNOT:
+      if (!R[i.a]) {
+        M[drow + rules[rule].state_slot] = RS_MAKE(RS_FAILED, i.b, 0, 0);
+        pc = rules[rule].end_pc;
+      }
+      break;
+    case OP_EXCEPTIF:
+      if (R[i.a]) {
+        M[drow + rules[rule].state_slot] = RS_MAKE(RS_EXCEPTED, i.b, 0, 0);
+        pc = rules[rule].end_pc;
+      }
+      break;
+    case OP_APPLY: {
+      const prog_decision *d = &pd[dec];
+      ent_val v = R[i.a];
+      ent_val *val = &M[drow + d->slot], *st = &M[drow + d->slot + 1];
+      M[drow + rules[rule].state_slot] = RS_MAKE(RS_APPLIED, 0, 0, 0);
+      int s = DS_STATUS(*st);
+      if (s == DS_PENDING) {
+        *val = v;
+        *st = DS_MAKE(rules[rule].kind == RK_DEFAULT ? DS_DEFAULT
+                                                     : DS_DECIDED,
+                      rule, 0);
+      } else if (d->flags & DF_COLLECT) {
+        *val |= v;
+        *st = DS_MAKE(DS_AGREED, DS_RULE1(*st), rule);
+      } else if (s == DS_DECIDED || s == DS_AGREED) {
+        if (*val == v)
+          *st = DS_MAKE(DS_AGREED, DS_RULE1(*st), rule);
+        else
+          *st = DS_MAKE(DS_CONFLICT, DS_RULE1(*st), rule);
+      }
+      break;
+    }
+    case OP_DEC_END: {
+      ent_val *st = &M[drow + pd[dec].slot + 1];
+      if (DS_STATUS(*st) == DS_CONFLICT) break;
+      if (err_rule != UINT32_MAX)
+        *st = DS_MAKE(DS_ERROR, err_rule, 0);
+      else if (DS_STATUS(*st) == DS_PENDING)
+        *st = DS_MAKE(DS_NO_RULE, 0, 0);
+      break;
+    }
+    default:
+      return VM_FAULT;
+    }
+    continue;
+  fail:
+    /* A rule that cannot be evaluated: record why, remember that the
+       decision cannot be trusted, and go on with the next rule so that
+       the explanation still covers every rule. */
+    M[drow + rules[rule].state_slot] = RS_MAKE(RS_ERROR, part, code_err,
+                                               operand);
+    if (err_rule == UINT32_MAX) err_rule = rule;
+    pc = rules[rule].end_pc;
+    operand = 0;
+  }
+}

@@ -1,0 +1,45 @@
+/*
+** vm.h: the evaluation context of one thread.
+**
+** An ent_vm holds everything a case needs: the case memory (the case row
+** and one row per list item), the registers and the case's text. It is
+** sized on first use and reused: deciding a case in the steady state
+** allocates nothing. A program may be shared by many VMs.
+*/
+#ifndef ENT_VM_H
+#define ENT_VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "program.h"
+
+typedef struct ent_vm {
+  const ent_program *p;
+  ent_val *mem;
+  size_t memcap, memused;
+  ent_val *regs;
+  char *text;
+  size_t textcap, textused;
+  uint64_t budget;     /* loop steps allowed per case */
+  uint64_t steps;
+  uint32_t *name_len;  /* length of each field's name, for the decoder */
+  uint32_t *seen;      /* generation stamp per field, for the decoder */
+  uint32_t gen;
+} ent_vm;
+
+enum { VM_OK = 0, VM_BUDGET = 1, VM_MEMORY = 2, VM_FAULT = 3 };
+
+ent_vm *vm_new(const ent_program *p);
+void vm_free(ent_vm *vm);
+/* Makes room for 'words' more words of case memory; -1 when out of
+   memory. Growth is geometric, so a stream of similar cases stops
+   allocating after the first few. */
+int vm_reserve(ent_vm *vm, size_t words);
+int vm_reserve_text(ent_vm *vm, size_t bytes);
+/* Runs the program over the decoded case. Returns VM_OK or an error. */
+int vm_run(ent_vm *vm);
+/* The bytes of a text value. */
+const char *vm_text(const ent_vm *vm, ent_val v, uint32_t *len);
+
+#endif

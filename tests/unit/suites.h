@@ -1,0 +1,9 @@
+/* suites.h: one Check suite per module, run by check_main.c. */
+#ifndef ENT_SUITES_H
+#define ENT_SUITES_H
+
+#include <check.h>
+
+Suite *value_suite(void);
+
+#endif
