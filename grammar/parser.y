@@ -321,7 +321,7 @@ expects: expectation                { $$ = $1; }
 expectation: path '=' value         {
                $$ = ast_new(AST_EXPECT, @$); $$->op = '=';
                $$->a = ast_new(AST_NAME, @1); $$->a->name = $1; $$->b = $3; }
-           | path '=' value BY IDENT {
+           | path '=' value BY path {
                $$ = ast_new(AST_EXPECT, @$); $$->op = '=';
                $$->a = ast_new(AST_NAME, @1); $$->a->name = $1; $$->b = $3;
                $$->name = $5; $$->c = leaf(AST_NAME, @5, 0);

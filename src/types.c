@@ -222,7 +222,8 @@ static int type_member(type_ctx *c, ast *e) {
 static int type_arith(type_ctx *c, ast *e, int want) {
   int tl = types_expr(c, e->a, e->op == OPB_MUL ? -1 : want);
   if (tl == TY_ERROR) return e->ty = TY_ERROR;
-  int tr = types_expr(c, e->b, e->op == OPB_MUL ? -1 : tl);
+  int tr = types_expr(c, e->b, e->op == OPB_MUL || TY_KIND(tl) == TK_DATE
+                                  ? -1 : tl);
   if (tr == TY_ERROR) return e->ty = TY_ERROR;
   int kl = TY_KIND(tl), kr = TY_KIND(tr);
   if (e->op == OPB_MUL) {
