@@ -69,7 +69,8 @@ static void item(parse_state *ps, decl *d);
 %token FACTS "facts" LIST "list" OF "of" KEYED "keyed" BY "by" SET "set"
 %token PARAMETER "parameter" DECISION "decision" RULE "rule" FINAL "final"
 %token CITES "cites" WHEN "when" UNLESS "unless" OVERRIDES "overrides"
-%token INCLUDES "includes" REPLACE "replace" TABLE "table" FIRST "first"
+%token INCLUDES "includes" REPLACE "replace" REQUIRE "require"
+%token TABLE "table" FIRST "first"
 %token TEST "test" LIKE "like" GIVEN "given" EXPECT "expect"
 %token TRUE "true" FALSE "false" AND "and" OR "or" NOT "not" NOTIN "not in"
 %token IN "in" IS "is" IF "if" THEN "then" ELSE "else"
@@ -132,6 +133,9 @@ item: policy                        { item(ps, $1); }
         decl *d = decl_new(DECL_DECISION, @$); d->name = $2;
         d->name_loc = @2; d->type = $4; d->attrs = $5; d->title = $6;
         item(ps, d); }
+    | REQUIRE expr title_opt        {
+        decl *d = decl_new(DECL_REQUIRE, @$); d->name = "require";
+        d->name_loc = @1; d->value = $2; d->title = $3; item(ps, d); }
     | rule                          { item(ps, $1); }
     | table                         { item(ps, $1); }
     | test                          { item(ps, $1); }

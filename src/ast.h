@@ -75,7 +75,7 @@ struct ast {
 
 #define DECL_KINDS(X)                                                  \
   X(POLICY) X(IMPORT) X(DOCUMENT) X(ENUM) X(RECORD) X(FACTS) X(PARAM)  \
-  X(DECISION) X(RULE) X(TABLE) X(TEST)
+  X(DECISION) X(RULE) X(TABLE) X(TEST) X(REQUIRE)
 
 typedef enum {
 #define X(k) DECL_##k,

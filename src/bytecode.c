@@ -68,6 +68,7 @@ static const member rule_layout[] = {
     M4(prog_rule, first_part), M4(prog_rule, nconds), M4(prog_rule, nexcs),
     M4(prog_rule, value_part), END};
 static const member part_layout[] = {M4(prog_part, text),
+                                     M4(prog_part, title),
                                      M4(prog_part, first_ref),
                                      M4(prog_part, nrefs), END};
 static const member ref_layout[] = {M4(prog_ref, kind), M4(prog_ref, index),
@@ -142,6 +143,7 @@ static void body(const ent_program *p, outbuf *o) {
   put_array(o, p->refs, p->nrefs, sizeof *p->refs, ref_layout);
   put_array(o, p->params, p->nparams, sizeof *p->params, param_layout);
   put_array(o, p->consts, p->nconsts, 8, val_layout);
+  put_array(o, p->requires, p->nrequires, 4, u32_layout);
   put32(o, p->ncode);
   for (uint32_t i = 0; i < p->ncode; i++) {
     put16(o, p->code[i].op);
@@ -325,6 +327,7 @@ ent_program *bc_load(const unsigned char *data, size_t len, char *err,
   p->params = get_array(r, &p->nparams, sizeof *p->params, param_layout,
                         "parameter");
   p->consts = get_array(r, &p->nconsts, 8, val_layout, "constant");
+  p->requires = get_array(r, &p->nrequires, 4, u32_layout, "requirement");
   p->ncode = get32(r);
   if (r->failed) return NULL;
   if (norder != p->ndecisions) {

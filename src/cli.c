@@ -177,6 +177,7 @@ static void case_error(const char *name, const facts_error *e) {
 
 static const char *vm_error_text(int rc) {
   switch (rc) {
+  case VM_INVALID: return "the case does not meet a requirement";
   case VM_BUDGET: return "the case needs more evaluation steps than allowed";
   case VM_MEMORY: return "out of memory";
   default: return "internal error in the evaluator";
@@ -279,7 +280,15 @@ static int eval_jsonl(ent_program *p, explain_ctx *x, int how) {
       bad++;
     } else {
       int r = vm_run(vm);
-      if (r != VM_OK) {
+      if (r == VM_INVALID) {
+        outbuf m;
+        out_init(&m, NULL);
+        explain_requirement(p, vm, &m);
+        out_c(&m, 0);
+        error_record(&o, lineno, NULL, m.buf);
+        out_free(&m);
+        bad++;
+      } else if (r != VM_OK) {
         error_record(&o, lineno, NULL, vm_error_text(r));
         bad++;
       } else {
@@ -396,7 +405,15 @@ static int cmd_eval(int argc, char **argv) {
     rc = EXIT_CASE;
   } else {
     int r = vm_run(vm);
-    if (r != VM_OK) {
+    if (r == VM_INVALID) {
+      outbuf m;
+      out_init(&m, NULL);
+      explain_requirement(p, vm, &m);
+      out_c(&m, 0);
+      fprintf(stderr, "%s: error: %s\n", name, m.buf);
+      out_free(&m);
+      rc = EXIT_CASE;
+    } else if (r != VM_OK) {
       fprintf(stderr, "%s: error: %s\n", name, vm_error_text(r));
       rc = r == VM_BUDGET ? EXIT_CASE : EXIT_INTERNAL;
     } else {

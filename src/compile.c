@@ -346,6 +346,7 @@ static uint32_t add_part(cg *g, const char *text, ast *e) {
   GROW(g->parts, g->nparts, g->capparts);
   uint32_t i = g->nparts++;
   g->parts[i].text = intern(g, text);
+  g->parts[i].title = 0;
   g->parts[i].first_ref = g->nrefs;
   collect_refs(g, e, g->nrefs);
   g->parts[i].nrefs = g->nrefs - g->parts[i].first_ref;
@@ -553,9 +554,22 @@ ent_program *compile_policy(sema *s) {
   /* Document titles: the 'document' declarations by short name. */
   for (int i = 0; i < s->ndecisions; i++) beaten_lists(g, &s->decisions[i]);
 
-  /* Parts and code. */
+  /* Parts and code: first the requirements on the case. */
   g->top = 1;
   g->maxreg = 1;
+  p->nrequires = s->nrequires;
+  p->requires = GC_MALLOC_ATOMIC((s->nrequires + 1) * sizeof *p->requires);
+  for (int i = 0; i < s->nrequires; i++) {
+    sem_require *rq = &s->requires[i];
+    uint32_t part = add_part(g, diag_snippet(s->d, rq->cond->loc), rq->cond);
+    g->parts[part].title = intern(g, rq->title);
+    p->requires[i] = part;
+    int t = reg(g);
+    emit_bx(g, OP_CHECK_BEGIN, 0, part);
+    expr(g, rq->cond, t);
+    emit(g, OP_CHECK, t, 0, 0);
+    g->top--;
+  }
   for (int oi = 0; oi < s->ndecisions; oi++) {
     int di = s->order[oi];
     sem_decision *dc = &s->decisions[di];

@@ -556,7 +556,7 @@ static void rule_text(const ent_program *p, uint32_t ri, outbuf *o) {
   out_s(o, prog_str(p, r->id));
   out_s(o, ": \"");
   out_s(o, prog_str(p, r->title));
-  out_s(o, "\"\n      [");
+  out_s(o, "\"\n    [");
   out_s(o, prog_str(p, r->doc));
   out_s(o, ", ");
   out_s(o, prog_str(p, r->section));
@@ -587,15 +587,15 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
     }
     for (uint32_t k = 0; k < r->nexcs; k++) {
       const prog_part *pt = &p->parts[r->first_part + r->nconds + k];
-      out_s(o, "    and not ");
+      out_s(o, "    unless '");
       out_s(o, prog_str(p, pt->text));
+      out_s(o, "', which does not hold");
       reads_text(p, vm, pt, row, pd->list, o);
       out_c(o, '\n');
     }
-    if (r->kind == RK_DEFAULT && r->value_part < p->nparts &&
-        p->parts[r->value_part].nrefs) {
+    if (r->value_part < p->nparts && p->parts[r->value_part].nrefs) {
       const prog_part *pt = &p->parts[r->value_part];
-      out_s(o, "    which is ");
+      out_s(o, "    giving ");
       out_s(o, prog_str(p, pt->text));
       reads_text(p, vm, pt, row, pd->list, o);
       out_c(o, '\n');
@@ -638,15 +638,17 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
     switch (state) {
     case RS_FAILED: {
       const prog_part *pt = &p->parts[r->first_part + RS_PART(rs)];
-      out_s(o, ": not ");
+      out_s(o, ": '");
       out_s(o, prog_str(p, pt->text));
+      out_s(o, "' does not hold");
       reads_text(p, vm, pt, row, pd->list, o);
       break;
     }
     case RS_EXCEPTED: {
       const prog_part *pt = &p->parts[r->first_part + RS_PART(rs)];
-      out_s(o, ": exception ");
+      out_s(o, ": its exception '");
       out_s(o, prog_str(p, pt->text));
+      out_s(o, "' holds");
       reads_text(p, vm, pt, row, pd->list, o);
       break;
     }
@@ -671,6 +673,21 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
     }
     out_c(o, '\n');
   }
+}
+
+void explain_requirement(const ent_program *p, const ent_vm *vm,
+                         outbuf *o) {
+  const prog_part *pt = &p->parts[vm->failed_part];
+  out_s(o, "the case does not meet a requirement of the policy: ");
+  out_s(o, prog_str(p, pt->title));
+  out_s(o, vm->failed_code == ERR_ABSENT ? " ('" : " ('");
+  out_s(o, prog_str(p, pt->text));
+  out_s(o, vm->failed_code == ERR_NONE ? "' does not hold" :
+           vm->failed_code == ERR_ABSENT ? "' reads a fact the case does not "
+                                           "give"
+                                         : "' cannot be evaluated");
+  reads_text(p, vm, pt, 0, -1, o);
+  out_c(o, ')');
 }
 
 void explain_text(explain_ctx *x, const ent_vm *vm, outbuf *o) {

@@ -31,6 +31,8 @@ void explain_value_text(const ent_program *p, const ent_vm *vm, int32_t type,
 /* Writes the key of item row 'row' of list 'l'. */
 void explain_item_key(const ent_program *p, const ent_vm *vm, uint32_t l,
                       ent_val row, outbuf *o);
+/* Why a case failed a requirement (after vm_run returned VM_INVALID). */
+void explain_requirement(const ent_program *p, const ent_vm *vm, outbuf *o);
 /* The explanation of one decision in one row, in text. */
 void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
                            ent_val row, outbuf *o);

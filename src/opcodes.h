@@ -140,6 +140,15 @@ OP(LOOP_INIT, 'w', 'l', '-')
 ** The only backward jump. Each step counts against the case's budget. */
 OP(LOOP_NEXT, 'w', 'B', '-')
 
+/* Opcode: CHECK_BEGIN Bx
+** Synopsis: start checking requirement Bx on the case
+** Requirements run before any decision; a requirement that does not hold,
+** or cannot be evaluated, makes the whole case invalid. */
+OP(CHECK_BEGIN, '-', 'Q', '-')
+/* Opcode: CHECK A
+** Synopsis: if not R[A] then the case is invalid */
+OP(CHECK, 'r', '-', '-')
+
 /* Opcode: DEC_BEGIN A Bx
 ** Synopsis: start decision Bx in row R[A]
 ** Clears the decision and the states of its rules. */

@@ -122,6 +122,7 @@ typedef struct {
 /* A part of a rule: one condition, one exception, or its value. */
 typedef struct {
   strref text;          /* the source text */
+  strref title;         /* a requirement's message; '' for rule parts */
   uint32_t first_ref, nrefs;
 } prog_part;
 
@@ -168,6 +169,8 @@ typedef struct ent_program {
   uint32_t nparams;
   ent_val *consts;
   uint32_t nconsts;
+  uint32_t *requires;         /* parts that are requirements on the case */
+  uint32_t nrequires;
   ent_ins *code;
   uint32_t ncode;
   uint32_t case_width;        /* words in the case row */

@@ -164,7 +164,7 @@ static int field_attrs(sema *s, int f, ast *attrs, int in_list) {
                    k == TK_TEXT ? "text" : k == TK_LIST ? "list" : "record");
         continue;
       }
-      type_ctx c = {s, -1, "a default", {0}, {0}, 0};
+      type_ctx c = {s, -1, "a default", {0}, {0}, 0, 0};
       if (types_expr(&c, a->a, fd->type) == TY_ERROR) continue;
       if (types_const(s, a->a, fd->type, &fd->dflt)) continue;
       fd->flags |= FF_DEFAULT;
@@ -363,7 +363,7 @@ static void collect_params(sema *s) {
       diag_error(s->d, p->loc, "a parameter cannot be text");
       continue;
     }
-    type_ctx c = {s, -1, fmt("parameter '%s'", p->name, ""), {0}, {0}, 0};
+    type_ctx c = {s, -1, fmt("parameter '%s'", p->name, ""), {0}, {0}, 0, 0};
     p->done = 1;
     if (types_expr(&c, p->value, p->type) != TY_ERROR &&
         !types_const(s, p->value, p->type, &p->val))
@@ -745,7 +745,7 @@ static void check_rule_types(sema *s) {
     if (ru->dropped || ru->decision < 0) continue;
     sem_decision *dc = &s->decisions[ru->decision];
     if (dc->type == TY_ERROR) continue;
-    type_ctx c = {s, ru->decision, NULL, {0}, {0}, 0};
+    type_ctx c = {s, ru->decision, NULL, {0}, {0}, 0, 0};
     c.what = ru->kind == RK_DEFAULT
                  ? fmt("the default of '%s'", dc->name, "")
                  : fmt("rule '%s'", ru->id, "");
@@ -915,9 +915,10 @@ static int cycle_report(sema *s, int *stack, int depth, int at) {
    not use the C stack. */
 static int order_decisions(sema *s) {
   int n = s->ndecisions, no = 0, rc = 0;
-  s->order = GC_MALLOC_ATOMIC((n ? n : 1) * sizeof *s->order);
-  int *stack = GC_MALLOC_ATOMIC((n + 1) * sizeof *stack);
-  int *iter = GC_MALLOC_ATOMIC((n + 1) * sizeof *iter);
+  size_t nn = (size_t)n + 1;
+  s->order = GC_MALLOC_ATOMIC(nn * sizeof *s->order);
+  int *stack = GC_MALLOC_ATOMIC(nn * sizeof *stack);
+  int *iter = GC_MALLOC_ATOMIC(nn * sizeof *iter);
   for (int i = 0; i < n; i++) s->decisions[i].mark = 0;
   for (int root = 0; root < n; root++) {
     if (s->decisions[root].mark) continue;
@@ -991,6 +992,26 @@ static void assign_slots(sema *s) {
   }
 }
 
+/* Requirements on the case: conditions a valid case meets, checked
+   before anything is decided. */
+static void collect_requires(sema *s) {
+  for (decl *d = s->decls; d; d = d->next) {
+    if (d->kind != DECL_REQUIRE) continue;
+    if (!d->title)
+      diag_error(s->d, d->name_loc, "a requirement needs a message saying, "
+                 "in plain English, what a valid case must meet");
+    int i = SEM_PUSH(s->requires, s->nrequires, s->caprequires);
+    s->requires[i].cond = d->value;
+    s->requires[i].title = d->title;
+    s->requires[i].loc = d->loc;
+    type_ctx c = {s, -1, "a requirement", {0}, {0}, 0, 1};
+    int t = types_expr(&c, d->value, TY(TK_BOOL, 0));
+    if (t != TY_ERROR && t != TY(TK_BOOL, 0))
+      diag_error(s->d, d->value->loc, "a requirement must be true or "
+                 "false, not %s", type_name(s, t));
+  }
+}
+
 int resolve_policy(sema *s) {
   s->docs = strmap_new();
   s->types = strmap_new();
@@ -1006,6 +1027,7 @@ int resolve_policy(sema *s) {
   collect_decisions(s);
   collect_rules(s);
   check_rule_types(s);
+  collect_requires(s);
   resolve_overrides(s);
   if (s->d->nerrors) return -1;
   order_rules(s);

@@ -107,6 +107,12 @@ typedef struct {
   int module;
 } sem_test;
 
+typedef struct {
+  ast *cond;
+  const char *title;
+  loc_t loc;
+} sem_require;
+
 #define SEM_ARRAY(type, name) type *name; int n##name, cap##name
 
 typedef struct sema {
@@ -124,6 +130,7 @@ typedef struct sema {
   SEM_ARRAY(sem_decision, decisions);
   SEM_ARRAY(sem_rule, rules);
   SEM_ARRAY(sem_test, tests);
+  SEM_ARRAY(sem_require, requires);
   int *order;          /* decisions in evaluation order */
   int case_width;
 } sema;
@@ -161,6 +168,7 @@ typedef struct type_ctx {
   const char *vars[8];
   int var_list[8];
   int nvars;
+  int facts_only;      /* a requirement: no decisions may be read */
 } type_ctx;
 int types_expr(type_ctx *c, ast *e, int want);
 /* Evaluates a constant expression (parameter values, defaults of facts). */

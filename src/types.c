@@ -70,6 +70,9 @@ static int use_field(type_ctx *c, ast *e, int f, int level) {
 }
 
 static int use_decision(type_ctx *c, ast *e, int dec, int level) {
+  if (c->facts_only)
+    return err(c, e, "%s reads the decision '%s': a requirement on the "
+               "case reads only facts and parameters", c->what, e->name);
   e->sym_kind = SYM_DECISION;
   e->sym = dec;
   e->aux = level;

@@ -157,7 +157,8 @@ static int tables_ok(verifier *v) {
   }
   for (uint32_t i = 0; i < p->nparts; i++) {
     const prog_part *pt = &p->parts[i];
-    if (str_ok(v, pt->text, "part", i)) return -1;
+    if (str_ok(v, pt->text, "part", i) || str_ok(v, pt->title, "part", i))
+      return -1;
     if (pt->first_ref > p->nrefs || pt->nrefs > p->nrefs - pt->first_ref)
       return bad(v, "part %u reads references past the table", i);
   }
@@ -180,6 +181,10 @@ static int tables_ok(verifier *v) {
     if (d->first_rule > p->nrules || d->nrules > p->nrules - d->first_rule)
       return bad(v, "decision %u has rules past the rule table", i);
   }
+  for (uint32_t i = 0; i < p->nrequires; i++)
+    if (p->requires[i] >= p->nparts)
+      return bad(v, "requirement %u names part %u of %u", i, p->requires[i],
+                 p->nparts);
   for (uint32_t i = 0; i < p->ndecisions; i++)
     if (p->order[i] >= p->ndecisions)
       return bad(v, "the evaluation order names decision %u of %u",
@@ -237,6 +242,7 @@ static int operand_ok(verifier *v, uint32_t pc, char fmt, uint32_t x,
   case 'D': case 'd': lim = p->ndecisions; what = "decision"; break;
   case 'U': lim = p->nrules; what = "rule"; break;
   case 'f': lim = p->nfields; what = "field"; break;
+  case 'Q': lim = p->nparts; what = "part"; break;
   case 'J':
     if (x <= pc || x >= p->ncode)
       return bad(v, "instruction %u (%s) jumps to %u: jumps go forward, "
@@ -274,7 +280,7 @@ static int code_ok(verifier *v) {
     uint32_t bx = INS_BX(i);
     if (operand_ok(v, pc, f[0], i.a, "A")) return -1;
     if (f[1] == 'J' || f[1] == 'K' || f[1] == 'U' || f[1] == 'D' ||
-        f[1] == 'B') {
+        f[1] == 'B' || f[1] == 'Q') {
       if (operand_ok(v, pc, f[1], bx, "Bx")) return -1;
     } else {
       if (operand_ok(v, pc, f[1], i.b, "B") ||
@@ -304,6 +310,11 @@ static int code_ok(verifier *v) {
         return bad(v, "instruction %u: rule %u ends before it starts", pc,
                    bx);
       in_rule = 1;
+      break;
+    case OP_CHECK_BEGIN:
+    case OP_CHECK:
+      if (cur >= 0)
+        return bad(v, "instruction %u: a requirement inside a decision", pc);
       break;
     case OP_PART: case OP_FAILIFNOT: case OP_EXCEPTIF: case OP_APPLY:
       if (cur < 0 || !in_rule)
@@ -377,7 +388,7 @@ void bc_disasm(const ent_program *p, outbuf *o) {
     }
     int n = snprintf(line, sizeof line, "%6u  %-10s", pc, op_names[i.op]);
     if (f[1] == 'J' || f[1] == 'K' || f[1] == 'U' || f[1] == 'D' ||
-        f[1] == 'B') {
+        f[1] == 'B' || f[1] == 'Q') {
       if (f[0] != '-') n += snprintf(line + n, sizeof line - n, " %u", i.a);
       n += snprintf(line + n, sizeof line - n, " %u", INS_BX(i));
       if (f[1] == 'K')

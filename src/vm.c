@@ -91,6 +91,7 @@ int vm_run(ent_vm *vm) {
   const uint64_t memused = vm->memused;
   uint32_t pc = 0;
   uint32_t dec = 0, rule = 0, part = 0, err_rule = UINT32_MAX;
+  uint32_t check = UINT32_MAX;
   ent_val drow = 0;
   const prog_decision *pd = p->decisions;
   int code_err = 0;
@@ -232,7 +233,18 @@ int vm_run(ent_vm *vm) {
         }
       }
       break;
+    case OP_CHECK_BEGIN:
+      check = INS_BX(i);
+      break;
+    case OP_CHECK:
+      if (!R[i.a]) {
+        vm->failed_part = check;
+        vm->failed_code = ERR_NONE;
+        return VM_INVALID;
+      }
+      break;
     case OP_DEC_BEGIN: {
+      check = UINT32_MAX;
       dec = INS_BX(i);
       drow = R[i.a];
       const prog_decision *d = &pd[dec];
@@ -316,6 +328,11 @@ int vm_run(ent_vm *vm) {
     }
     continue;
   fail:
+    if (check != UINT32_MAX) {
+      vm->failed_part = check;
+      vm->failed_code = code_err;
+      return VM_INVALID;
+    }
     /* A rule that cannot be evaluated: record why, remember that the
        decision cannot be trusted, and go on with the next rule so that
        the explanation still covers every rule. */

@@ -26,9 +26,11 @@ typedef struct ent_vm {
   uint32_t *name_len;  /* length of each field's name, for the decoder */
   uint32_t *seen;      /* generation stamp per field, for the decoder */
   uint32_t gen;
+  uint32_t failed_part;  /* VM_INVALID: the requirement not met */
+  int failed_code;       /* ... and why: ERR_NONE if it was false */
 } ent_vm;
 
-enum { VM_OK = 0, VM_BUDGET = 1, VM_MEMORY = 2, VM_FAULT = 3 };
+enum { VM_OK = 0, VM_BUDGET = 1, VM_MEMORY = 2, VM_FAULT = 3, VM_INVALID = 4 };
 
 ent_vm *vm_new(const ent_program *p);
 void vm_free(ent_vm *vm);
