@@ -25,6 +25,6 @@ decl *parse_file(diag *d, int file);
 
 /* The deepest expression nesting accepted; deeper input is refused with
    an error rather than risking the C stack in later recursive passes. */
-#define PARSE_MAX_DEPTH 200
+#define PARSE_MAX_DEPTH 1000
 
 #endif

@@ -160,7 +160,7 @@ static int type_name_ref(type_ctx *c, ast *e, int want) {
     return e->ty = s->params[p].type;
   }
   if (TY_KIND(want) == TK_ENUM)
-    return err(c, e, "'%s' is not a value of '%s'", e->name,
+    return err(c, e, "'%s' is not a value of %s", e->name,
                type_name(s, want));
   /* A record-typed list item variable used where a list is wanted. */
   return err(c, e, "unknown name '%s'%s", e->name, "");

@@ -5,5 +5,7 @@
 #include <check.h>
 
 Suite *value_suite(void);
+Suite *front_suite(void);
+Suite *vm_suite(void);
 
 #endif

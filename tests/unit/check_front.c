@@ -1,0 +1,222 @@
+/*
+** check_front.c: the front end: tokens, syntax errors, names and types.
+** Each test is a small policy and what the compiler says about it.
+*/
+#include <string.h>
+
+#include "helpers.h"
+#include "suites.h"
+
+#define HEAD                                                   \
+  "policy \"P\" version \"1\"\n"                               \
+  "document guide \"The Guide\"\n"                             \
+  "enum stage: none, draft_plan, annual_review\n"              \
+  "record item\n  id: text\n  cost: money\n  flag: bool (default false)\nend\n" \
+  "facts\n"                                                    \
+  "  when_decided: date\n"                                     \
+  "  stage: stage\n"                                           \
+  "  count_of_children: integer (default 0)\n"                 \
+  "  name: text (optional)\n"                                  \
+  "  diagnosis: text (optional, protected \"never decides\")\n" \
+  "  items: list of item keyed by id\n"                        \
+  "end\n"
+
+#define ck_error(src, want)                                              \
+  do {                                                                   \
+    const char *got_ = first_error(HEAD src);                           \
+    ck_assert_msg(strstr(got_, want), "expected an error containing "   \
+                  "'%s', got '%s'", want, got_);                         \
+  } while (0)
+
+START_TEST(money_literals_are_exact) {
+  ent_program *p = compile_text(HEAD
+      "decision a: money\n"
+      "rule r \"t\" cites guide \"s\" a = £1,234.56 + 0.01\n", NULL);
+  ck_assert_ptr_nonnull(p);
+  ent_vm *vm = decide(p, "{\"when_decided\":\"2026-01-01\",\"stage\":\"none\","
+                         "\"items\":[]}");
+  ck_assert_int_eq(decision_value(vm, "a", NULL), 123457);
+}
+END_TEST
+
+START_TEST(money_needs_two_decimals) {
+  ck_error("decision a: money\nrule r \"t\" cites guide \"s\" a = 12.5\n",
+           "'12.5' is not an amount");
+  ck_error("decision a: money\nrule r \"t\" cites guide \"s\" a = £12\n",
+           "write pounds and pence");
+  ck_error("decision a: money\nrule r \"t\" cites guide \"s\" a = 12\n",
+           "expected money, found the whole number 12");
+}
+END_TEST
+
+START_TEST(dates_must_exist) {
+  ck_error("decision a: date\nrule r \"t\" cites guide \"s\" a = 2026-02-30\n",
+           "'2026-02-30' is not a calendar date");
+}
+END_TEST
+
+START_TEST(bad_characters_are_located) {
+  const char *errs;
+  ck_assert_ptr_null(compile_text(HEAD "decision a: bool\n@\n", &errs));
+  ck_assert_msg(strstr(errs, "test.rules:18:1: error: unexpected character "
+                             "'@'"), "%s", errs);
+  ck_assert_ptr_null(compile_text(HEAD "decision a: bool \"unterminated\n",
+                                  &errs));
+  ck_assert_msg(strstr(errs, "unterminated text"), "%s", errs);
+  ck_assert_ptr_null(compile_text(HEAD "decision \xff: bool\n", &errs));
+  ck_assert_msg(strstr(errs, "invalid UTF-8 (byte 0xff)"), "%s", errs);
+}
+END_TEST
+
+START_TEST(crlf_and_bom_are_accepted) {
+  ck_assert_ptr_nonnull(compile_text(
+      "\xEF\xBB\xBFpolicy \"P\"\r\ndocument g \"G\"\r\nfacts\r\n"
+      "  a: bool\r\nend\r\ndecision d: bool (default a)\r\n", NULL));
+}
+END_TEST
+
+START_TEST(syntax_errors_name_what_was_expected) {
+  const char *errs;
+  ck_assert_ptr_null(compile_text(HEAD "decision a bool\n", &errs));
+  ck_assert_msg(strstr(errs, "test.rules:17:12: error: unexpected "
+                             "identifier, expecting ':' or '.'"), "%s", errs);
+  /* The caret line points at the token. */
+  ck_assert_msg(strstr(errs, "   17 | decision a bool\n      |            ^"),
+                "%s", errs);
+}
+END_TEST
+
+START_TEST(several_errors_in_one_run) {
+  const char *errs;
+  ck_assert_ptr_null(compile_text(HEAD
+      "decision a bool\n"
+      "decision b: bool\n"
+      "rule r \"t\" cites guide \"s\" b = = true\n", &errs));
+  ck_assert_msg(strstr(errs, ":17:") && strstr(errs, ":19:"),
+                "both errors reported: %s", errs);
+}
+END_TEST
+
+START_TEST(unknown_names) {
+  ck_error("decision a: bool\nrule r \"t\" cites guide \"s\" a = nope\n",
+           "unknown name 'nope'");
+  ck_error("rule r \"t\" cites guide \"s\" missing = true\n",
+           "unknown decision 'missing'");
+  ck_error("decision a: bool\nrule r \"t\" cites nowhere \"s\" a = true\n",
+           "unknown document 'nowhere'");
+  ck_error("decision a: stage\nrule r \"t\" cites guide \"s\" a = final_plan\n",
+           "'final_plan' is not a value of 'stage'");
+}
+END_TEST
+
+START_TEST(every_rule_has_a_title_and_a_citation) {
+  ck_error("decision a: bool\nrule r a = true\n", "rule 'r' has no title");
+  ck_error("decision a: bool\nrule r \"t\" a = true\n",
+           "rule 'r' cites no policy text");
+}
+END_TEST
+
+START_TEST(type_errors) {
+  ck_error("decision a: bool\nrule r \"t\" cites guide \"s\" a = true\n"
+           "  when name < \"x\"\n", "text values cannot be ordered");
+  ck_error("decision a: money\nrule r \"t\" cites guide \"s\" a = 1.00 * 2.00\n",
+           "cannot multiply money by money");
+  ck_error("decision a: bool\nrule r \"t\" cites guide \"s\" a = stage\n",
+           "expected a boolean, found 'stage'");
+  ck_error("decision a: bool\nrule r \"t\" cites guide \"s\" a = true\n"
+           "  when stage is given\n", "'stage' is not an optional fact");
+  ck_error("decision a: date\nrule r \"t\" cites guide \"s\" a = when_decided"
+           " + when_decided\n", "dates cannot be added");
+}
+END_TEST
+
+START_TEST(protected_facts_are_never_read) {
+  ck_error("decision a: bool\nrule r \"t\" cites guide \"s\" a = true\n"
+           "  when diagnosis = \"x\"\n",
+           "rule 'r' reads 'diagnosis', which is protected: never decides");
+  ck_error("decision a: bool (default diagnosis is given)\n",
+           "the default of 'a' reads 'diagnosis', which is protected");
+  ck_error("parameter p: bool = true\nrequire diagnosis is given \"m\"\n",
+           "a requirement reads 'diagnosis', which is protected");
+}
+END_TEST
+
+START_TEST(a_cycle_between_decisions_is_named) {
+  ck_error("decision a: bool\ndecision b: bool\ndecision c: bool\n"
+           "rule ra \"t\" cites guide \"s\" a = b\n"
+           "rule rb \"t\" cites guide \"s\" b = c\n"
+           "rule rc \"t\" cites guide \"s\" c = a\n",
+           "decisions depend on each other in a cycle: a -> b -> c -> a");
+}
+END_TEST
+
+START_TEST(precedence_is_explicit) {
+  ck_error("decision a: bool\n"
+           "rule x \"t\" cites guide \"s\" a = true overrides y\n"
+           "rule y \"t\" cites guide \"s\" a = false overrides x\n",
+           "override each other in a cycle");
+  ck_error("decision a: bool\n"
+           "final rule x \"t\" cites guide \"s\" a = true\n"
+           "rule y \"t\" cites guide \"s\" a = false overrides x\n",
+           "rule 'x' is final: no rule may override it");
+  ck_error("decision a: bool\ndecision b: bool\n"
+           "rule x \"t\" cites guide \"s\" a = true\n"
+           "rule y \"t\" cites guide \"s\" b = false overrides x\n",
+           "a rule only overrides rules of its own decision");
+}
+END_TEST
+
+START_TEST(names_are_declared_once) {
+  ck_error("decision a: bool\n"
+           "rule x \"t\" cites guide \"s\" a = true\n"
+           "rule x \"t\" cites guide \"s\" a = false\n",
+           "rule 'x' is already declared");
+  ck_error("decision a: bool\nreplace rule x \"t\" cites guide \"s\" a = true\n",
+           "'replace rule x' replaces nothing");
+  ck_error("decision a: bool\n"
+           "final rule x \"t\" cites guide \"s\" a = true\n"
+           "replace rule x \"t\" cites guide \"s\" a = false\n",
+           "rule 'x' is final and cannot be replaced");
+  ck_error("replace parameter q = 1\n", "'replace parameter q' replaces "
+           "nothing");
+}
+END_TEST
+
+START_TEST(deep_nesting_is_refused) {
+  /* Parentheses add no depth; operators do. */
+  char src[16384] = HEAD "decision a: bool\nrule r \"t\" cites guide \"s\" a = ";
+  size_t n = strlen(src);
+  for (int i = 0; i < 1200; i++) {
+    memcpy(src + n, "not ", 4);
+    n += 4;
+  }
+  memcpy(src + n, "true\n", 6);
+  ck_assert_str_eq(first_error(src), "expression nested more than 1000 deep");
+}
+END_TEST
+
+Suite *front_suite(void) {
+  Suite *s = suite_create("front end");
+  TCase *t = tcase_create("lexer");
+  tcase_add_test(t, money_literals_are_exact);
+  tcase_add_test(t, money_needs_two_decimals);
+  tcase_add_test(t, dates_must_exist);
+  tcase_add_test(t, bad_characters_are_located);
+  tcase_add_test(t, crlf_and_bom_are_accepted);
+  suite_add_tcase(s, t);
+  t = tcase_create("parser");
+  tcase_add_test(t, syntax_errors_name_what_was_expected);
+  tcase_add_test(t, several_errors_in_one_run);
+  tcase_add_test(t, deep_nesting_is_refused);
+  suite_add_tcase(s, t);
+  t = tcase_create("names and types");
+  tcase_add_test(t, unknown_names);
+  tcase_add_test(t, every_rule_has_a_title_and_a_citation);
+  tcase_add_test(t, type_errors);
+  tcase_add_test(t, protected_facts_are_never_read);
+  tcase_add_test(t, a_cycle_between_decisions_is_named);
+  tcase_add_test(t, precedence_is_explicit);
+  tcase_add_test(t, names_are_declared_once);
+  suite_add_tcase(s, t);
+  return s;
+}

@@ -1,0 +1,343 @@
+/*
+** check_vm.c: how decisions are reached. Each test is a small policy, a
+** case, and the outcome the language reference promises.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+#include "helpers.h"
+#include "suites.h"
+
+#define HEAD                                                             \
+  "policy \"P\" version \"1\"\n"                                         \
+  "document guide \"The Guide\"\n"                                       \
+  "enum stage: none, draft_plan, annual_review\n"                        \
+  "enum ground: late, missing, refused\n"                                \
+  "record item\n  id: text\n  cost: money\n  flag: bool (default false)\n" \
+  "  label: text (optional)\nend\n"                                      \
+  "facts\n"                                                              \
+  "  today: date\n"                                                      \
+  "  born: date\n"                                                       \
+  "  stage: stage\n"                                                     \
+  "  special: bool (default false)\n"                                    \
+  "  extra: integer (optional)\n"                                        \
+  "  who: text (optional)\n"                                             \
+  "  items: list of item keyed by id\n"                                  \
+  "end\n"
+
+#define CASE(extra)                                                      \
+  "{\"today\":\"2026-03-15\",\"born\":\"2008-03-15\",\"stage\":"          \
+  "\"annual_review\"" extra "}"
+
+#define ITEMS                                                            \
+  ",\"items\":[{\"id\":\"a\",\"cost\":\"10.25\"},"                       \
+  "{\"id\":\"b\",\"cost\":\"0.75\",\"flag\":true,\"label\":\"x\"}]"
+
+static ent_program *policy(const char *rules) {
+  const char *errs;
+  ent_program *p = compile_text(rules, &errs);
+  ck_assert_msg(p != NULL, "policy refused:\n%s", errs);
+  return p;
+}
+
+START_TEST(a_rule_that_applies_decides) {
+  ent_program *p = policy(HEAD
+      "decision ok: bool (default false)\n"
+      "rule r \"t\" cites guide \"s\" ok = true when stage = annual_review\n");
+  int st;
+  ent_vm *vm = decide(p, CASE(ITEMS));
+  ck_assert_int_eq(decision_value(vm, "ok", &st), 1);
+  ck_assert_int_eq(st, DS_DECIDED);
+  ck_assert_str_eq(decided_by(vm, "ok"), "r");
+  vm = decide(p, "{\"today\":\"2026-03-15\",\"born\":\"2008-03-15\","
+                 "\"stage\":\"none\",\"items\":[]}");
+  ck_assert_int_eq(decision_value(vm, "ok", &st), 0);
+  ck_assert_int_eq(st, DS_DEFAULT);
+}
+END_TEST
+
+START_TEST(no_rule_and_no_default_is_undecided) {
+  ent_program *p = policy(HEAD
+      "decision ok: bool\n"
+      "rule r \"t\" cites guide \"s\" ok = true when stage = none\n");
+  int st;
+  decision_value(decide(p, CASE(ITEMS)), "ok", &st);
+  ck_assert_int_eq(st, DS_NO_RULE);
+}
+END_TEST
+
+START_TEST(equal_rules_that_disagree_conflict) {
+  ent_program *p = policy(HEAD
+      "decision ok: bool (default false)\n"
+      "rule yes \"t\" cites guide \"s\" ok = true when stage = annual_review\n"
+      "rule no \"t\" cites guide \"s\" ok = false when special\n");
+  int st;
+  decision_value(decide(p, CASE(",\"special\":true" ITEMS)), "ok", &st);
+  ck_assert_int_eq(st, DS_CONFLICT);
+  /* Only one applies: no conflict. */
+  decision_value(decide(p, CASE(ITEMS)), "ok", &st);
+  ck_assert_int_eq(st, DS_DECIDED);
+}
+END_TEST
+
+START_TEST(equal_rules_that_agree_decide) {
+  ent_program *p = policy(HEAD
+      "decision ok: bool\n"
+      "rule one \"t\" cites guide \"s\" ok = true when stage = annual_review\n"
+      "rule two \"t\" cites guide \"s\" ok = true when special\n");
+  int st;
+  ck_assert_int_eq(decision_value(decide(p, CASE(",\"special\":true" ITEMS)),
+                                  "ok", &st), 1);
+  ck_assert_int_eq(st, DS_AGREED);
+}
+END_TEST
+
+START_TEST(an_exception_overrides_by_name) {
+  ent_program *p = policy(HEAD
+      "decision ok: bool\n"
+      "rule base \"t\" cites guide \"s\" ok = true\n"
+      "rule refuse \"t\" cites guide \"s\" ok = false when special "
+      "overrides base\n");
+  ck_assert_int_eq(decision_value(decide(p, CASE(",\"special\":true" ITEMS)),
+                                  "ok", NULL), 0);
+  ck_assert_str_eq(decided_by(decide(p, CASE(",\"special\":true" ITEMS)), "ok"),
+                   "refuse");
+  ck_assert_int_eq(decision_value(decide(p, CASE(ITEMS)), "ok", NULL), 1);
+}
+END_TEST
+
+START_TEST(unless_blocks_a_rule) {
+  ent_program *p = policy(HEAD
+      "decision ok: bool (default true)\n"
+      "rule refuse \"t\" cites guide \"s\" ok = false "
+      "when stage = annual_review unless special\n");
+  ck_assert_int_eq(decision_value(decide(p, CASE(ITEMS)), "ok", NULL), 0);
+  ck_assert_int_eq(decision_value(decide(p, CASE(",\"special\":true" ITEMS)),
+                                  "ok", NULL), 1);
+}
+END_TEST
+
+START_TEST(final_rules_beat_the_others) {
+  ent_program *p = policy(HEAD
+      "decision ok: bool\n"
+      "rule a \"t\" cites guide \"s\" ok = true\n"
+      "rule b \"t\" cites guide \"s\" ok = true when special overrides a\n"
+      "final rule f \"t\" cites guide \"s\" ok = false when special\n");
+  ck_assert_int_eq(decision_value(decide(p, CASE(",\"special\":true" ITEMS)),
+                                  "ok", NULL), 0);
+  ck_assert_str_eq(decided_by(decide(p, CASE(",\"special\":true" ITEMS)), "ok"),
+                   "f");
+}
+END_TEST
+
+START_TEST(first_tables_give_earlier_rows_precedence) {
+  ent_program *p = policy(HEAD
+      "decision level: integer\n"
+      "table t first \"levels\" cites guide \"s\"\n"
+      "  | stage          | special || level |\n"
+      "  | annual_review  | true    || 1     |\n"
+      "  | -              | -       || 2     |\n"
+      "end\n");
+  ck_assert_int_eq(decision_value(decide(p, CASE(",\"special\":true" ITEMS)),
+                                  "level", NULL), 1);
+  ck_assert_str_eq(decided_by(decide(p, CASE(",\"special\":true" ITEMS)),
+                              "level"), "t.row1");
+  ck_assert_int_eq(decision_value(decide(p, CASE(ITEMS)), "level", NULL), 2);
+}
+END_TEST
+
+START_TEST(collect_gathers_every_value) {
+  ent_program *p = policy(HEAD
+      "decision grounds: set of ground (collect)\n"
+      "rule l \"t\" cites guide \"s\" grounds includes late when special\n"
+      "rule r \"t\" cites guide \"s\" grounds includes {refused, late}\n");
+  ck_assert_int_eq(decision_value(decide(p, CASE(",\"special\":true" ITEMS)),
+                                  "grounds", NULL), 1 | 4);
+}
+END_TEST
+
+START_TEST(an_absent_optional_fact_leaves_the_decision_undecided) {
+  ent_program *p = policy(HEAD
+      "decision big: bool (default false)\n"
+      "decision later: bool (default false)\n"
+      "rule r \"t\" cites guide \"s\" big = true when extra > 3\n"
+      "rule g \"t\" cites guide \"s\" later = big\n");
+  int st;
+  ent_vm *vm = decide(p, CASE(ITEMS));
+  decision_value(vm, "big", &st);
+  ck_assert_int_eq(st, DS_ERROR);
+  /* A decision that reads an undecided one is undecided too. */
+  decision_value(vm, "later", &st);
+  ck_assert_int_eq(st, DS_ERROR);
+  ck_assert_int_eq(decision_value(decide(p, CASE(",\"extra\":4" ITEMS)), "big",
+                                  &st), 1);
+  /* 'is given' guards a read. */
+  p = policy(HEAD "decision big: bool (default false)\n"
+             "rule r \"t\" cites guide \"s\" big = true when extra is given "
+             "and extra > 3\n");
+  decision_value(decide(p, CASE(ITEMS)), "big", &st);
+  ck_assert_int_eq(st, DS_DEFAULT);
+}
+END_TEST
+
+START_TEST(overflow_is_refused_not_wrapped) {
+  ent_program *p = policy(HEAD
+      "decision huge: integer\n"
+      "rule r \"t\" cites guide \"s\" huge = extra * 4611686018427387904\n");
+  int st;
+  decision_value(decide(p, CASE(",\"extra\":2" ITEMS)), "huge", &st);
+  ck_assert_int_eq(st, DS_ERROR);
+  ck_assert_int_eq(decision_value(decide(p, CASE(",\"extra\":1" ITEMS)),
+                                  "huge", &st), INT64_C(4611686018427387904));
+}
+END_TEST
+
+START_TEST(aggregates_over_lists) {
+  ent_program *p = policy(HEAD
+      "decision total: money\ndecision n: integer\n"
+      "decision some: bool\ndecision every: bool\n"
+      "rule t \"t\" cites guide \"s\" total = sum i.cost for i in items\n"
+      "rule c \"t\" cites guide \"s\" n = count i in items where i.flag\n"
+      "rule a \"t\" cites guide \"s\" some = any i in items where i.flag\n"
+      "rule e \"t\" cites guide \"s\" every = all i in items satisfy i.flag\n");
+  ent_vm *vm = decide(p, CASE(ITEMS));
+  ck_assert_int_eq(decision_value(vm, "total", NULL), 1100);
+  ck_assert_int_eq(decision_value(vm, "n", NULL), 1);
+  ck_assert_int_eq(decision_value(vm, "some", NULL), 1);
+  ck_assert_int_eq(decision_value(vm, "every", NULL), 0);
+  vm = decide(p, CASE(",\"items\":[]"));
+  ck_assert_int_eq(decision_value(vm, "total", NULL), 0);
+  ck_assert_int_eq(decision_value(vm, "some", NULL), 0);
+  ck_assert_int_eq(decision_value(vm, "every", NULL), 1);
+}
+END_TEST
+
+START_TEST(per_item_decisions) {
+  ent_program *p = policy(HEAD
+      "decision item.kept: bool (default true)\n"
+      "decision kept_total: money\n"
+      "rule drop \"t\" cites guide \"s\" item.kept = false when item.flag\n"
+      "rule t \"t\" cites guide \"s\" kept_total = sum i.cost for i in items "
+      "where i.kept\n");
+  ck_assert_int_eq(decision_value(decide(p, CASE(ITEMS)), "kept_total", NULL),
+                   1025);
+}
+END_TEST
+
+START_TEST(dates_and_ages) {
+  ent_program *p = policy(HEAD
+      "decision adult: bool\ndecision due: date\n"
+      "rule a \"t\" cites guide \"s\" adult = age of born on today >= 18\n"
+      "rule d \"t\" cites guide \"s\" due = today + 1 months - 14 days\n");
+  ent_vm *vm = decide(p, CASE(ITEMS));
+  ck_assert_int_eq(decision_value(vm, "adult", NULL), 1); /* the birthday */
+  int64_t want;
+  ck_assert(date_from_ymd(2026, 4, 1, &want));
+  ck_assert_int_eq(decision_value(vm, "due", NULL), want);
+  vm = decide(p, "{\"today\":\"2026-03-14\",\"born\":\"2008-03-15\","
+                 "\"stage\":\"none\",\"items\":[]}");
+  ck_assert_int_eq(decision_value(vm, "adult", NULL), 0); /* the day before */
+}
+END_TEST
+
+START_TEST(text_and_sets) {
+  ent_program *p = policy(HEAD
+      "parameter early: set of stage = {none, draft_plan}\n"
+      "decision named: bool (default false)\ndecision is_early: bool\n"
+      "rule n \"t\" cites guide \"s\" named = true when who is given and "
+      "who = \"Sam\"\n"
+      "rule e \"t\" cites guide \"s\" is_early = stage in early\n");
+  ent_vm *vm = decide(p, CASE(",\"who\":\"Sam\"" ITEMS));
+  ck_assert_int_eq(decision_value(vm, "named", NULL), 1);
+  ck_assert_int_eq(decision_value(vm, "is_early", NULL), 0);
+  vm = decide(p, CASE(",\"who\":\"Samuel\"" ITEMS));
+  ck_assert_int_eq(decision_value(vm, "named", NULL), 0);
+}
+END_TEST
+
+START_TEST(requirements_refuse_a_case) {
+  ent_program *p = policy(HEAD
+      "decision d: bool (default true)\n"
+      "require born <= today \"born on or before the decision date\"\n");
+  ent_vm *vm = vm_new(p);
+  facts_error e;
+  const char *bad = "{\"today\":\"2020-01-01\",\"born\":\"2021-01-01\","
+                    "\"stage\":\"none\",\"items\":[]}";
+  ck_assert_int_eq(facts_decode(vm, bad, strlen(bad), &e), 0);
+  ck_assert_int_eq(vm_run(vm), VM_INVALID);
+  vm_free(vm);
+}
+END_TEST
+
+START_TEST(the_loop_budget_stops_a_case) {
+  ent_program *p = policy(HEAD
+      "decision n: integer\n"
+      "rule c \"t\" cites guide \"s\" n = count i in items where "
+      "(count j in items where j.flag) > 0\n");
+  ent_vm *vm = vm_new(p);
+  facts_error e;
+  const char *c = CASE(ITEMS);
+  ck_assert_int_eq(facts_decode(vm, c, strlen(c), &e), 0);
+  vm->budget = 3;
+  ck_assert_int_eq(vm_run(vm), VM_BUDGET);
+  vm->budget = 100;
+  ck_assert_int_eq(vm_run(vm), VM_OK);
+  vm_free(vm);
+}
+END_TEST
+
+/* Allocation counting: the unit test binary is linked with
+   --wrap=malloc,realloc,calloc (Makefile.am). */
+extern long test_allocations;
+
+START_TEST(deciding_allocates_nothing_in_the_steady_state) {
+  ent_program *p = policy(HEAD
+      "decision item.kept: bool (default true)\n"
+      "decision kept_total: money\n"
+      "rule drop \"t\" cites guide \"s\" item.kept = false when item.flag\n"
+      "rule t \"t\" cites guide \"s\" kept_total = sum i.cost for i in items "
+      "where i.kept\n");
+  ent_vm *vm = vm_new(p);
+  facts_error e;
+  const char *c = CASE(",\"who\":\"a name\"" ITEMS);
+  ck_assert_int_eq(facts_decode(vm, c, strlen(c), &e), 0);
+  ck_assert_int_eq(vm_run(vm), VM_OK);
+  /* No assertion inside the loop: Check allocates to record one. */
+  long before = test_allocations;
+  int bad = 0;
+  for (int i = 0; i < 1000; i++)
+    bad += facts_decode(vm, c, strlen(c), &e) != 0 || vm_run(vm) != VM_OK;
+  long after = test_allocations;
+  ck_assert_int_eq(bad, 0);
+  ck_assert_int_eq(after, before);
+  vm_free(vm);
+}
+END_TEST
+
+Suite *vm_suite(void) {
+  Suite *s = suite_create("vm");
+  TCase *t = tcase_create("outcomes");
+  tcase_add_test(t, a_rule_that_applies_decides);
+  tcase_add_test(t, no_rule_and_no_default_is_undecided);
+  tcase_add_test(t, equal_rules_that_disagree_conflict);
+  tcase_add_test(t, equal_rules_that_agree_decide);
+  tcase_add_test(t, an_exception_overrides_by_name);
+  tcase_add_test(t, unless_blocks_a_rule);
+  tcase_add_test(t, final_rules_beat_the_others);
+  tcase_add_test(t, first_tables_give_earlier_rows_precedence);
+  tcase_add_test(t, collect_gathers_every_value);
+  tcase_add_test(t, an_absent_optional_fact_leaves_the_decision_undecided);
+  suite_add_tcase(s, t);
+  t = tcase_create("opcodes");
+  tcase_add_test(t, overflow_is_refused_not_wrapped);
+  tcase_add_test(t, aggregates_over_lists);
+  tcase_add_test(t, per_item_decisions);
+  tcase_add_test(t, dates_and_ages);
+  tcase_add_test(t, text_and_sets);
+  tcase_add_test(t, requirements_refuse_a_case);
+  tcase_add_test(t, the_loop_budget_stops_a_case);
+  tcase_add_test(t, deciding_allocates_nothing_in_the_steady_state);
+  suite_add_tcase(s, t);
+  return s;
+}
