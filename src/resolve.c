@@ -594,16 +594,17 @@ static ast *cell_cond(sema *s, ast *input, ast *cell) {
 }
 
 /* Each row of a table is a rule of each decision the table sets; in a
-   'first' table each row overrides the rows below it. */
+   'first' table each row overrides the rows below it. The conditions of
+   each cell are kept with the table for the coverage checks below. */
 static void collect_table(sema *s, decl *d) {
   int nin = ast_count(d->head_in), nout = ast_count(d->head_out);
-  ast *ins[64], *outs[64];
   if (nin > 64 || nout > 64) {
     diag_error(s->d, d->name_loc, "a table has at most 64 inputs and 64 "
                "outputs");
     return;
   }
-  int i = 0;
+  ast *ins[64], *outs[64];
+  int decs[64], i = 0;
   for (ast *c = d->head_in; c; c = c->next) {
     if (c->op != 'l' || c->a->next) {
       diag_error(s->d, c->loc, "a table's header names one input per "
@@ -612,7 +613,6 @@ static void collect_table(sema *s, decl *d) {
     }
     ins[i++] = c->a;
   }
-  int decs[64];
   i = 0;
   for (ast *c = d->head_out; c; c = c->next) {
     if (c->op != 'l' || c->a->next || c->a->kind != AST_NAME) {
@@ -627,27 +627,42 @@ static void collect_table(sema *s, decl *d) {
                  "'%s'", c->a->name);
     i++;
   }
-  if (strmap_get(s->rulemap, d->name) >= 0) {
-    dup_error(s, d, "rule or table", s->rules[strmap_get(s->rulemap,
-                                                         d->name)].id_loc);
+  int prev = strmap_get(s->rulemap, d->name);
+  if (prev >= 0) {
+    dup_error(s, d, "rule or table", s->rules[prev].id_loc);
     return;
   }
-  int nrow = 0;
+  int ti = SEM_PUSH(s->tables, s->ntables, s->captables);
+  sem_table *tb = &s->tables[ti];
+  tb->d = d;
+  tb->nin = nin;
+  tb->nout = nout;
+  tb->nrows = ast_count(d->rows);
+  tb->inputs = GC_MALLOC((size_t)nin * sizeof *tb->inputs);
+  memcpy(tb->inputs, ins, (size_t)nin * sizeof *ins);
+  tb->cells = GC_MALLOC((size_t)(tb->nrows * nin + 1) * sizeof *tb->cells);
+  tb->outputs = GC_MALLOC((size_t)(tb->nrows * nout + 1) *
+                          sizeof *tb->outputs);
+  tb->decisions = GC_MALLOC_ATOMIC((size_t)nout * sizeof *tb->decisions);
+  memcpy(tb->decisions, decs, (size_t)nout * sizeof *decs);
   int *prev_rows[64];
   int nprev[64] = {0}, capprev[64] = {0};
   for (int o = 0; o < nout; o++) prev_rows[o] = NULL;
+  int nrow = 0;
   for (ast *row = d->rows; row; row = row->next) {
     nrow++;
     if (ast_count(row->a) != nin || ast_count(row->b) != nout) {
       diag_error(s->d, row->loc, "row %d has %d inputs and %d outputs; the "
                  "header has %d and %d", nrow, ast_count(row->a),
                  ast_count(row->b), nin, nout);
+      tb->valid = -1;
       continue;
     }
     ast *when = NULL;
     int k = 0;
     for (ast *c = row->a; c; c = c->next, k++) {
       ast *cond = cell_cond(s, ins[k], c);
+      tb->cells[(nrow - 1) * nin + k] = cond;
       if (!cond) continue;
       if (!when) {
         when = cond;
@@ -665,13 +680,12 @@ static void collect_table(sema *s, decl *d) {
         diag_error(s->d, c->loc, "an output cell holds one value");
         continue;
       }
-      char *id = nout > 1 ? fmt("%s.row%s", d->name, fmt("%d.%s", "", ""))
-                          : NULL;
+      tb->outputs[(nrow - 1) * nout + k] = c->a;
       char num[16];
       snprintf(num, sizeof num, "%d", nrow);
-      id = nout > 1 ? fmt("%s.row%s", d->name, fmt("%s.%s", num,
-                                                   outs[k]->name))
-                    : fmt("%s.row%s", d->name, num);
+      char *id = nout > 1 ? fmt("%s.row%s", d->name, fmt("%s.%s", num,
+                                                         outs[k]->name))
+                          : fmt("%s.row%s", d->name, num);
       int r = new_rule(s, id, row->loc, row->loc, decs[k], RK_ROW);
       sem_rule *ru = &s->rules[r];
       ru->module = d->module;
@@ -680,29 +694,25 @@ static void collect_table(sema *s, decl *d) {
       set_parts(s, r, when, NULL);
       /* A row's conditions read 'input = value'; show them that way. */
       for (int p = 0; p < ru->nconds; p++) {
+        static const char *ops[] = {"=", "!=", "<", "<=", ">", ">=", "in"};
         ast *pe = ru->parts[p];
         const char *lhs = diag_snippet(s->d, pe->a->loc);
-        const char *rhs = diag_snippet(s->d, pe->kind == AST_BINOP &&
-                                       pe->b->kind == AST_SET
-                                           ? pe->b->loc : pe->b->loc);
-        static const char *ops[] = {"=", "!=", "<", "<=", ">", ">=", "in"};
-        int oi = pe->op - OPB_EQ;
-        ru->texts[p] = pe->op == OPB_IN ? fmt("%s in {%s}", lhs, rhs)
-                       : fmt("%s %s", lhs, fmt("%s %s", ops[oi], rhs));
+        const char *rhs = diag_snippet(s->d, pe->b->loc);
+        ru->texts[p] = pe->op == OPB_IN
+                           ? fmt("%s in {%s}", lhs, rhs)
+                           : fmt("%s %s", lhs, fmt("%s %s",
+                                                  ops[pe->op - OPB_EQ], rhs));
       }
       check_cite(s, d, r, "table");
       ru->title = d->title;
-      if (d->first) {
-        ru->beats = NULL;
+      if (d->first)
         for (int j = 0; j < nprev[k]; j++)
           sem_intpush(&s->rules[prev_rows[k][j]].beats,
                       &s->rules[prev_rows[k][j]].nbeats,
                       &s->rules[prev_rows[k][j]].capbeats, r);
-      }
       sem_intpush(&prev_rows[k], &nprev[k], &capprev[k], r);
     }
   }
-  strmap_put(s->rulemap, d->name, -2 - 0);
   if (!nrow) diag_warning(s->d, d->name_loc, "table '%s' has no rows",
                           d->name);
 }
@@ -1028,6 +1038,7 @@ int resolve_policy(sema *s) {
   collect_rules(s);
   check_rule_types(s);
   collect_requires(s);
+  if (!s->d->nerrors) tables_check(s);
   resolve_overrides(s);
   if (s->d->nerrors) return -1;
   order_rules(s);

@@ -113,6 +113,17 @@ typedef struct {
   loc_t loc;
 } sem_require;
 
+/* A decision table, kept whole for the coverage checks (tables.c). */
+typedef struct {
+  decl *d;
+  int nin, nout, nrows;
+  ast **inputs;        /* the header's input expressions */
+  ast **cells;         /* nrows x nin conditions; NULL for '-' */
+  ast **outputs;       /* nrows x nout output values */
+  int *decisions;      /* the decisions set, one per output */
+  int valid;           /* -1 if a row had the wrong shape */
+} sem_table;
+
 #define SEM_ARRAY(type, name) type *name; int n##name, cap##name
 
 typedef struct sema {
@@ -131,6 +142,7 @@ typedef struct sema {
   SEM_ARRAY(sem_rule, rules);
   SEM_ARRAY(sem_test, tests);
   SEM_ARRAY(sem_require, requires);
+  SEM_ARRAY(sem_table, tables);
   int *order;          /* decisions in evaluation order */
   int case_width;
 } sema;
@@ -157,6 +169,8 @@ int module_check_text(diag *d, int file);
 
 /* resolve.c: builds the tables and checks the policy. */
 int resolve_policy(sema *s);
+/* tables.c: warns about gaps, overlaps and rows that never apply. */
+void tables_check(sema *s);
 const char *type_name(const sema *s, int ty);
 
 /* types.c: types expression 'e' in the context of rule or decision 'dec'

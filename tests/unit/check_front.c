@@ -195,6 +195,49 @@ START_TEST(deep_nesting_is_refused) {
 }
 END_TEST
 
+START_TEST(tables_are_checked_for_gaps_overlaps_and_dead_rows) {
+  const char *errs;
+  ck_assert_ptr_nonnull(compile_text(HEAD
+      "decision level: integer\n"
+      "table t \"levels\" cites guide \"s\"\n"
+      "  | stage       || level |\n"
+      "  | none        || 1     |\n"
+      "  | draft_plan  || 2     |\n"
+      "end\n", &errs));
+  ck_assert_msg(strstr(errs, "warning: table 't' has no row for stage = "
+                             "annual_review: such a case is undecided"),
+                "%s", errs);
+  ck_assert_ptr_nonnull(compile_text(HEAD
+      "decision level: integer\n"
+      "table t \"levels\" cites guide \"s\"\n"
+      "  | stage             || level |\n"
+      "  | none, draft_plan  || 1     |\n"
+      "  | -                 || 2     |\n"
+      "end\n", &errs));
+  ck_assert_msg(strstr(errs, "rows 1 and 2 of table 't' both apply when "
+                             "stage = none and set different values"),
+                "%s", errs);
+  ck_assert_ptr_nonnull(compile_text(HEAD
+      "decision level: integer\n"
+      "table t first \"levels\" cites guide \"s\"\n"
+      "  | stage  || level |\n"
+      "  | -      || 1     |\n"
+      "  | none   || 2     |\n"
+      "end\n", &errs));
+  ck_assert_msg(strstr(errs, "row 2 of table 't' can never apply"), "%s",
+                errs);
+  /* A complete table without overlaps says nothing. */
+  ck_assert_ptr_nonnull(compile_text(HEAD
+      "decision level: integer\n"
+      "table t \"levels\" cites guide \"s\"\n"
+      "  | stage             || level |\n"
+      "  | none, draft_plan  || 1     |\n"
+      "  | annual_review     || 2     |\n"
+      "end\n", &errs));
+  ck_assert_str_eq(errs, "");
+}
+END_TEST
+
 Suite *front_suite(void) {
   Suite *s = suite_create("front end");
   TCase *t = tcase_create("lexer");
@@ -217,6 +260,7 @@ Suite *front_suite(void) {
   tcase_add_test(t, a_cycle_between_decisions_is_named);
   tcase_add_test(t, precedence_is_explicit);
   tcase_add_test(t, names_are_declared_once);
+  tcase_add_test(t, tables_are_checked_for_gaps_overlaps_and_dead_rows);
   suite_add_tcase(s, t);
   return s;
 }

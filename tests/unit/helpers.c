@@ -15,6 +15,7 @@ static char errbuf[8192];
 ent_program *compile_text(const char *src, const char **errors) {
   diag *d = diag_new();
   ent_program *p = policy_compile(d, "test.rules", src, strlen(src), NULL);
+  errbuf[0] = 0;
   FILE *f = fmemopen(errbuf, sizeof errbuf, "w");
   diag_print(d, f);
   fclose(f);
