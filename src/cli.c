@@ -83,14 +83,14 @@ static int write_file(const char *path, const void *data, size_t n) {
   sprintf(tmp, "%s.tmp%d", path, (int)getpid());
   FILE *f = fopen(tmp, "wb");
   if (!f) {
-    fprintf(stderr, "entitle: cannot write '%s': %s\n", path,
+    fprintf(stderr, "entitle: error: cannot write '%s': %s\n", path,
             strerror(errno));
     return EXIT_IO;
   }
   int ok = fwrite(data, 1, n, f) == n;
   ok = !fclose(f) && ok;
   if (!ok || rename(tmp, path)) {
-    fprintf(stderr, "entitle: cannot write '%s': %s\n", path,
+    fprintf(stderr, "entitle: error: cannot write '%s': %s\n", path,
             strerror(errno));
     remove(tmp);
     return EXIT_IO;
@@ -134,7 +134,7 @@ static int cmd_disasm(int argc, char **argv) {
   out_init(&o, stdout);
   bc_disasm(p, &o);
   if (out_flush(&o)) {
-    fprintf(stderr, "entitle: cannot write the listing: %s\n",
+    fprintf(stderr, "entitle: error: cannot write the listing: %s\n",
             strerror(o.error));
     out_free(&o);
     return EXIT_IO;
@@ -259,7 +259,7 @@ static void error_record(outbuf *o, uint64_t lineno, const facts_error *e,
 static int eval_jsonl(ent_program *p, explain_ctx *x, int how) {
   ent_vm *vm = vm_new(p);
   if (!vm) {
-    fprintf(stderr, "entitle: out of memory\n");
+    fprintf(stderr, "entitle: error: out of memory\n");
     return EXIT_INTERNAL;
   }
   lines L = {stdin, NULL, 0, 0, 0, 0, 0};
@@ -302,11 +302,11 @@ static int eval_jsonl(ent_program *p, explain_ctx *x, int how) {
   }
   out_flush(&o);
   if (o.error) {
-    fprintf(stderr, "entitle: cannot write the results after line %llu: "
+    fprintf(stderr, "entitle: error: cannot write the results after line %llu: "
             "%s\n", (unsigned long long)lineno, strerror(o.error));
     rc = EXIT_IO;
   } else if (L.error) {
-    fprintf(stderr, "entitle: cannot read the cases after line %llu: %s\n",
+    fprintf(stderr, "entitle: error: cannot read the cases after line %llu: %s\n",
             (unsigned long long)lineno, strerror(L.error));
     rc = EXIT_IO;
   } else if (bad) {
@@ -371,13 +371,13 @@ static int cmd_eval(int argc, char **argv) {
     struct stat st;
     in = fopen(casef, "rb");
     if (!in) {
-      fprintf(stderr, "entitle: cannot read '%s': %s\n", casef,
+      fprintf(stderr, "entitle: error: cannot read '%s': %s\n", casef,
               strerror(errno));
       explain_free(x);
       return EXIT_IO;
     }
     if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
-      fprintf(stderr, "entitle: cannot read '%s': it is a directory\n",
+      fprintf(stderr, "entitle: error: cannot read '%s': it is a directory\n",
               casef);
       fclose(in);
       explain_free(x);
@@ -389,7 +389,7 @@ static int cmd_eval(int argc, char **argv) {
   char *text = slurp(in, &len);
   if (in != stdin) fclose(in);
   if (!text) {
-    fprintf(stderr, "entitle: cannot read '%s': %s\n", name,
+    fprintf(stderr, "entitle: error: cannot read '%s': %s\n", name,
             strerror(errno ? errno : EIO));
     explain_free(x);
     return EXIT_IO;
@@ -398,7 +398,7 @@ static int cmd_eval(int argc, char **argv) {
   facts_error e;
   int rc = EXIT_OK;
   if (!vm) {
-    fprintf(stderr, "entitle: out of memory\n");
+    fprintf(stderr, "entitle: error: out of memory\n");
     rc = EXIT_INTERNAL;
   } else if (facts_decode(vm, text, len, &e)) {
     case_error(name, &e);
@@ -426,7 +426,7 @@ static int cmd_eval(int argc, char **argv) {
         explain_text(x, vm, &o);
       }
       if (out_flush(&o)) {
-        fprintf(stderr, "entitle: cannot write the result: %s\n",
+        fprintf(stderr, "entitle: error: cannot write the result: %s\n",
                 strerror(o.error));
         rc = EXIT_IO;
       }

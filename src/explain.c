@@ -12,6 +12,7 @@
 
 #include "facts.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,14 @@ void explain_free(explain_ctx *x) {
   if (!x) return;
   free(x->nodes);
   free(x);
+}
+
+/* Whether 'd' is the first per-item decision of its list: explanations
+   go item by item, each item with all of its decisions. */
+static int first_of_list(const ent_program *p, uint32_t d) {
+  for (uint32_t e = 0; e < d; e++)
+    if (p->decisions[e].list == p->decisions[d].list) return 0;
+  return 1;
 }
 
 static int decided(int st) {
@@ -298,6 +307,14 @@ static void rule_json(const ent_program *p, uint32_t ri, outbuf *o) {
     out_c(o, ',');
     str_field(o, "section", prog_str(p, r->section));
     out_c(o, '}');
+    if (*prog_str(p, r->file)) {
+      char line[32];
+      snprintf(line, sizeof line, ":%u", r->line);
+      out_s(o, ",\"source\":\"");
+      out_s(o, prog_str(p, r->file));
+      out_s(o, line);
+      out_c(o, '"');
+    }
   }
   out_c(o, '}');
 }
@@ -393,6 +410,14 @@ static void decision_json(explain_ctx *x, const ent_vm *vm, uint32_t dec,
       out_c(o, '}');
     }
     out_c(o, ']');
+    if (r->value_part < p->nparts && p->parts[r->value_part].nrefs) {
+      const prog_part *pt = &p->parts[r->value_part];
+      out_s(o, ",\"giving\":{");
+      str_field(o, "expression", prog_str(p, pt->text));
+      out_c(o, ',');
+      part_reads_json(p, vm, pt, row, pd->list, o);
+      out_c(o, '}');
+    }
     if (s == DS_AGREED) {
       out_s(o, ",\"also\":[");
       int first = 1;
@@ -508,20 +533,25 @@ void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how) {
         decision_json(x, vm, d, 0, o);
         continue;
       }
+      if (!first_of_list(p, d)) continue;
+      /* Item by item, each with all of its decisions. */
       const prog_list *l = &p->lists[pd->list];
       ent_val base = vm->mem[p->fields[l->field].slot];
       ent_val cnt = vm->mem[p->fields[l->field].slot + 1];
       for (ent_val i = 0; i < cnt; i++) {
         ent_val irow = base + i * (ent_val)l->width;
-        if (!first) out_c(o, ',');
-        first = 0;
-        outbuf k;
-        out_init(&k, NULL);
-        decision_path(p, vm, d, irow, &k);
-        out_json(o, k.buf ? k.buf : "", k.len);
-        out_free(&k);
-        out_c(o, ':');
-        decision_json(x, vm, d, irow, o);
+        for (uint32_t e = d; e < p->ndecisions; e++) {
+          if (p->decisions[e].list != pd->list) continue;
+          if (!first) out_c(o, ',');
+          first = 0;
+          outbuf k;
+          out_init(&k, NULL);
+          decision_path(p, vm, e, irow, &k);
+          out_json(o, k.buf ? k.buf : "", k.len);
+          out_free(&k);
+          out_c(o, ':');
+          decision_json(x, vm, e, irow, o);
+        }
       }
     }
     out_c(o, '}');
@@ -713,13 +743,16 @@ void explain_text(explain_ctx *x, const ent_vm *vm, outbuf *o) {
       out_c(o, '\n');
       continue;
     }
+    if (!first_of_list(p, d)) continue;
     const prog_list *l = &p->lists[pd->list];
     ent_val base = vm->mem[p->fields[l->field].slot];
     ent_val cnt = vm->mem[p->fields[l->field].slot + 1];
-    for (ent_val i = 0; i < cnt; i++) {
-      explain_decision_text(x, vm, d, base + i * (ent_val)l->width, o);
-      out_c(o, '\n');
-    }
+    for (ent_val i = 0; i < cnt; i++)
+      for (uint32_t e = d; e < p->ndecisions; e++) {
+        if (p->decisions[e].list != pd->list) continue;
+        explain_decision_text(x, vm, e, base + i * (ent_val)l->width, o);
+        out_c(o, '\n');
+      }
   }
 }
 

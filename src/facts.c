@@ -71,8 +71,12 @@ static const char *what_is(const char *s, const char *end) {
   case '"': return "text";
   case '{': return "an object";
   case '[': return "a list";
-  case 't': case 'f': return "a boolean";
-  case 'n': return "null";
+  case 't': return end - s >= 4 && !memcmp(s, "true", 4) ? "a boolean"
+                                                       : "something that is not JSON";
+  case 'f': return end - s >= 5 && !memcmp(s, "false", 5) ? "a boolean"
+                                                        : "something that is not JSON";
+  case 'n': return end - s >= 4 && !memcmp(s, "null", 4) ? "null"
+                                                       : "something that is not JSON";
   default:
     if (*s == '-' || (*s >= '0' && *s <= '9')) return "a number";
     return "something that is not JSON";
@@ -544,6 +548,38 @@ static int object(dec *d, uint32_t obj, ent_val row) {
   return 0;
 }
 
+/* Keys are unique: item 'n' (just read, starting at 'at') against the
+   items before it. Lists are short, so comparing pairwise is cheaper than
+   any index. */
+static int repeated_key(dec *d, const prog_list *l, ent_val first,
+                        int64_t n, const char *at) {
+  const ent_program *p = d->p;
+  ent_vm *vm = d->vm;
+  const prog_field *kf = &p->fields[l->key];
+  ent_val kn = vm->mem[first + n * l->width + kf->slot];
+  uint32_t ln;
+  const char *sn = TY_KIND(kf->type) == TK_TEXT ? vm_text(vm, kn, &ln) : NULL;
+  for (int64_t j = 0; j < n; j++) {
+    ent_val kj = vm->mem[first + j * l->width + kf->slot];
+    int same;
+    if (sn) {
+      uint32_t lj;
+      const char *sj = vm_text(vm, kj, &lj);
+      same = ln == lj && !memcmp(sn, sj, ln);
+    } else {
+      same = kn == kj;
+    }
+    if (same) {
+      where(d, at);
+      char path[256];
+      memcpy(path, d->err->path, sizeof path);
+      return fail(d, at, "'%s' has the same %s as item %lld", path,
+                  prog_str(p, kf->name), (long long)j);
+    }
+  }
+  return 0;
+}
+
 static int list(dec *d, const prog_field *f, ent_val row) {
   const ent_program *p = d->p;
   const prog_list *l = &p->lists[f->sub];
@@ -565,7 +601,9 @@ static int list(dec *d, const prog_field *f, ent_val row) {
       init_object(d, l->object, item);
       d->path[d->depth - 1].index = n;
       ws(d);
+      const char *at = d->s;
       if (object(d, l->object, item)) return -1;
+      if (repeated_key(d, l, first, n, at)) return -1;
       n++;
       ws(d);
       if (d->s < d->end && *d->s == ',') {
@@ -579,32 +617,6 @@ static int list(dec *d, const prog_field *f, ent_val row) {
   d->path[d->depth - 1].index = -1;
   vm->mem[row + f->slot] = first;
   vm->mem[row + f->slot + 1] = n;
-  /* Keys are unique. Lists are short, so pairwise comparison is fine
-     below a few hundred items; above that, sort a copy of the keys. */
-  const prog_field *kf = &p->fields[l->key];
-  for (int64_t i = 1; i < n; i++) {
-    ent_val ki = vm->mem[first + i * l->width + kf->slot];
-    for (int64_t j = 0; j < i; j++) {
-      ent_val kj = vm->mem[first + j * l->width + kf->slot];
-      int same;
-      if (TY_KIND(kf->type) == TK_TEXT) {
-        uint32_t la, lb;
-        const char *a = vm_text(vm, ki, &la), *b = vm_text(vm, kj, &lb);
-        same = la == lb && !memcmp(a, b, la);
-      } else {
-        same = ki == kj;
-      }
-      if (same) {
-        d->path[d->depth - 1].index = i;
-        where(d, d->s);
-        char path[256];
-        memcpy(path, d->err->path, sizeof path);
-        d->path[d->depth - 1].index = -1;
-        return fail(d, d->s - 1, "'%s' has the same %s as item %lld of the "
-                    "list", path, prog_str(p, kf->name), (long long)j);
-      }
-    }
-  }
   return 0;
 }
 
@@ -633,7 +645,8 @@ int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err) {
   if (object(&d, 0, 0)) return -1;
   ws(&d);
   if (d.s < d.end)
-    return fail(&d, d.s, "unexpected %s after the case", what_is(d.s, d.end));
+    return fail(&d, d.s, "expected the end of the input after the case, "
+                "found %s: give one case at a time", what_is(d.s, d.end));
   return 0;
 }
 
