@@ -64,23 +64,23 @@ static void item(parse_state *ps, decl *d);
 %token <s> IDENT "identifier" STRING "text"
 %token <n> INTLIT "integer" MONEYLIT "amount" DATELIT "date"
 %token ROW "'|' starting a table row" BAR "'|'" DBAR "'||'"
-%token POLICY "policy" VERSION "version" STATUS "status" IMPORT "import"
-%token DOCUMENT "document" ENUM "enum" RECORD "record" END "end"
-%token FACTS "facts" LIST "list" OF "of" KEYED "keyed" BY "by" SET "set"
-%token PARAMETER "parameter" DECISION "decision" RULE "rule" FINAL "final"
-%token CITES "cites" WHEN "when" UNLESS "unless" OVERRIDES "overrides"
-%token INCLUDES "includes" REPLACE "replace" REQUIRE "require"
-%token TABLE "table" FIRST "first"
-%token TEST "test" LIKE "like" GIVEN "given" EXPECT "expect"
-%token TRUE "true" FALSE "false" AND "and" OR "or" NOT "not" NOTIN "not in"
-%token IN "in" IS "is" IF "if" THEN "then" ELSE "else"
-%token ANY "any" ALL "all" SATISFY "satisfy" COUNT "count" SUM "sum"
-%token FOR "for" WHERE "where" AGE "age" ON "on"
-%token YEARS "years" MONTHS "months" DAYS "days"
-%token DEFAULT "default" OPTIONAL "optional" PROTECTED "protected"
-%token IDENTIFIER "identifier attribute" INTERNAL "internal"
-%token COLLECT "collect"
-%token NE "!=" LE "<=" GE ">="
+%token POLICY "'policy'" VERSION "'version'" STATUS "'status'" IMPORT "'import'"
+%token DOCUMENT "'document'" ENUM "'enum'" RECORD "'record'" END "'end'"
+%token FACTS "'facts'" LIST "'list'" OF "'of'" KEYED "'keyed'" BY "'by'" SET "'set'"
+%token PARAMETER "'parameter'" DECISION "'decision'" RULE "'rule'" FINAL "'final'"
+%token CITES "'cites'" WHEN "'when'" UNLESS "'unless'" OVERRIDES "'overrides'"
+%token INCLUDES "'includes'" REPLACE "'replace'" REQUIRE "'require'"
+%token TABLE "'table'" FIRST "'first'"
+%token TEST "'test'" LIKE "'like'" GIVEN "'given'" EXPECT "'expect'"
+%token TRUE "'true'" FALSE "'false'" AND "'and'" OR "'or'" NOT "'not'" NOTIN "'not in'"
+%token IN "'in'" IS "'is'" IF "'if'" THEN "'then'" ELSE "'else'"
+%token ANY "'any'" ALL "'all'" SATISFY "'satisfy'" COUNT "'count'" SUM "'sum'"
+%token FOR "'for'" WHERE "'where'" AGE "'age'" ON "'on'"
+%token YEARS "'years'" MONTHS "'months'" DAYS "'days'"
+%token DEFAULT "'default'" OPTIONAL "'optional'" PROTECTED "'protected'"
+%token IDENTIFIER "'identifier'" INTERNAL "'internal'"
+%token COLLECT "'collect'"
+%token NE "'!='" LE "'<='" GE "'>='"
 
 %type <s> path title_opt
 %type <n> rule_head first_opt
@@ -493,7 +493,10 @@ static void ent_yyerror(loc_t *loc, parse_state *ps, void *scanner,
   (void)scanner;
   const char *m = msg;
   if (!strncmp(m, "syntax error, ", 14)) m += 14;
-  diag_error(ps->d, *loc, "%s", m);
+  /* A keyword where a name was expected: say why it cannot be a name. */
+  int reserved = !strncmp(m, "unexpected '", 12) && strstr(m, "identifier");
+  diag_error(ps->d, *loc, "%s%s", m, reserved ? " (a reserved word cannot "
+             "be used as a name)" : "");
 }
 
 decl *parse_file(diag *d, int file) {
