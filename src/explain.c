@@ -201,7 +201,7 @@ void explain_item_key(const ent_program *p, const ent_vm *vm, uint32_t l,
 
 /* The name a reader sees for a decision in a row: 'budget.total' or
    'provisions.p1.included'. */
-static void decision_path(const ent_program *p, const ent_vm *vm,
+void explain_decision_path(const ent_program *p, const ent_vm *vm,
                           uint32_t dec, ent_val row, outbuf *o) {
   const prog_decision *pd = &p->decisions[dec];
   if (pd->list >= 0) {
@@ -213,14 +213,14 @@ static void decision_path(const ent_program *p, const ent_vm *vm,
   out_s(o, prog_str(p, pd->name));
 }
 
-static void ref_path(const ent_program *p, const ent_vm *vm,
+void explain_ref_path(const ent_program *p, const ent_vm *vm,
                      const prog_ref *r, ent_val row, int list, outbuf *o) {
   if (r->kind == REF_PARAM) {
     out_s(o, prog_str(p, p->params[r->index].name));
     return;
   }
   if (r->kind == REF_DECISION) {
-    decision_path(p, vm, r->index, r->item ? row : 0, o);
+    explain_decision_path(p, vm, r->index, r->item ? row : 0, o);
     return;
   }
   if (r->item && list >= 0) {
@@ -233,7 +233,7 @@ static void ref_path(const ent_program *p, const ent_vm *vm,
 }
 
 /* Writes the value of what a ref reads; 'json' picks the form. */
-static void ref_value(const ent_program *p, const ent_vm *vm,
+void explain_ref_value(const ent_program *p, const ent_vm *vm,
                       const prog_ref *r, ent_val row, int json, outbuf *o) {
   ent_val base = r->item ? row : 0;
   if (r->kind == REF_PARAM) {
@@ -279,11 +279,11 @@ static void part_reads_json(const ent_program *p, const ent_vm *vm,
     if (k) out_c(o, ',');
     outbuf tmp;
     out_init(&tmp, NULL);
-    ref_path(p, vm, r, row, list, &tmp);
+    explain_ref_path(p, vm, r, row, list, &tmp);
     out_json(o, tmp.buf ? tmp.buf : "", tmp.len);
     out_free(&tmp);
     out_c(o, ':');
-    ref_value(p, vm, r, row, 1, o);
+    explain_ref_value(p, vm, r, row, 1, o);
   }
   out_c(o, '}');
 }
@@ -546,7 +546,7 @@ void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how) {
           first = 0;
           outbuf k;
           out_init(&k, NULL);
-          decision_path(p, vm, e, irow, &k);
+          explain_decision_path(p, vm, e, irow, &k);
           out_json(o, k.buf ? k.buf : "", k.len);
           out_free(&k);
           out_c(o, ':');
@@ -569,9 +569,9 @@ static void reads_text(const ent_program *p, const ent_vm *vm,
   for (uint32_t k = 0; k < pt->nrefs; k++) {
     const prog_ref *r = &p->refs[pt->first_ref + k];
     if (k) out_s(o, ", ");
-    ref_path(p, vm, r, row, list, o);
+    explain_ref_path(p, vm, r, row, list, o);
     out_s(o, " = ");
-    ref_value(p, vm, r, row, 0, o);
+    explain_ref_value(p, vm, r, row, 0, o);
   }
   out_c(o, ')');
 }
@@ -599,7 +599,7 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
   const prog_decision *pd = &p->decisions[dec];
   ent_val st = vm->mem[row + pd->slot + 1];
   int s = DS_STATUS(st);
-  decision_path(p, vm, dec, row, o);
+  explain_decision_path(p, vm, dec, row, o);
   if (decided(s)) {
     out_s(o, " = ");
     explain_value_text(p, vm, pd->type, vm->mem[row + pd->slot], o);

@@ -33,6 +33,16 @@ void explain_item_key(const ent_program *p, const ent_vm *vm, uint32_t l,
                       ent_val row, outbuf *o);
 /* Why a case failed a requirement (after vm_run returned VM_INVALID). */
 void explain_requirement(const ent_program *p, const ent_vm *vm, outbuf *o);
+/* The name a reader sees for decision 'dec' in row 'row': 'budget.total',
+   'provisions.p1.included'. */
+void explain_decision_path(const ent_program *p, const ent_vm *vm,
+                           uint32_t dec, ent_val row, outbuf *o);
+/* The name and value (JSON if 'json', else text) of what a condition
+   reads, for a rule of a decision in row 'row' of list 'list'. */
+void explain_ref_path(const ent_program *p, const ent_vm *vm,
+                      const prog_ref *r, ent_val row, int list, outbuf *o);
+void explain_ref_value(const ent_program *p, const ent_vm *vm,
+                       const prog_ref *r, ent_val row, int json, outbuf *o);
 /* The explanation of one decision in one row, in text. */
 void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
                            ent_val row, outbuf *o);

@@ -142,6 +142,7 @@ typedef struct {
 typedef struct ent_program {
   strref name, version, status;
   unsigned char digest[32];   /* sha256 of the program's bytes */
+  char digest_text[72];       /* 'sha256:' and the digest in hex */
   char *strings;
   uint32_t nstrings;          /* bytes */
   prog_enum *enums;

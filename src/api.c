@@ -1,0 +1,556 @@
+/*
+** api.c: libentitle's public interface (include/entitle.h) over the
+** internal stages.
+**
+** The compiler allocates from the garbage-collected heap. A program handed
+** to a caller is rooted (its header is an uncollectable object), so it
+** lives wherever the caller keeps the pointer, until ent_program_free().
+** Deciding does not touch the collector at all, which is why contexts can
+** run on threads the collector knows nothing of.
+*/
+#define GC_THREADS
+#include <gc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../include/entitle.h"
+#include "bytecode.h"
+#include "diag.h"
+#include "explain.h"
+#include "facts.h"
+#include "out.h"
+#include "policy.h"
+#include "vm.h"
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void init_once(void) {
+  GC_INIT();
+  GC_allow_register_threads();
+}
+
+void ent_init(void) { pthread_once(&once, init_once); }
+
+/* The collector must know a thread before it allocates: compiling on a
+   thread the caller made registers it for the duration of the call. */
+static int enter(void) {
+  ent_init();
+  if (GC_thread_is_registered()) return 0;
+  struct GC_stack_base sb;
+  if (GC_get_stack_base(&sb) != GC_SUCCESS) return 0;
+  return GC_register_my_thread(&sb) == GC_SUCCESS;
+}
+
+static void leave(int registered) {
+  if (registered) GC_unregister_my_thread();
+}
+
+void ent_error_clear(ent_error *err) {
+  if (!err) return;
+  free(err->details);
+  memset(err, 0, sizeof *err);
+}
+
+static void set_error(ent_error *err, ent_status st, const char *msg) {
+  if (!err) return;
+  ent_error_clear(err);
+  err->status = st;
+  snprintf(err->message, sizeof err->message, "%s", msg);
+}
+
+/* Fills 'err' from the first error in 'd', with every message in
+   'details'. */
+static void from_diag(ent_error *err, diag *d, ent_status st) {
+  if (!err) return;
+  ent_error_clear(err);
+  err->status = st;
+  for (diag_msg *m = d->first; m; m = m->next) {
+    if (m->severity != DIAG_ERROR) continue;
+    snprintf(err->message, sizeof err->message, "%s", m->text);
+    if (m->loc.file >= 0 && m->loc.file < d->nfiles) {
+      snprintf(err->file, sizeof err->file, "%s", d->names[m->loc.file]);
+      diag_linecol(d, m->loc.file, m->loc.start, &err->line, &err->column);
+    }
+    if (!strncmp(m->text, "cannot read", 11)) err->status = ENT_EIO;
+    break;
+  }
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (f) {
+    diag_print(d, f);
+    fclose(f);
+    err->details = buf;
+  }
+}
+
+/* Roots a program for the caller: a copy of its header in an
+   uncollectable object, which the collector scans but never frees. */
+static ent_program *hand_out(ent_program *p) {
+  ent_program *h = GC_MALLOC_UNCOLLECTABLE(sizeof *h);
+  if (!h) return NULL;
+  *h = *p;
+  char hex[65];
+  bc_digest_hex(h, hex);
+  snprintf(h->digest_text, sizeof h->digest_text, "sha256:%s", hex);
+  return h;
+}
+
+ent_program *ent_compile_string(const char *name, const char *text,
+                                size_t len, ent_error *err) {
+  if (!name || !text) {
+    set_error(err, ENT_EUSAGE, "a name and a text are needed");
+    return NULL;
+  }
+  int reg = enter();
+  diag *d = diag_new();
+  /* The text must outlive compilation only: copy it into the heap. */
+  char *copy = GC_MALLOC_ATOMIC(len + 1);
+  memcpy(copy, text, len);
+  copy[len] = 0;
+  ent_program *p = policy_compile(d, name, copy, len, NULL);
+  ent_program *h = NULL;
+  if (p) h = hand_out(p);
+  else from_diag(err, d, ENT_ERULES);
+  if (h && err) ent_error_clear(err);
+  leave(reg);
+  return h;
+}
+
+ent_program *ent_compile_file(const char *path, ent_error *err) {
+  if (!path) {
+    set_error(err, ENT_EUSAGE, "a path is needed");
+    return NULL;
+  }
+  int reg = enter();
+  diag *d = diag_new();
+  ent_program *p = policy_compile(d, path, NULL, 0, NULL);
+  ent_program *h = NULL;
+  if (p) h = hand_out(p);
+  else from_diag(err, d, ENT_ERULES);
+  if (h && err) ent_error_clear(err);
+  leave(reg);
+  return h;
+}
+
+ent_program *ent_load(const void *data, size_t len, ent_error *err) {
+  if (!data) {
+    set_error(err, ENT_EUSAGE, "no data");
+    return NULL;
+  }
+  int reg = enter();
+  char msg[512];
+  ent_program *p = bc_load(data, len, msg, sizeof msg);
+  ent_program *h = p ? hand_out(p) : NULL;
+  if (!p) set_error(err, ENT_ERULES, msg);
+  else if (err) ent_error_clear(err);
+  leave(reg);
+  return h;
+}
+
+ent_program *ent_load_file(const char *path, ent_error *err) {
+  if (!path) {
+    set_error(err, ENT_EUSAGE, "a path is needed");
+    return NULL;
+  }
+  int reg = enter();
+  diag *d = diag_new();
+  ent_program *p = policy_open(d, path);
+  ent_program *h = p ? hand_out(p) : NULL;
+  if (!p) from_diag(err, d, ENT_ERULES);
+  else if (err) ent_error_clear(err);
+  leave(reg);
+  return h;
+}
+
+ent_status ent_save(const ent_program *p, void **data, size_t *len) {
+  if (!p || !data || !len) return ENT_EUSAGE;
+  outbuf o;
+  out_init(&o, NULL);
+  ent_program copy = *p;
+  bc_save(&copy, &o);
+  if (o.error) {
+    out_free(&o);
+    return ENT_EINTERNAL;
+  }
+  *data = o.buf;
+  *len = o.len;
+  return ENT_OK;
+}
+
+void ent_program_free(ent_program *p) {
+  if (p) GC_FREE(p);
+}
+
+const char *ent_program_name(const ent_program *p) {
+  return p ? prog_str(p, p->name) : NULL;
+}
+const char *ent_program_version(const ent_program *p) {
+  return p ? prog_str(p, p->version) : NULL;
+}
+const char *ent_program_digest(const ent_program *p) {
+  return p ? p->digest_text : NULL;
+}
+
+/* { ====== contexts ====== */
+
+typedef struct {
+  uint32_t dec;
+  ent_val row;
+} instance;
+
+struct ent_context {
+  const ent_program *p;
+  ent_vm *vm;
+  explain_ctx *x;
+  outbuf out;          /* results */
+  outbuf scratch;      /* strings handed out by the walking functions */
+  int decided;
+  instance *inst;
+  int ninst, capinst;
+};
+
+ent_context *ent_context_new(const ent_program *p) {
+  if (!p) return NULL;
+  ent_context *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->p = p;
+  c->vm = vm_new(p);
+  c->x = explain_new(p, p->digest_text + 7);
+  out_init(&c->out, NULL);
+  out_init(&c->scratch, NULL);
+  if (!c->vm || !c->x) {
+    ent_context_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+void ent_context_free(ent_context *c) {
+  if (!c) return;
+  vm_free(c->vm);
+  explain_free(c->x);
+  out_free(&c->out);
+  out_free(&c->scratch);
+  free(c->inst);
+  free(c);
+}
+
+/* Lists the decisions of the case in the order explanations show them. */
+static int index_case(ent_context *c) {
+  const ent_program *p = c->p;
+  c->ninst = 0;
+  for (uint32_t d = 0; d < p->ndecisions; d++) {
+    const prog_decision *pd = &p->decisions[d];
+    ent_val base = 0, cnt = 1, width = 0;
+    if (pd->list >= 0) {
+      const prog_list *l = &p->lists[pd->list];
+      base = c->vm->mem[p->fields[l->field].slot];
+      cnt = c->vm->mem[p->fields[l->field].slot + 1];
+      width = l->width;
+    }
+    for (ent_val i = 0; i < cnt; i++) {
+      if (c->ninst == c->capinst) {
+        int cap = c->capinst ? c->capinst * 2 : 64;
+        instance *n = realloc(c->inst, (size_t)cap * sizeof *n);
+        if (!n) return -1;
+        c->inst = n;
+        c->capinst = cap;
+      }
+      c->inst[c->ninst].dec = d;
+      c->inst[c->ninst++].row = base + i * width;
+    }
+  }
+  return 0;
+}
+
+ent_status ent_decide(ent_context *c, const char *json, size_t len,
+                      ent_error *err) {
+  if (!c || !json) {
+    set_error(err, ENT_EUSAGE, "a context and a case are needed");
+    return ENT_EUSAGE;
+  }
+  c->decided = 0;
+  facts_error fe;
+  if (facts_decode(c->vm, json, len, &fe)) {
+    if (err) {
+      set_error(err, ENT_ECASE, fe.message);
+      err->line = fe.line;
+      err->column = fe.col;
+      snprintf(err->path, sizeof err->path, "%s", fe.path);
+    }
+    return ENT_ECASE;
+  }
+  int r = vm_run(c->vm);
+  if (r == VM_INVALID || r == VM_BUDGET) {
+    if (err) {
+      c->scratch.len = 0;
+      if (r == VM_INVALID) explain_requirement(c->p, c->vm, &c->scratch);
+      else out_s(&c->scratch, "the case needs more evaluation steps than "
+                              "allowed");
+      out_c(&c->scratch, 0);
+      set_error(err, ENT_ECASE, c->scratch.buf);
+    }
+    return ENT_ECASE;
+  }
+  if (r != VM_OK) {
+    set_error(err, ENT_EINTERNAL, "internal error in the evaluator");
+    return ENT_EINTERNAL;
+  }
+  if (index_case(c)) {
+    set_error(err, ENT_EINTERNAL, "out of memory");
+    return ENT_EINTERNAL;
+  }
+  c->decided = 1;
+  return ENT_OK;
+}
+
+const char *ent_result_json(ent_context *c, int explanations, size_t *len) {
+  if (!c || !c->decided) return NULL;
+  c->out.len = 0;
+  explain_json(c->x, c->vm, &c->out, explanations ? EXPLAIN_ALL
+                                                  : EXPLAIN_NONE);
+  out_c(&c->out, 0);
+  if (c->out.error) return NULL;
+  if (len) *len = c->out.len - 1;
+  return c->out.buf;
+}
+
+const char *ent_result_text(ent_context *c, size_t *len) {
+  if (!c || !c->decided) return NULL;
+  c->out.len = 0;
+  explain_text(c->x, c->vm, &c->out);
+  out_c(&c->out, 0);
+  if (c->out.error) return NULL;
+  if (len) *len = c->out.len - 1;
+  return c->out.buf;
+}
+
+/* } ====== */
+
+/* { ====== walking decisions and explanations ====== */
+
+/* Strings handed out by one call are built in the scratch buffer as
+   offsets first and turned into pointers at the end, because the buffer
+   may move while it grows. */
+#define NO_STR ((size_t)-1)
+
+static size_t mark(ent_context *c) { return c->scratch.len; }
+static size_t end_str(ent_context *c, size_t start) {
+  out_c(&c->scratch, 0);
+  return start;
+}
+static const char *at(ent_context *c, size_t off) {
+  return off == NO_STR ? NULL : c->scratch.buf + off;
+}
+
+static size_t put_str(ent_context *c, const char *s) {
+  size_t m = mark(c);
+  out_s(&c->scratch, s);
+  return end_str(c, m);
+}
+
+typedef struct {
+  size_t id, title, document, section, source;
+} rule_offs;
+
+static rule_offs put_rule(ent_context *c, uint32_t ri) {
+  const ent_program *p = c->p;
+  const prog_rule *r = &p->rules[ri];
+  rule_offs o;
+  o.id = put_str(c, prog_str(p, r->id));
+  o.title = put_str(c, prog_str(p, r->title));
+  o.document = put_str(c, prog_str(p, r->doc));
+  o.section = put_str(c, prog_str(p, r->section));
+  size_t m = mark(c);
+  out_s(&c->scratch, prog_str(p, r->file));
+  out_c(&c->scratch, ':');
+  out_int(&c->scratch, r->line);
+  o.source = end_str(c, m);
+  return o;
+}
+
+static void get_rule(ent_context *c, const rule_offs *o, ent_rule_ref *r) {
+  r->id = at(c, o->id);
+  r->title = at(c, o->title);
+  r->document = at(c, o->document);
+  r->section = at(c, o->section);
+  r->source = at(c, o->source);
+}
+
+static int decided_status(int st) {
+  return st == DS_DECIDED || st == DS_AGREED || st == DS_DEFAULT;
+}
+
+int ent_decision_count(ent_context *c) {
+  return c && c->decided ? c->ninst : 0;
+}
+
+ent_status ent_decision_get(ent_context *c, int i, ent_decision *out) {
+  if (!c || !c->decided || i < 0 || i >= c->ninst || !out) return ENT_EUSAGE;
+  const ent_program *p = c->p;
+  const instance *in = &c->inst[i];
+  const prog_decision *pd = &p->decisions[in->dec];
+  ent_val st = c->vm->mem[in->row + pd->slot + 1];
+  int s = DS_STATUS(st);
+  c->scratch.len = 0;
+  memset(out, 0, sizeof *out);
+  size_t m = mark(c);
+  explain_decision_path(p, c->vm, in->dec, in->row, &c->scratch);
+  size_t path = end_str(c, m);
+  m = mark(c);
+  if (decided_status(s))
+    explain_value_json(p, c->vm, pd->type, c->vm->mem[in->row + pd->slot],
+                       &c->scratch);
+  else
+    out_s(&c->scratch, "null");
+  size_t value = end_str(c, m);
+  rule_offs r1 = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR}, r2 = r1;
+  if (decided_status(s) || s == DS_CONFLICT || s == DS_ERROR)
+    r1 = put_rule(c, DS_RULE1(st));
+  if (s == DS_CONFLICT) r2 = put_rule(c, DS_RULE2(st));
+  if (c->scratch.error) return ENT_EINTERNAL;
+  out->path = at(c, path);
+  out->value = at(c, value);
+  out->outcome = s == DS_DECIDED || s == DS_AGREED ? ENT_DECIDED
+                 : s == DS_DEFAULT                 ? ENT_DEFAULT
+                 : s == DS_CONFLICT                ? ENT_CONFLICT
+                                                   : ENT_UNDECIDED;
+  get_rule(c, &r1, &out->rule);
+  get_rule(c, &r2, &out->other);
+  if (decided_status(s)) {
+    const prog_rule *r = &p->rules[DS_RULE1(st)];
+    out->nconditions = (int)(r->nconds + r->nexcs);
+    out->nexceptions = (int)r->nexcs;
+  }
+  for (uint32_t k = 0; k < pd->nrules; k++) {
+    const prog_rule *r = &p->rules[pd->first_rule + k];
+    int rs = RS_STATE(c->vm->mem[in->row + r->state_slot]);
+    if (rs != RS_APPLIED && r->kind != RK_DEFAULT) out->nnot_applied++;
+  }
+  return ENT_OK;
+}
+
+ent_status ent_decision_find(ent_context *c, const char *path,
+                             ent_decision *out) {
+  if (!c || !c->decided || !path) return ENT_EUSAGE;
+  outbuf tmp;
+  out_init(&tmp, NULL);
+  for (int i = 0; i < c->ninst; i++) {
+    tmp.len = 0;
+    explain_decision_path(c->p, c->vm, c->inst[i].dec, c->inst[i].row, &tmp);
+    if (tmp.len == strlen(path) && !memcmp(tmp.buf, path, tmp.len)) {
+      out_free(&tmp);
+      return ent_decision_get(c, i, out);
+    }
+  }
+  out_free(&tmp);
+  return ENT_EUSAGE;
+}
+
+/* The deciding rule of decision 'i', or NULL. */
+static const prog_rule *winner(ent_context *c, int i) {
+  const ent_program *p = c->p;
+  const instance *in = &c->inst[i];
+  const prog_decision *pd = &p->decisions[in->dec];
+  ent_val st = c->vm->mem[in->row + pd->slot + 1];
+  if (!decided_status(DS_STATUS(st))) return NULL;
+  return &p->rules[DS_RULE1(st)];
+}
+
+ent_status ent_condition_get(ent_context *c, int i, int k, const char **text,
+                             int *nreads) {
+  if (!c || !c->decided || i < 0 || i >= c->ninst) return ENT_EUSAGE;
+  const prog_rule *r = winner(c, i);
+  if (!r || k < 0 || (uint32_t)k >= r->nconds + r->nexcs) return ENT_EUSAGE;
+  const prog_part *pt = &c->p->parts[r->first_part + (uint32_t)k];
+  if (text) *text = prog_str(c->p, pt->text);
+  if (nreads) *nreads = (int)pt->nrefs;
+  return ENT_OK;
+}
+
+ent_status ent_condition_read(ent_context *c, int i, int k, int r,
+                              ent_read *out) {
+  if (!c || !c->decided || i < 0 || i >= c->ninst || !out) return ENT_EUSAGE;
+  const prog_rule *ru = winner(c, i);
+  if (!ru || k < 0 || (uint32_t)k >= ru->nconds + ru->nexcs)
+    return ENT_EUSAGE;
+  const prog_part *pt = &c->p->parts[ru->first_part + (uint32_t)k];
+  if (r < 0 || (uint32_t)r >= pt->nrefs) return ENT_EUSAGE;
+  const prog_ref *ref = &c->p->refs[pt->first_ref + (uint32_t)r];
+  const instance *in = &c->inst[i];
+  int list = c->p->decisions[in->dec].list;
+  c->scratch.len = 0;
+  size_t m = mark(c);
+  explain_ref_path(c->p, c->vm, ref, in->row, list, &c->scratch);
+  size_t name = end_str(c, m);
+  m = mark(c);
+  explain_ref_value(c->p, c->vm, ref, in->row, 1, &c->scratch);
+  size_t value = end_str(c, m);
+  if (c->scratch.error) return ENT_EINTERNAL;
+  out->name = at(c, name);
+  out->value = at(c, value);
+  return ENT_OK;
+}
+
+ent_status ent_not_applied_get(ent_context *c, int i, int k,
+                               ent_rule_ref *rule, ent_why_not *why,
+                               const char **text, ent_rule_ref *by) {
+  if (!c || !c->decided || i < 0 || i >= c->ninst) return ENT_EUSAGE;
+  const ent_program *p = c->p;
+  const instance *in = &c->inst[i];
+  const prog_decision *pd = &p->decisions[in->dec];
+  for (uint32_t j = 0; j < pd->nrules; j++) {
+    uint32_t ri = pd->first_rule + j;
+    const prog_rule *r = &p->rules[ri];
+    ent_val rs = c->vm->mem[in->row + r->state_slot];
+    if (RS_STATE(rs) == RS_APPLIED || r->kind == RK_DEFAULT) continue;
+    if (k-- > 0) continue;
+    c->scratch.len = 0;
+    rule_offs ro = put_rule(c, ri);
+    rule_offs bo = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR};
+    size_t t = NO_STR;
+    ent_why_not w = ENT_NOT_EVALUATED;
+    switch (RS_STATE(rs)) {
+    case RS_FAILED:
+    case RS_EXCEPTED:
+      w = RS_STATE(rs) == RS_FAILED ? ENT_NOT_CONDITION : ENT_NOT_EXCEPTION;
+      t = put_str(c, prog_str(p, p->parts[r->first_part + RS_PART(rs)].text));
+      break;
+    case RS_OVERRIDDEN:
+      w = ENT_NOT_OVERRIDDEN;
+      bo = put_rule(c, RS_OPERAND(rs));
+      break;
+    case RS_ERROR: {
+      w = ENT_NOT_ERROR;
+      size_t m = mark(c);
+      if (RS_CODE(rs) == ERR_ABSENT) {
+        out_s(&c->scratch, prog_str(p, p->fields[RS_OPERAND(rs)].path));
+        out_s(&c->scratch, " is absent");
+      } else if (RS_CODE(rs) == ERR_DECISION) {
+        out_s(&c->scratch, prog_str(p, p->decisions[RS_OPERAND(rs)].name));
+        out_s(&c->scratch, " is undecided or in conflict");
+      } else {
+        out_s(&c->scratch, RS_CODE(rs) == ERR_OVERFLOW ? "arithmetic overflow"
+                                                       : "a date outside the "
+                                                         "calendar");
+      }
+      t = end_str(c, m);
+      break;
+    }
+    default:
+      break;
+    }
+    if (c->scratch.error) return ENT_EINTERNAL;
+    if (rule) get_rule(c, &ro, rule);
+    if (by) get_rule(c, &bo, by);
+    if (why) *why = w;
+    if (text) *text = at(c, t);
+    return ENT_OK;
+  }
+  return ENT_EUSAGE;
+}
+
+/* } ====== */
