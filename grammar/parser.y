@@ -83,6 +83,7 @@ static void item(parse_state *ps, decl *d);
 %token NE "'!='" LE "'<='" GE "'>='"
 
 %type <s> path title_opt
+%type <node> cites
 %type <n> rule_head first_opt
 %type <node> names fields field type attrs_opt attrs attr expr postfix
 %type <node> primary exprs cells cell gives give expects expectation value
@@ -129,10 +130,10 @@ item: policy                        { item(ps, $1); }
     | REPLACE PARAMETER IDENT '=' expr title_opt {
         decl *d = decl_new(DECL_PARAM, @$); d->name = $3; d->name_loc = @3;
         d->replace = 1; d->value = $5; d->title = $6; item(ps, d); }
-    | DECISION path ':' type attrs_opt title_opt {
+    | DECISION path ':' type attrs_opt title_opt cites {
         decl *d = decl_new(DECL_DECISION, @$); d->name = $2;
         d->name_loc = @2; d->type = $4; d->attrs = $5; d->title = $6;
-        item(ps, d); }
+        d->cites = $7; item(ps, d); }
     | REQUIRE expr title_opt        {
         decl *d = decl_new(DECL_REQUIRE, @$); d->name = "require";
         d->name_loc = @1; d->value = $2; d->title = $3; item(ps, d); }
@@ -228,16 +229,20 @@ rule: rule_start path '=' expr      {
         $$->loc = @$; }
     ;
 
-rule_start: rule_head IDENT title_opt {
+rule_start: rule_head IDENT title_opt cites {
               $$ = decl_new(DECL_RULE, @$); $$->name = $2;
               $$->name_loc = @2; $$->title = $3; $$->title_loc = @3;
-              $$->final_ = $1 & 1; $$->replace = ($1 & 2) != 0; }
-          | rule_head IDENT title_opt CITES IDENT STRING {
-              $$ = decl_new(DECL_RULE, @$); $$->name = $2;
-              $$->name_loc = @2; $$->title = $3; $$->title_loc = @3;
-              $$->cite_doc = $5; $$->cite_section = $6; $$->cite_loc = @5;
+              $$->cites = $4;
               $$->final_ = $1 & 1; $$->replace = ($1 & 2) != 0; }
           ;
+
+/* cites DOCUMENT "section", as many as the rule rests on. */
+cites: %empty                       { $$ = NULL; }
+     | cites CITES IDENT STRING     {
+         ast *c = ast_new(AST_NAME, @3); c->name = $3;
+         c->a = ast_new(AST_TEXT, @4); c->a->name = $4;
+         $$ = ast_append($1, c); }
+     ;
 
 rule_head: RULE                     { $$ = 0; }
          | FINAL RULE               { $$ = 1; }
@@ -254,15 +259,10 @@ table: table_head ROW cells DBAR cells BAR {
      | table END                    { $$ = $1; $$->loc = @$; }
      ;
 
-table_head: TABLE IDENT first_opt title_opt {
+table_head: TABLE IDENT first_opt title_opt cites {
               $$ = decl_new(DECL_TABLE, @$); $$->name = $2;
               $$->name_loc = @2; $$->first = (int)$3; $$->title = $4;
-              $$->title_loc = @4; }
-          | TABLE IDENT first_opt title_opt CITES IDENT STRING {
-              $$ = decl_new(DECL_TABLE, @$); $$->name = $2;
-              $$->name_loc = @2; $$->first = (int)$3; $$->title = $4;
-              $$->title_loc = @4; $$->cite_doc = $6; $$->cite_section = $7;
-              $$->cite_loc = @6; }
+              $$->title_loc = @4; $$->cites = $5; }
           ;
 
 first_opt: %empty                   { $$ = 0; }
@@ -335,8 +335,11 @@ expectation: path '=' value         {
                $$->a = ast_new(AST_NAME, @1); $$->a->name = $1;
                if (!strcmp($3, "undecided")) $$->op = 'u';
                else if (!strcmp($3, "conflict")) $$->op = 'c';
+               else if (!strcmp($3, "invalid") && !strcmp($1, "case"))
+                 $$->op = 'i';
                else diag_error(ps->d, @3, "expected 'undecided' or "
-                               "'conflict' after 'is', found '%s'", $3); }
+                               "'conflict' after 'is' (or 'case is "
+                               "invalid'), found '%s'", $3); }
            ;
 
 value: TRUE                         { $$ = leaf(AST_BOOL, @$, 1); }

@@ -132,8 +132,11 @@ typedef struct {
 
 /* A rule as an explanation names it. */
 typedef struct {
-  const char *id, *title, *document, *section;
-  const char *source; /* 'file:line' */
+  const char *id, *title;
+  const char *document, *section; /* the first citation */
+  const char *more_cites;  /* further citations, 'Doc, Section; ...', or
+                              NULL */
+  const char *source;      /* 'file:line' */
 } ent_rule_ref;
 
 /* Why a rule did not apply. */

@@ -353,7 +353,7 @@ static size_t put_str(ent_context *c, const char *s) {
 }
 
 typedef struct {
-  size_t id, title, document, section, source;
+  size_t id, title, document, section, more, source;
 } rule_offs;
 
 static rule_offs put_rule(ent_context *c, uint32_t ri) {
@@ -362,8 +362,22 @@ static rule_offs put_rule(ent_context *c, uint32_t ri) {
   rule_offs o;
   o.id = put_str(c, prog_str(p, r->id));
   o.title = put_str(c, prog_str(p, r->title));
-  o.document = put_str(c, prog_str(p, r->doc));
-  o.section = put_str(c, prog_str(p, r->section));
+  o.document = o.section = o.more = NO_STR;
+  if (r->ncites) {
+    o.document = put_str(c, prog_str(p, p->cites[r->first_cite].doc));
+    o.section = put_str(c, prog_str(p, p->cites[r->first_cite].section));
+  }
+  if (r->ncites > 1) {
+    size_t m = mark(c);
+    for (uint32_t k = 1; k < r->ncites; k++) {
+      const prog_cite *ct = &p->cites[r->first_cite + k];
+      if (k > 1) out_s(&c->scratch, "; ");
+      out_s(&c->scratch, prog_str(p, ct->doc));
+      out_s(&c->scratch, ", ");
+      out_s(&c->scratch, prog_str(p, ct->section));
+    }
+    o.more = end_str(c, m);
+  }
   size_t m = mark(c);
   out_s(&c->scratch, prog_str(p, r->file));
   out_c(&c->scratch, ':');
@@ -377,6 +391,7 @@ static void get_rule(ent_context *c, const rule_offs *o, ent_rule_ref *r) {
   r->title = at(c, o->title);
   r->document = at(c, o->document);
   r->section = at(c, o->section);
+  r->more_cites = at(c, o->more);
   r->source = at(c, o->source);
 }
 
@@ -407,7 +422,7 @@ ent_status ent_decision_get(ent_context *c, int i, ent_decision *out) {
   else
     out_s(&c->scratch, "null");
   size_t value = end_str(c, m);
-  rule_offs r1 = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR}, r2 = r1;
+  rule_offs r1 = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR, NO_STR}, r2 = r1;
   if (decided_status(s) || s == DS_CONFLICT || s == DS_ERROR)
     r1 = put_rule(c, DS_RULE1(st));
   if (s == DS_CONFLICT) r2 = put_rule(c, DS_RULE2(st));
@@ -510,7 +525,7 @@ ent_status ent_not_applied_get(ent_context *c, int i, int k,
     if (k-- > 0) continue;
     c->scratch.len = 0;
     rule_offs ro = put_rule(c, ri);
-    rule_offs bo = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR};
+    rule_offs bo = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR, NO_STR};
     size_t t = NO_STR;
     ent_why_not w = ENT_NOT_EVALUATED;
     switch (RS_STATE(rs)) {

@@ -97,8 +97,7 @@ struct decl {
   const char *version, *status;   /* policy */
   const char *title;    /* rule, table, decision, parameter description */
   loc_t title_loc;
-  const char *cite_doc, *cite_section;
-  loc_t cite_loc;
+  ast *cites;           /* rule, table: NAME document, TEXT section in 'a' */
   ast *type;            /* decision, parameter */
   ast *attrs;           /* decision attributes (ATTR list) */
   ast *fields;          /* record, facts: FIELD list; enum: NAME list */

@@ -60,13 +60,15 @@ static const member decision_layout[] = {
     M4(prog_decision, flags), M4(prog_decision, first_rule),
     M4(prog_decision, nrules), END};
 static const member rule_layout[] = {
-    M4(prog_rule, id), M4(prog_rule, title), M4(prog_rule, doc),
-    M4(prog_rule, section), M4(prog_rule, file), M4(prog_rule, line),
+    M4(prog_rule, id), M4(prog_rule, title), M4(prog_rule, first_cite),
+    M4(prog_rule, ncites), M4(prog_rule, file), M4(prog_rule, line),
     M4(prog_rule, decision), M4(prog_rule, kind), M4(prog_rule, final_),
     M4(prog_rule, state_slot), M4(prog_rule, first_beaten_by),
     M4(prog_rule, nbeaten_by), M4(prog_rule, end_pc),
     M4(prog_rule, first_part), M4(prog_rule, nconds), M4(prog_rule, nexcs),
     M4(prog_rule, value_part), END};
+static const member cite_layout[] = {M4(prog_cite, doc),
+                                     M4(prog_cite, section), END};
 static const member part_layout[] = {M4(prog_part, text),
                                      M4(prog_part, title),
                                      M4(prog_part, first_ref),
@@ -139,6 +141,7 @@ static void body(const ent_program *p, outbuf *o) {
   put_array(o, p->order, p->ndecisions, 4, u32_layout);
   put_array(o, p->rules, p->nrules, sizeof *p->rules, rule_layout);
   put_array(o, p->beaten_by, p->nbeaten_by, 4, u32_layout);
+  put_array(o, p->cites, p->ncites, sizeof *p->cites, cite_layout);
   put_array(o, p->parts, p->nparts, sizeof *p->parts, part_layout);
   put_array(o, p->refs, p->nrefs, sizeof *p->refs, ref_layout);
   put_array(o, p->params, p->nparams, sizeof *p->params, param_layout);
@@ -322,6 +325,8 @@ ent_program *bc_load(const unsigned char *data, size_t len, char *err,
   p->order = get_array(r, &norder, 4, u32_layout, "order");
   p->rules = get_array(r, &p->nrules, sizeof *p->rules, rule_layout, "rule");
   p->beaten_by = get_array(r, &p->nbeaten_by, 4, u32_layout, "precedence");
+  p->cites = get_array(r, &p->ncites, sizeof *p->cites, cite_layout,
+                       "citation");
   p->parts = get_array(r, &p->nparts, sizeof *p->parts, part_layout, "part");
   p->refs = get_array(r, &p->nrefs, sizeof *p->refs, ref_layout, "reference");
   p->params = get_array(r, &p->nparams, sizeof *p->params, param_layout,

@@ -36,6 +36,8 @@ typedef struct {
   uint32_t nrefs, caprefs;
   uint32_t *beaten;
   uint32_t nbeaten, capbeaten;
+  prog_cite *cites;
+  uint32_t ncites, capcites;
   int top, maxreg;
   int level_reg[10];
   int *rule_index;     /* sema rule -> program rule, or -1 */
@@ -487,6 +489,13 @@ static void lay_out_tables(cg *g) {
   }
 }
 
+/* The full title of the document a citation names by its short name. */
+static const char *document_title(sema *s, const char *name) {
+  for (decl *d = s->decls; d; d = d->next)
+    if (d->kind == DECL_DOCUMENT && !strcmp(d->name, name)) return d->str;
+  return name;
+}
+
 ent_program *compile_policy(sema *s) {
   cg G = {0}, *g = &G;
   g->s = s;
@@ -533,8 +542,13 @@ ent_program *compile_policy(sema *s) {
       g->rule_index[dc->rules[k]] = nr++;
       r->id = intern(g, ru->id);
       r->title = intern(g, ru->title);
-      r->doc = intern(g, ru->doc);
-      r->section = intern(g, ru->section);
+      r->first_cite = g->ncites;
+      for (ast *c = ru->cites; c; c = c->next) {
+        GROW(g->cites, g->ncites, g->capcites);
+        g->cites[g->ncites].doc = intern(g, document_title(s, c->name));
+        g->cites[g->ncites++].section = intern(g, c->a->name);
+      }
+      r->ncites = g->ncites - r->first_cite;
       int line = 0, col;
       if (ru->id_loc.file >= 0) {
         diag_linecol(s->d, ru->id_loc.file, ru->id_loc.start, &line, &col);
@@ -623,15 +637,8 @@ ent_program *compile_policy(sema *s) {
   p->nrefs = g->nrefs;
   p->beaten_by = g->beaten;
   p->nbeaten_by = g->nbeaten;
-  /* Replace document short names by their titles in citations. */
-  for (uint32_t i = 0; i < p->nrules; i++) {
-    const char *short_name = g->str + p->rules[i].doc;
-    for (decl *d = s->decls; d; d = d->next)
-      if (d->kind == DECL_DOCUMENT && !strcmp(d->name, short_name)) {
-        p->rules[i].doc = intern(g, d->str);
-        break;
-      }
-  }
+  p->cites = g->cites;
+  p->ncites = g->ncites;
   p->strings = g->str;
   p->nstrings = g->nstr;
   return p;

@@ -301,12 +301,17 @@ static void rule_json(const ent_program *p, uint32_t ri, outbuf *o) {
   str_field(o, "id", prog_str(p, r->id));
   out_c(o, ',');
   str_field(o, "title", prog_str(p, r->title));
-  if (r->kind != RK_DEFAULT) {
-    out_s(o, ",\"cites\":{");
-    str_field(o, "document", prog_str(p, r->doc));
-    out_c(o, ',');
-    str_field(o, "section", prog_str(p, r->section));
-    out_c(o, '}');
+  if (r->ncites) {
+    out_s(o, ",\"cites\":[");
+    for (uint32_t k = 0; k < r->ncites; k++) {
+      const prog_cite *c = &p->cites[r->first_cite + k];
+      out_s(o, k ? ",{" : "{");
+      str_field(o, "document", prog_str(p, c->doc));
+      out_c(o, ',');
+      str_field(o, "section", prog_str(p, c->section));
+      out_c(o, '}');
+    }
+    out_c(o, ']');
     if (*prog_str(p, r->file)) {
       char line[32];
       snprintf(line, sizeof line, ":%u", r->line);
@@ -576,21 +581,32 @@ static void reads_text(const ent_program *p, const ent_vm *vm,
   out_c(o, ')');
 }
 
+static void cites_text(const ent_program *p, const prog_rule *r, outbuf *o) {
+  out_s(o, "\n    [");
+  for (uint32_t k = 0; k < r->ncites; k++) {
+    const prog_cite *c = &p->cites[r->first_cite + k];
+    if (k) out_s(o, "; ");
+    out_s(o, prog_str(p, c->doc));
+    out_s(o, ", ");
+    out_s(o, prog_str(p, c->section));
+  }
+  out_c(o, ']');
+}
+
 static void rule_text(const ent_program *p, uint32_t ri, outbuf *o) {
   const prog_rule *r = &p->rules[ri];
   if (r->kind == RK_DEFAULT) {
     out_s(o, "by default");
-    return;
+    if (!r->ncites) return;
+    out_s(o, ": \"");
+  } else {
+    out_s(o, "by rule ");
+    out_s(o, prog_str(p, r->id));
+    out_s(o, ": \"");
   }
-  out_s(o, "by rule ");
-  out_s(o, prog_str(p, r->id));
-  out_s(o, ": \"");
   out_s(o, prog_str(p, r->title));
-  out_s(o, "\"\n    [");
-  out_s(o, prog_str(p, r->doc));
-  out_s(o, ", ");
-  out_s(o, prog_str(p, r->section));
-  out_c(o, ']');
+  out_c(o, '"');
+  cites_text(p, r, o);
 }
 
 void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,

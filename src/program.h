@@ -106,7 +106,8 @@ typedef struct {
 enum { RK_RULE, RK_ROW, RK_DEFAULT };
 
 typedef struct {
-  strref id, title, doc, section;
+  strref id, title;
+  uint32_t first_cite, ncites;  /* in 'cites' */
   strref file;
   uint32_t line;
   uint32_t decision;
@@ -118,6 +119,11 @@ typedef struct {
   uint32_t first_part, nconds, nexcs;   /* conditions then exceptions */
   uint32_t value_part;   /* the part holding the value expression */
 } prog_rule;
+
+/* A citation: a document's full title and a section. */
+typedef struct {
+  strref doc, section;
+} prog_cite;
 
 /* A part of a rule: one condition, one exception, or its value. */
 typedef struct {
@@ -162,6 +168,8 @@ typedef struct ent_program {
   uint32_t nrules;
   uint32_t *beaten_by;
   uint32_t nbeaten_by;
+  prog_cite *cites;
+  uint32_t ncites;
   prog_part *parts;
   uint32_t nparts;
   prog_ref *refs;

@@ -390,7 +390,12 @@ static void collect_decisions(sema *s) {
     dc->name = d->name;
     dc->title = d->title;
     dc->loc = d->name_loc;
+    dc->cites = d->cites;
     dc->list = -1;
+    for (ast *c = d->cites; c; c = c->next)
+      if (strmap_get(s->docs, c->name) < 0)
+        diag_error(s->d, c->loc, "unknown document '%s': declare it with "
+                   "'document %s \"full title\"'", c->name, c->name);
     dc->default_rule = -1;
     dc->type = value_type(s, d->type);
     strmap_put(s->decmap, d->name, i);
@@ -496,19 +501,17 @@ static void check_cite(sema *s, decl *d, int r, const char *what) {
   if (!d->title)
     diag_error(s->d, d->name_loc, "%s '%s' has no title: add one line in "
                "plain English, in quotes, after its name", what, d->name);
-  if (!d->cite_doc) {
+  ru->title = d->title;
+  if (!d->cites) {
     diag_error(s->d, d->name_loc, "%s '%s' cites no policy text: add "
                "'cites DOCUMENT \"section\"'", what, d->name);
     return;
   }
-  if (strmap_get(s->docs, d->cite_doc) < 0) {
-    diag_error(s->d, d->cite_loc, "unknown document '%s': declare it with "
-               "'document %s \"full title\"'", d->cite_doc, d->cite_doc);
-    return;
-  }
-  ru->doc = d->cite_doc;
-  ru->section = d->cite_section;
-  ru->title = d->title;
+  for (ast *c = d->cites; c; c = c->next)
+    if (strmap_get(s->docs, c->name) < 0)
+      diag_error(s->d, c->loc, "unknown document '%s': declare it with "
+                 "'document %s \"full title\"'", c->name, c->name);
+  ru->cites = d->cites;
 }
 
 static int target_decision(sema *s, ast *t) {
@@ -732,8 +735,11 @@ static void collect_rules(sema *s) {
     sem_decision *dc = &s->decisions[i];
     if (!(dc->flags & (DF_DEFAULT | DF_COLLECT))) continue;
     int r = new_rule(s, "default", dc->loc, dc->loc, i, RK_DEFAULT);
-    s->rules[r].title = fmt("%s when no rule applies", dc->name, "");
+    s->rules[r].title = dc->title
+                            ? dc->title
+                            : fmt("%s when no rule applies", dc->name, "");
     s->rules[r].value = dc->dflt;
+    s->rules[r].cites = dc->cites;
     if (dc->flags & DF_COLLECT) {
       s->rules[r].value = ast_new(AST_SET, dc->loc);
       s->rules[r].title = "nothing is collected when no rule applies";
@@ -959,6 +965,17 @@ static int order_decisions(sema *s) {
 
 /* } ====== */
 
+static decl *docs_decl(sema *s, const char *name) {
+  for (decl *d = s->decls; d; d = d->next)
+    if (d->kind == DECL_DOCUMENT && !strcmp(d->name, name)) return d;
+  return NULL;
+}
+
+static const char *docs_title(sema *s, const char *name) {
+  decl *d = docs_decl(s, name);
+  return d ? d->str : "";
+}
+
 static void collect_docs_and_tests(sema *s) {
   for (decl *d = s->decls; d; d = d->next) {
     if (d->kind == DECL_POLICY && d->module == s->root) {
@@ -968,9 +985,15 @@ static void collect_docs_and_tests(sema *s) {
       }
       s->policy = d;
     } else if (d->kind == DECL_DOCUMENT) {
-      if (strmap_get(s->docs, d->name) >= 0) {
-        diag_error(s->d, d->name_loc, "document '%s' is already declared",
-                   d->name);
+      /* A local file may declare a document the national file declares
+         too, so that it reads whole; the titles must agree. */
+      int prev = strmap_get(s->docs, d->name);
+      if (prev >= 0) {
+        if (strcmp(docs_title(s, d->name), d->str)) {
+          diag_error(s->d, d->name_loc, "document '%s' is already declared "
+                     "with another title", d->name);
+          diag_note(s->d, docs_decl(s, d->name)->name_loc, "declared here");
+        }
         continue;
       }
       strmap_put(s->docs, d->name, 1);

@@ -79,10 +79,12 @@ typedef struct {
   int slot;
   int mark;            /* for the cycle search */
   int default_rule;    /* the pseudo-rule for the default, or -1 */
+  ast *cites;          /* what the default rests on */
 } sem_decision;
 
 typedef struct {
-  const char *id, *title, *doc, *section;
+  const char *id, *title;
+  ast *cites;          /* NAME (document) with TEXT (section) in 'a' */
   loc_t loc, id_loc;
   int module;
   int decision;

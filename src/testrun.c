@@ -97,6 +97,10 @@ typedef struct {
   diag *d;
   const ent_program *p;
   int failed;
+  /* Coverage, per program rule: tests where it applied, where it did
+     not, and per exception where it held and where it did not. */
+  uint32_t *applied, *refused;
+  uint32_t *exc_held, *exc_not;  /* indexed by part */
 } runner;
 
 /* Applies 'path = value' to the tree 'root'. A list's items are addressed
@@ -320,6 +324,43 @@ static int expected_value(runner *r, int32_t ty, ast *v, ent_val *out) {
   }
 }
 
+/* Records which rules applied in the decided case, for --coverage. */
+static void record_coverage(runner *r, const ent_vm *vm) {
+  const ent_program *p = r->p;
+  for (uint32_t d = 0; d < p->ndecisions; d++) {
+    const prog_decision *pd = &p->decisions[d];
+    ent_val base = 0, cnt = 1, width = 0;
+    if (pd->list >= 0) {
+      const prog_list *l = &p->lists[pd->list];
+      base = vm->mem[p->fields[l->field].slot];
+      cnt = vm->mem[p->fields[l->field].slot + 1];
+      width = l->width;
+    }
+    for (ent_val i = 0; i < cnt; i++)
+      for (uint32_t k = 0; k < pd->nrules; k++) {
+        uint32_t ri = pd->first_rule + k;
+        const prog_rule *ru = &p->rules[ri];
+        ent_val st = vm->mem[base + i * width + ru->state_slot];
+        switch (RS_STATE(st)) {
+        case RS_APPLIED:
+          r->applied[ri]++;
+          for (uint32_t e = 0; e < ru->nexcs; e++)
+            r->exc_not[ru->first_part + ru->nconds + e]++;
+          break;
+        case RS_EXCEPTED:
+          r->refused[ri]++;
+          r->exc_held[ru->first_part + RS_PART(st)]++;
+          break;
+        case RS_FAILED:
+          r->refused[ri]++;
+          break;
+        default:
+          break;
+        }
+      }
+  }
+}
+
 static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
                     outbuf *o) {
   sem_test *st = &r->s->tests[t];
@@ -334,20 +375,47 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
   diag_linecol(r->d, st->d->name_loc.file, st->d->name_loc.start, &line,
                &col);
   const char *file = r->d->names[st->d->name_loc.file];
-  if (facts_decode(vm, js.buf, js.len, &e)) {
+  int want_invalid = 0;
+  for (ast *ex = st->d->expect; ex; ex = ex->next)
+    if (ex->op == 'i') want_invalid = 1;
+  int bad = facts_decode(vm, js.buf, js.len, &e);
+  out_free(&js);
+  int rc = bad ? VM_INVALID : vm_run(vm);
+  if (want_invalid) {
+    if (rc == VM_INVALID) return 0;
+    out_s(o, "FAIL ");
+    out_s(o, file);
+    out_c(o, ':');
+    out_int(o, line);
+    out_s(o, ": test \"");
+    out_s(o, st->name);
+    out_s(o, "\"\n  expected the case to be refused as invalid, but it was "
+             "decided\n");
+    return 1;
+  }
+  if (bad) {
     diag_error(r->d, st->d->name_loc, "test \"%s\" does not give a valid "
                "case: %s", st->name, e.message);
-    out_free(&js);
     return -1;
   }
-  out_free(&js);
-  if (vm_run(vm) != VM_OK) {
+  if (rc == VM_INVALID) {
+    outbuf m;
+    out_init(&m, NULL);
+    explain_requirement(r->p, vm, &m);
+    out_c(&m, 0);
+    diag_error(r->d, st->d->name_loc, "test \"%s\": %s", st->name, m.buf);
+    out_free(&m);
+    return -1;
+  }
+  if (rc != VM_OK) {
     diag_error(r->d, st->d->name_loc, "test \"%s\": the case could not be "
                "evaluated", st->name);
     return -1;
   }
+  record_coverage(r, vm);
   int ok = 1;
   for (ast *ex = st->d->expect; ex; ex = ex->next) {
+    if (ex->op == 'i') continue;
     uint32_t dec;
     ent_val row;
     int f = find_decision(r->p, vm, ex->a->name, &dec, &row);
@@ -430,7 +498,75 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
   return ok ? 0 : 1;
 }
 
+/* Which rules of 'file' (not of the files it imports, which their own
+   tests cover) the tests never made apply, or never saw refused, and the
+   exceptions never seen both ways. Returns the number of gaps. */
+static int coverage_report(runner *r, const char *file, outbuf *o) {
+  const ent_program *p = r->p;
+  uint32_t n = 0, applied = 0, refused = 0, nexc = 0, both = 0;
+  outbuf gaps;
+  out_init(&gaps, NULL);
+  for (uint32_t ri = 0; ri < p->nrules; ri++) {
+    const prog_rule *ru = &p->rules[ri];
+    if (ru->kind == RK_DEFAULT ||
+        strcmp(prog_str(p, ru->file), r->d->names[r->s->root]))
+      continue;
+    n++;
+    applied += r->applied[ri] > 0;
+    refused += r->refused[ri] > 0;
+    if (!r->applied[ri] || !r->refused[ri]) {
+      out_s(&gaps, "  ");
+      out_s(&gaps, prog_str(p, ru->id));
+      out_s(&gaps, " (");
+      out_s(&gaps, prog_str(p, ru->file));
+      out_c(&gaps, ':');
+      out_int(&gaps, ru->line);
+      out_s(&gaps, !r->applied[ri] ? "): never applied in a test\n"
+                                   : "): applied in every test that reached "
+                                     "it\n");
+    }
+    for (uint32_t e = 0; e < ru->nexcs; e++) {
+      uint32_t part = ru->first_part + ru->nconds + e;
+      nexc++;
+      if (r->exc_held[part] && r->exc_not[part]) {
+        both++;
+        continue;
+      }
+      out_s(&gaps, "  ");
+      out_s(&gaps, prog_str(p, ru->id));
+      out_s(&gaps, ": exception '");
+      out_s(&gaps, prog_str(p, p->parts[part].text));
+      out_s(&gaps, r->exc_held[part] ? "' never seen not to hold\n"
+                                     : "' never seen to hold\n");
+    }
+  }
+  out_s(o, "coverage of ");
+  out_s(o, file);
+  out_s(o, ": ");
+  out_int(o, applied);
+  out_s(o, " of ");
+  out_int(o, n);
+  out_s(o, " rules applied, ");
+  out_int(o, refused);
+  out_s(o, " of ");
+  out_int(o, n);
+  out_s(o, " seen not to apply, ");
+  out_int(o, both);
+  out_s(o, " of ");
+  out_int(o, nexc);
+  out_s(o, " exceptions seen both ways\n");
+  out_mem(o, gaps.buf ? gaps.buf : "", gaps.len);
+  out_free(&gaps);
+  return (int)(n - applied + nexc - both);
+}
+
 int testrun_main(int argc, char **argv) {
+  int coverage = 0;
+  if (argc > 0 && !strcmp(argv[0], "--coverage")) {
+    coverage = 1;
+    argc--;
+    argv++;
+  }
   if (argc < 1) {
     fprintf(stderr, "entitle: test: name at least one rule file\n");
     return EXIT_USAGE;
@@ -451,7 +587,15 @@ int testrun_main(int argc, char **argv) {
     bc_digest_hex(p, hex);
     explain_ctx *x = explain_new(p, hex);
     ent_vm *vm = vm_new(p);
-    runner r = {s, d, p, 0};
+    runner r = {s, d, p, 0, NULL, NULL, NULL, NULL};
+    r.applied = GC_MALLOC_ATOMIC((p->nrules + 1) * sizeof *r.applied);
+    r.refused = GC_MALLOC_ATOMIC((p->nrules + 1) * sizeof *r.refused);
+    r.exc_held = GC_MALLOC_ATOMIC((p->nparts + 1) * sizeof *r.exc_held);
+    r.exc_not = GC_MALLOC_ATOMIC((p->nparts + 1) * sizeof *r.exc_not);
+    memset(r.applied, 0, (p->nrules + 1) * sizeof *r.applied);
+    memset(r.refused, 0, (p->nrules + 1) * sizeof *r.refused);
+    memset(r.exc_held, 0, (p->nparts + 1) * sizeof *r.exc_held);
+    memset(r.exc_not, 0, (p->nparts + 1) * sizeof *r.exc_not);
     for (int t = 0; t < s->ntests; t++) {
       if (s->tests[t].module != s->root) continue;
       int res = run_test(&r, t, vm, x, &o);
@@ -461,6 +605,7 @@ int testrun_main(int argc, char **argv) {
       diag_print(d, stderr);
       d->first = d->last = NULL;
     }
+    if (coverage) coverage_report(&r, argv[i], &o);
     vm_free(vm);
     explain_free(x);
   }

@@ -181,6 +181,10 @@ static int tables_ok(verifier *v) {
     if (d->first_rule > p->nrules || d->nrules > p->nrules - d->first_rule)
       return bad(v, "decision %u has rules past the rule table", i);
   }
+  for (uint32_t i = 0; i < p->ncites; i++)
+    if (str_ok(v, p->cites[i].doc, "citation", i) ||
+        str_ok(v, p->cites[i].section, "citation", i))
+      return -1;
   for (uint32_t i = 0; i < p->nrequires; i++)
     if (p->requires[i] >= p->nparts)
       return bad(v, "requirement %u names part %u of %u", i, p->requires[i],
@@ -192,12 +196,13 @@ static int tables_ok(verifier *v) {
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prog_rule *r = &p->rules[i];
     if (str_ok(v, r->id, "rule", i) || str_ok(v, r->title, "rule", i) ||
-        str_ok(v, r->doc, "rule", i) || str_ok(v, r->section, "rule", i) ||
         str_ok(v, r->file, "rule", i))
       return -1;
     if (r->decision >= p->ndecisions)
       return bad(v, "rule %u decides decision %u of %u", i, r->decision,
                  p->ndecisions);
+    if (r->first_cite > p->ncites || r->ncites > p->ncites - r->first_cite)
+      return bad(v, "rule %u has citations past the citation table", i);
     const prog_decision *d = &p->decisions[r->decision];
     if (i < d->first_rule || i >= d->first_rule + d->nrules)
       return bad(v, "rule %u is not among the rules of its decision", i);
