@@ -17,12 +17,24 @@
 ** forward, so a program runs in time bounded by its length times the
 ** sizes of its lists.
 **
-** The format letters say how the verifier checks each operand:
-**   r register, w register and the two after it, k constant index,
-**   j jump target, l list index, d decision index, f field index,
-**   u rule index, n small number, - unused.
-** OP(name, A, B, C) with 'J' in B meaning Bx is a jump target and 'K'
-** meaning Bx is a constant, 'U' a rule, 'D' a decision.
+** OP(name, A, B, C): the format letters say how the verifier checks each
+** operand. In A, B or C alone:
+**   r  a register (below the program's register count)
+**   w  a register and the two after it (a loop's row, count and width)
+**   l  a list index          d  a decision index      f  a field index
+**   n  a small number, unchecked (a part index, a literal)
+**   o  a word offset in a row (checked by the VM against case memory)
+**   -  unused
+** In B, naming the 32-bit Bx:
+**   K  a constant index      U  a rule index          D  a decision index
+**   Q  a part index (a requirement)
+**   J  a forward jump target inside the code, within the same decision
+**   B  a backward jump target (LOOP_NEXT only), to the loop's start
+**
+** This file is the only place an instruction is defined: it expands into
+** the opcode enum (program.h), the name and format tables (bytecode.c),
+** and the opcode reference in doc/bytecode.md (scripts/opdoc, checked by
+** the test suite), and its comments are that reference.
 */
 
 /* Opcode: HALT

@@ -64,10 +64,40 @@ static uint32_t row_width(const ent_program *p, int32_t list) {
   return list < 0 ? p->case_width : p->lists[list].width;
 }
 
+/* Whether the string pool is UTF-8 text (NUL bytes end its strings).
+   Fuzzing: a pool with other bytes loaded, and explain_json then wrote
+   them into its output, which was no longer JSON (RFC 8259 wants UTF-8).
+   The compiler only stores text of UTF-8 rule files, so a pool that is
+   not UTF-8 was made by hand or damaged. */
+static int pool_is_utf8(const unsigned char *s, uint32_t n) {
+  for (uint32_t i = 0; i < n;) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    uint32_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                   : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (!len || n - i < len) return 0;
+    unsigned cp = c & (0x7F >> len);
+    for (uint32_t k = 1; k < len; k++) {
+      if ((s[i + k] & 0xC0) != 0x80) return 0;
+      cp = cp << 6 | (s[i + k] & 0x3F);
+    }
+    if (cp < (len == 2 ? 0x80u : len == 3 ? 0x800u : 0x10000u) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return 0;
+    i += len;
+  }
+  return 1;
+}
+
 static int tables_ok(verifier *v) {
   const ent_program *p = v->p;
   if (!p->nstrings || p->strings[p->nstrings - 1] != 0)
     return bad(v, "the string table does not end with a NUL byte");
+  if (!pool_is_utf8((const unsigned char *)p->strings, p->nstrings))
+    return bad(v, "the string table is not UTF-8 text");
   if (str_ok(v, p->name, "the header", 0) ||
       str_ok(v, p->version, "the header", 0) ||
       str_ok(v, p->status, "the header", 0))
@@ -103,8 +133,20 @@ static int tables_ok(verifier *v) {
                  p->nlists);
   }
   if (!p->nobjects) return bad(v, "the program has no case object");
-  if (p->objects[0].list != -1)
-    return bad(v, "the case object belongs to a list");
+  if (p->objects[0].list != -1 || p->objects[0].parent_field != UINT32_MAX)
+    return bad(v, "the case object belongs to a list or a field");
+  /* The objects form a tree under the case: each is opened by one field
+     of an object nearer the case, so the decoder's walk ends. */
+  for (uint32_t i = 1; i < p->nobjects; i++) {
+    uint32_t at = i, steps = 0;
+    while (at != 0) {
+      uint32_t pf = p->objects[at].parent_field;
+      if (pf >= p->nfields || p->fields[pf].object >= p->nobjects ||
+          ++steps > p->nobjects)
+        return bad(v, "object %u is not reached from the case", i);
+      at = p->fields[pf].object;
+    }
+  }
   for (uint32_t i = 0; i < p->nfields; i++) {
     const prog_field *f = &p->fields[i];
     if (str_ok(v, f->name, "field", i) || str_ok(v, f->path, "field", i) ||
@@ -119,14 +161,16 @@ static int tables_ok(verifier *v) {
     uint32_t w = row_width(p, o->list);
     int k = TY_KIND(f->type);
     if (k == TK_RECORD) {
-      if (f->sub >= p->nobjects)
-        return bad(v, "record field %u opens object %u of %u", i, f->sub,
-                   p->nobjects);
+      if (f->sub >= p->nobjects || p->objects[f->sub].parent_field != i ||
+          p->objects[f->sub].list != o->list)
+        return bad(v, "record field %u opens object %u, which is not its "
+                   "own", i, f->sub);
     } else if (k == TK_LIST) {
       if (o->list != -1 || f->slot >= w || w - f->slot < 2)
         return bad(v, "list field %u has its slot outside the case row", i);
       if (f->sub >= p->nlists || p->lists[f->sub].field != i ||
-          (uint32_t)TY_IDX(f->type) != f->sub)
+          (uint32_t)TY_IDX(f->type) != f->sub ||
+          p->objects[p->lists[f->sub].object].parent_field != i)
         return bad(v, "list field %u and its list disagree", i);
     } else if (f->slot >= w) {
       return bad(v, "field %u has slot %u in a row of %u words", i, f->slot,
@@ -266,6 +310,49 @@ static int operand_ok(verifier *v, uint32_t pc, char fmt, uint32_t x,
   return 0;
 }
 
+/* Marks 'n' words at 'slot' of the row of list 'list' (-1: the case) as
+   used by one thing; a word used twice would let the VM overwrite a fact
+   or a list header with a decision's value. */
+static int claim(verifier *v, unsigned char **rows, int32_t list,
+                 uint32_t slot, uint32_t n, const char *what, uint32_t i) {
+  unsigned char *row = rows[list + 1];
+  for (uint32_t k = 0; k < n; k++) {
+    if (row[slot + k])
+      return bad(v, "%s %u shares word %u of its row with another entry",
+                 what, i, slot + k);
+    row[slot + k] = 1;
+  }
+  return 0;
+}
+
+static int slots_ok(verifier *v) {
+  const ent_program *p = v->p;
+  unsigned char **rows = GC_MALLOC((p->nlists + 1) * sizeof *rows);
+  rows[0] = GC_MALLOC_ATOMIC(p->case_width + 1);
+  memset(rows[0], 0, p->case_width + 1);
+  for (uint32_t l = 0; l < p->nlists; l++) {
+    rows[l + 1] = GC_MALLOC_ATOMIC(p->lists[l].width + 1);
+    memset(rows[l + 1], 0, p->lists[l].width + 1);
+  }
+  for (uint32_t i = 0; i < p->nfields; i++) {
+    const prog_field *f = &p->fields[i];
+    int k = TY_KIND(f->type);
+    if (k == TK_RECORD) continue;
+    if (claim(v, rows, p->objects[f->object].list, f->slot,
+              k == TK_LIST ? 2 : 1, "field", i))
+      return -1;
+  }
+  for (uint32_t i = 0; i < p->ndecisions; i++)
+    if (claim(v, rows, p->decisions[i].list, p->decisions[i].slot, 2,
+              "decision", i))
+      return -1;
+  for (uint32_t i = 0; i < p->nrules; i++)
+    if (claim(v, rows, p->decisions[p->rules[i].decision].list,
+              p->rules[i].state_slot, 1, "rule", i))
+      return -1;
+  return 0;
+}
+
 /* Decision blocks: DEC_BEGIN .. DEC_END. Rule instructions must sit in
    the block of their own decision, after a RULE; jumps must not cross a
    block's edge, except a loop's jump back to its DEC_BEGIN. */
@@ -273,10 +360,12 @@ static int code_ok(verifier *v) {
   const ent_program *p = v->p;
   if (!p->ncode || p->code[p->ncode - 1].op != OP_HALT)
     return bad(v, "the code does not end with HALT");
+  /* For each instruction: its decision block (-1 outside) and the rule
+     whose block holds it (-1 outside). */
   int32_t *block = GC_MALLOC_ATOMIC((size_t)p->ncode * sizeof *block);
-  int32_t cur = -1, nblock = 0;
+  int32_t *inrule = GC_MALLOC_ATOMIC((size_t)p->ncode * sizeof *inrule);
+  int32_t cur = -1, nblock = 0, rule = -1;
   uint32_t dec = 0;
-  int in_rule = 0;
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     ent_ins i = p->code[pc];
     if (i.op >= OP_COUNT)
@@ -292,6 +381,14 @@ static int code_ok(verifier *v) {
           operand_ok(v, pc, f[2], i.c, "C"))
         return -1;
     }
+    /* A rule's block ends exactly where the next rule or DEC_END starts,
+       so that skipping to its end always goes forward. */
+    if ((i.op == OP_RULE || i.op == OP_DEC_END) && rule >= 0) {
+      if (p->rules[rule].end_pc != pc)
+        return bad(v, "rule %d ends at %u, not where the next rule starts "
+                   "(%u)", rule, p->rules[rule].end_pc, pc);
+      rule = -1;
+    }
     switch (i.op) {
     case OP_DEC_BEGIN:
       if (cur >= 0)
@@ -299,12 +396,12 @@ static int code_ok(verifier *v) {
                    pc);
       cur = nblock++;
       dec = bx;
-      in_rule = 0;
       break;
     case OP_DEC_END:
       if (cur < 0)
         return bad(v, "instruction %u: DEC_END outside a decision", pc);
       block[pc] = cur;
+      inrule[pc] = -1;
       cur = -1;
       continue;
     case OP_RULE:
@@ -314,7 +411,7 @@ static int code_ok(verifier *v) {
       if (p->rules[bx].end_pc <= pc)
         return bad(v, "instruction %u: rule %u ends before it starts", pc,
                    bx);
-      in_rule = 1;
+      rule = (int32_t)bx;
       break;
     case OP_CHECK_BEGIN:
     case OP_CHECK:
@@ -322,7 +419,7 @@ static int code_ok(verifier *v) {
         return bad(v, "instruction %u: a requirement inside a decision", pc);
       break;
     case OP_PART: case OP_FAILIFNOT: case OP_EXCEPTIF: case OP_APPLY:
-      if (cur < 0 || !in_rule)
+      if (cur < 0 || rule < 0)
         return bad(v, "instruction %u (%s) is outside a rule", pc,
                    op_names[i.op]);
       break;
@@ -335,32 +432,27 @@ static int code_ok(verifier *v) {
       break;
     }
     block[pc] = cur;
+    inrule[pc] = rule;
   }
   if (cur >= 0) return bad(v, "the last decision has no DEC_END");
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     ent_ins i = p->code[pc];
     const char *f = op_formats[i.op];
     uint32_t t = INS_BX(i);
-    if (f[1] == 'J' && block[t] != block[pc] &&
-        !(block[pc] < 0 && p->code[t].op == OP_DEC_BEGIN))
-      return bad(v, "instruction %u jumps from one decision into another",
-                 pc);
-    if (f[1] == 'B' && block[t] != block[pc] &&
-        !(block[pc] < 0 && p->code[t].op == OP_DEC_BEGIN))
-      return bad(v, "instruction %u loops into another decision", pc);
-    if (i.op == OP_RULE) {
-      uint32_t end = p->rules[t].end_pc;
-      if (end < p->ncode && block[end] != block[pc] &&
-          p->code[end].op != OP_DEC_END)
-        return bad(v, "rule %u ends outside its decision", t);
-    }
+    if (f[1] != 'J' && f[1] != 'B') continue;
+    /* A loop over a list's items may go back to the start of a decision;
+       every other jump stays inside its own rule (or outside rules). */
+    if (f[1] == 'B' && block[pc] < 0 && p->code[t].op == OP_DEC_BEGIN)
+      continue;
+    if (block[t] != block[pc] || inrule[t] != inrule[pc])
+      return bad(v, "instruction %u jumps out of its rule or decision", pc);
   }
   return 0;
 }
 
 int bc_verify(const ent_program *p, char *err, size_t errlen) {
   verifier v = {p, err, errlen, 0};
-  if (tables_ok(&v)) return -1;
+  if (tables_ok(&v) || slots_ok(&v)) return -1;
   if (code_ok(&v)) return -1;
   return 0;
 }

@@ -90,7 +90,7 @@ int vm_run(ent_vm *vm) {
   ent_val *M = vm->mem;
   const uint64_t memused = vm->memused;
   uint32_t pc = 0;
-  uint32_t dec = 0, rule = 0, part = 0, err_rule = UINT32_MAX;
+  uint32_t dec = 0, rule = UINT32_MAX, part = 0, err_rule = UINT32_MAX;
   uint32_t check = UINT32_MAX;
   ent_val drow = 0;
   const prog_decision *pd = p->decisions;
@@ -245,6 +245,7 @@ int vm_run(ent_vm *vm) {
       break;
     case OP_DEC_BEGIN: {
       check = UINT32_MAX;
+      rule = UINT32_MAX;
       dec = INS_BX(i);
       drow = R[i.a];
       const prog_decision *d = &pd[dec];
@@ -281,18 +282,21 @@ int vm_run(ent_vm *vm) {
     }
     case OP_PART: part = i.b; break;
     case OP_FAILIFNOT:
+      if (rule == UINT32_MAX) return VM_FAULT;
       if (!R[i.a]) {
         M[drow + rules[rule].state_slot] = RS_MAKE(RS_FAILED, i.b, 0, 0);
         pc = rules[rule].end_pc;
       }
       break;
     case OP_EXCEPTIF:
+      if (rule == UINT32_MAX) return VM_FAULT;
       if (R[i.a]) {
         M[drow + rules[rule].state_slot] = RS_MAKE(RS_EXCEPTED, i.b, 0, 0);
         pc = rules[rule].end_pc;
       }
       break;
     case OP_APPLY: {
+      if (rule == UINT32_MAX) return VM_FAULT;
       const prog_decision *d = &pd[dec];
       ent_val v = R[i.a];
       ent_val *val = &M[drow + d->slot], *st = &M[drow + d->slot + 1];
@@ -335,7 +339,9 @@ int vm_run(ent_vm *vm) {
     }
     /* A rule that cannot be evaluated: record why, remember that the
        decision cannot be trusted, and go on with the next rule so that
-       the explanation still covers every rule. */
+       the explanation still covers every rule. Outside a rule there is
+       nothing to go on with: only a damaged program gets here. */
+    if (rule == UINT32_MAX || rules[rule].end_pc < pc) return VM_FAULT;
     M[drow + rules[rule].state_slot] = RS_MAKE(RS_ERROR, part, code_err,
                                                operand);
     if (err_rule == UINT32_MAX) err_rule = rule;

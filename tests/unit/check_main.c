@@ -12,6 +12,7 @@ int main(void) {
   SRunner *sr = srunner_create(value_suite());
   srunner_add_suite(sr, front_suite());
   srunner_add_suite(sr, vm_suite());
+  srunner_add_suite(sr, bytecode_suite());
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);
   srunner_free(sr);

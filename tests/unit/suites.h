@@ -7,5 +7,6 @@
 Suite *value_suite(void);
 Suite *front_suite(void);
 Suite *vm_suite(void);
+Suite *bytecode_suite(void);
 
 #endif

@@ -1,0 +1,52 @@
+/*
+** fuzz_case.c: libFuzzer target for the case decoder, the VM and the
+** explanation renderers, with a fixed, real program.
+**
+** The program is rules/send/liverpool.rules (with national.rules, which
+** it imports), compiled once at start-up; $ENTITLE_FUZZ_POLICY names
+** another rule file or program. Input: one case, JSON text. It is
+** decoded, decided and rendered (JSON, checked to be JSON, and text),
+** twice with the same VM.
+*/
+#include "fuzz_common.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* In static storage, which the collector scans: the program stays. */
+static ent_program *prog;
+static explain_ctx *expl;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  GC_INIT();
+  static char path[4096];
+  const char *env = getenv("ENTITLE_FUZZ_POLICY");
+  if (env && *env)
+    snprintf(path, sizeof path, "%s", env);
+  else
+    snprintf(path, sizeof path, "%s/rules/send/liverpool.rules",
+             fuzz_srcdir());
+  diag *d = diag_new();
+  prog = policy_open(d, path);
+  if (!prog) {
+    diag_print(d, stderr);
+    fprintf(stderr, "fuzz_case: cannot compile %s (set ENTITLE_SRCDIR to "
+            "the source tree)\n", path);
+    exit(1);
+  }
+  expl = fuzz_explain_new(prog);
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  /* A malloc'd copy of exactly 'size' bytes: the decoder is given a
+     length and must not read past it. */
+  char *json = malloc(size ? size : 1);
+  if (!json) return 0;
+  memcpy(json, data, size);
+  fuzz_decide(prog, expl, json, size, 0, 1);
+  free(json);
+  return 0;
+}
