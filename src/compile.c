@@ -357,18 +357,50 @@ static uint32_t add_part(cg *g, const char *text, ast *e) {
 
 /* } ====== */
 
+/* Whether evaluating 'e' can fail (an absent fact, an undecided
+   decision, overflow, a date out of range): only then does the VM need
+   to know which part of the rule it is in. */
+static int can_fail(const cg *g, const ast *e) {
+  if (!e) return 0;
+  switch (e->kind) {
+  case AST_NAME:
+    return (e->sym_kind == SYM_FIELD &&
+            (g->s->fields[e->sym].flags & FF_OPTIONAL)) ||
+           e->sym_kind == SYM_DECISION;
+  case AST_BINOP:
+    if (e->op == OPB_ADD || e->op == OPB_SUB || e->op == OPB_MUL) return 1;
+    return can_fail(g, e->a) || can_fail(g, e->b);
+  case AST_UNOP:
+    return e->op == '-' || can_fail(g, e->a);
+  case AST_AGG:
+    return 1;
+  case AST_SET:
+    for (const ast *x = e->a; x; x = x->next)
+      if (can_fail(g, x)) return 1;
+    return 0;
+  case AST_GIVEN:
+    return 0;
+  default:
+    return can_fail(g, e->a) || can_fail(g, e->b) || can_fail(g, e->c);
+  }
+}
+
 static void rule_code(cg *g, int sr, uint32_t pr) {
   sem_rule *ru = &g->s->rules[sr];
   prog_rule *r = &g->p->rules[pr];
   emit_bx(g, OP_RULE, 0, pr);
   int save = g->top;
   int t = reg(g);
+  /* RULE starts at part 0; a PART is needed only before a part that can
+     fail, after another part. */
+  int at = 0;
   for (int i = 0; i < ru->nconds + ru->nexcs; i++) {
-    emit(g, OP_PART, 0, i, 0);
+    if (i != at && can_fail(g, ru->parts[i])) emit(g, OP_PART, 0, at = i, 0);
     expr(g, ru->parts[i], t);
     emit(g, i < ru->nconds ? OP_FAILIFNOT : OP_EXCEPTIF, t, i, 0);
   }
-  emit(g, OP_PART, 0, ru->nconds + ru->nexcs, 0);
+  int vp = ru->nconds + ru->nexcs;
+  if (vp != at && can_fail(g, ru->value)) emit(g, OP_PART, 0, vp, 0);
   expr(g, ru->value, t);
   if (ru->includes == 2) emit(g, OP_SINGLETON, t, t, 0);
   emit(g, OP_APPLY, t, 0, 0);
@@ -496,6 +528,19 @@ static const char *document_title(sema *s, const char *name) {
   return name;
 }
 
+/* Whether decision 'd' reads, for items other than its own, one of the
+   decisions order[first..last]. */
+static int reads_across(const sema *s, int d, const int *order, int first,
+                        int last) {
+  const sem_decision *dc = &s->decisions[d];
+  for (int k = 0; k < dc->ndeps; k++) {
+    if (!dc->dep_across[k]) continue;
+    for (int i = first; i <= last; i++)
+      if (dc->deps[k] == order[i]) return 1;
+  }
+  return 0;
+}
+
 ent_program *compile_policy(sema *s) {
   cg G = {0}, *g = &G;
   g->s = s;
@@ -590,6 +635,14 @@ ent_program *compile_policy(sema *s) {
     int save = g->top;
     int row = 0;
     uint32_t jnext = 0, body = 0;
+    /* Consecutive decisions for each item of one list share one pass
+       over it, unless one reads another for other items. */
+    int last = oi;
+    if (dc->list >= 0)
+      while (last + 1 < s->ndecisions &&
+             s->decisions[s->order[last + 1]].list == dc->list &&
+             !reads_across(s, s->order[last + 1], s->order, oi, last))
+        last++;
     if (dc->list >= 0) {
       row = reg(g);
       reg(g);
@@ -599,6 +652,9 @@ ent_program *compile_policy(sema *s) {
       jnext = emit_bx(g, OP_JMP, 0, 0);
       body = g->ncode;
     }
+    for (int gi = oi; gi <= last; gi++) {
+    di = s->order[gi];
+    dc = &s->decisions[di];
     emit_bx(g, OP_DEC_BEGIN, row, di);
     for (int k = 0; k < dc->nrules; k++) {
       int sr = dc->rules[k];
@@ -614,6 +670,8 @@ ent_program *compile_policy(sema *s) {
       rule_code(g, sr, pr);
     }
     emit(g, OP_DEC_END, 0, 0, 0);
+    }
+    oi = last;
     if (dc->list >= 0) {
       patch(g, jnext, g->ncode);
       emit_bx(g, OP_LOOP_NEXT, row, body);

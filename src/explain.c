@@ -277,11 +277,9 @@ static void part_reads_json(const ent_program *p, const ent_vm *vm,
   for (uint32_t k = 0; k < pt->nrefs; k++) {
     const prog_ref *r = &p->refs[pt->first_ref + k];
     if (k) out_c(o, ',');
-    outbuf tmp;
-    out_init(&tmp, NULL);
-    explain_ref_path(p, vm, r, row, list, &tmp);
-    out_json(o, tmp.buf ? tmp.buf : "", tmp.len);
-    out_free(&tmp);
+    out_json_begin(o);
+    explain_ref_path(p, vm, r, row, list, o);
+    out_json_end(o);
     out_c(o, ':');
     explain_ref_value(p, vm, r, row, 1, o);
   }
@@ -491,11 +489,9 @@ static void group_json(explain_ctx *x, const ent_vm *vm, int node,
       for (ent_val i = 0; i < cnt; i++) {
         ent_val irow = base + i * (ent_val)l->width;
         if (i) out_c(o, ',');
-        outbuf k;
-        out_init(&k, NULL);
-        explain_item_key(p, vm, (uint32_t)n->list, irow, &k);
-        out_json(o, k.buf ? k.buf : "", k.len);
-        out_free(&k);
+        out_json_begin(o);
+        explain_item_key(p, vm, (uint32_t)n->list, irow, o);
+        out_json_end(o);
         out_c(o, ':');
         group_json(x, vm, c, irow, o);
       }
@@ -549,11 +545,9 @@ void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how) {
           if (p->decisions[e].list != pd->list) continue;
           if (!first) out_c(o, ',');
           first = 0;
-          outbuf k;
-          out_init(&k, NULL);
-          explain_decision_path(p, vm, e, irow, &k);
-          out_json(o, k.buf ? k.buf : "", k.len);
-          out_free(&k);
+          out_json_begin(o);
+          explain_decision_path(p, vm, e, irow, o);
+          out_json_end(o);
           out_c(o, ':');
           decision_json(x, vm, e, irow, o);
         }

@@ -12,7 +12,11 @@
 */
 #include "facts.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -144,14 +148,36 @@ static size_t put_utf8(char *o, unsigned cp) {
 /* Reads a JSON string at d->s (which is at the opening quote). Without
    escapes the result points into the input; otherwise it is unescaped into
    'out' (of size 'cap', which must be at least the raw length). */
+/* The first byte at or after 's' that is not plain ASCII text: a quote,
+   a backslash, a control character or a byte of a UTF-8 sequence. With
+   SSE2 (every x86-64), sixteen bytes are tested at once: text is most of
+   a case's bytes. */
+static const char *plain_run(const char *s, const char *end) {
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (end - s >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)s);
+    /* Signed: bytes of 0x80 and above are negative, so below 0x20. */
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                          _mm_cmpeq_epi8(v, bslash)),
+                             _mm_cmplt_epi8(v, space));
+    int mask = _mm_movemask_epi8(m);
+    if (mask) return s + __builtin_ctz((unsigned)mask);
+    s += 16;
+  }
+#endif
+  while (s < end && *s != '"' && *s != '\\' &&
+         (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x80)
+    s++;
+  return s;
+}
+
 static int string(dec *d, const char **str, size_t *len, char *out,
                   size_t cap) {
   const char *open = d->s;
-  const char *s = d->s + 1;
-  const char *run = s;
-  while (s < d->end && *s != '"' && *s != '\\' &&
-         (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x80)
-    s++;
+  const char *s = plain_run(d->s + 1, d->end);
+  const char *run = d->s + 1;
   if (s < d->end && *s == '"') {
     *str = run;
     *len = (size_t)(s - run);
@@ -249,8 +275,8 @@ static int expect_char(dec *d, char c, const char *what) {
   return 0;
 }
 
-static int literal(dec *d, const char *word) {
-  size_t n = strlen(word);
+#define literal(d, word) literal_n((d), (word), sizeof(word) - 1)
+static int literal_n(dec *d, const char *word, size_t n) {
   if ((size_t)(d->end - d->s) < n || memcmp(d->s, word, n)) return 0;
   const char *after = d->s + n;
   if (after < d->end && ((*after >= 'a' && *after <= 'z') ||
@@ -288,7 +314,14 @@ static int enum_value(dec *d, int32_t ty, const char *s, size_t n,
   for (uint32_t i = 0; i < e->n && k < sizeof list - 40; i++)
     k += snprintf(list + k, sizeof list - k, "%s'%s'", i ? ", " : "",
                   prog_str(d->p, d->p->enum_values[e->first + i]));
-  if (k >= sizeof list - 40) snprintf(list + k, sizeof list - k, ", ...");
+  /* snprintf returns the length it wanted, not what fitted: after a value
+     longer than the room left, k is past the end of 'list', and writing
+     ", ..." at list + k overflowed the stack (found by fuzzing:
+     tests/fuzz/regress/eval-long-enum-value). Back up to where it fits. */
+  if (k >= sizeof list - 40) {
+    if (k > sizeof list - sizeof ", ...") k = sizeof list - sizeof ", ...";
+    snprintf(list + k, sizeof list - k, ", ...");
+  }
   char shown[64];
   size_t sn = n < 40 ? n : 40;
   memcpy(shown, s, sn);
@@ -448,22 +481,38 @@ static int value(dec *d, uint32_t fi, ent_val row) {
   return fail(d, at, "internal error: unknown type");
 }
 
-/* Fills the slots of an object's fields with their defaults, or absent. */
-static void init_object(dec *d, uint32_t obj, ent_val row) {
-  const prog_object *o = &d->p->objects[obj];
+/* Fills the slots of an object's fields with their defaults, or absent,
+   in 'row'. Used once per VM, to make the templates rows are copied
+   from. */
+static void fill_object(const ent_program *p, uint32_t obj, ent_val *row) {
+  const prog_object *o = &p->objects[obj];
   for (uint32_t k = 0; k < o->nfields; k++) {
-    const prog_field *f = &d->p->fields[o->first_field + k];
+    const prog_field *f = &p->fields[o->first_field + k];
     int kind = TY_KIND(f->type);
     if (kind == TK_RECORD) {
-      init_object(d, f->sub, row);
+      fill_object(p, f->sub, row);
     } else if (kind == TK_LIST) {
-      d->vm->mem[row + f->slot] = 0;
-      d->vm->mem[row + f->slot + 1] = 0;
+      row[f->slot] = 0;
+      row[f->slot + 1] = 0;
     } else {
-      d->vm->mem[row + f->slot] = (f->flags & FF_DEFAULT) ? f->dflt
-                                                          : VAL_ABSENT;
+      row[f->slot] = (f->flags & FF_DEFAULT) ? f->dflt : VAL_ABSENT;
     }
   }
+}
+
+/* The templates of a fresh case row and item rows, made on first use. */
+static int make_templates(ent_vm *vm) {
+  const ent_program *p = vm->p;
+  vm->case_tmpl = calloc(p->case_width + 1, sizeof *vm->case_tmpl);
+  vm->item_tmpl = calloc(p->nlists + 1, sizeof *vm->item_tmpl);
+  if (!vm->case_tmpl || !vm->item_tmpl) return -1;
+  fill_object(p, 0, vm->case_tmpl);
+  for (uint32_t l = 0; l < p->nlists; l++) {
+    vm->item_tmpl[l] = calloc(p->lists[l].width + 1, sizeof **vm->item_tmpl);
+    if (!vm->item_tmpl[l]) return -1;
+    fill_object(p, p->lists[l].object, vm->item_tmpl[l]);
+  }
+  return 0;
 }
 
 static int object(dec *d, uint32_t obj, ent_val row) {
@@ -472,6 +521,9 @@ static int object(dec *d, uint32_t obj, ent_val row) {
   ent_vm *vm = d->vm;
   uint32_t gen = ++vm->gen;
   const char *open = d->s;
+  /* Cases usually list fields in the schema's order: try the field after
+     the last one first, then search. */
+  uint32_t guess = o->first_field, last = o->first_field + o->nfields;
   if (expect_char(d, '{', "an object")) return -1;
   ws(d);
   if (d->s < d->end && *d->s == '}') {
@@ -487,14 +539,18 @@ static int object(dec *d, uint32_t obj, ent_val row) {
       size_t kn;
       if (string(d, &key, &kn, d->buf, sizeof d->buf)) return -1;
       uint32_t fi = UINT32_MAX;
-      for (uint32_t k = 0; k < o->nfields; k++) {
-        uint32_t f = o->first_field + k;
-        if (vm->name_len[f] == kn &&
-            !memcmp(prog_str(p, p->fields[f].name), key, kn)) {
-          fi = f;
-          break;
-        }
+      if (guess < last && vm->name_len[guess] == kn &&
+          !memcmp(prog_str(p, p->fields[guess].name), key, kn)) {
+        fi = guess;
+      } else {
+        for (uint32_t f = o->first_field; f < last; f++)
+          if (vm->name_len[f] == kn &&
+              !memcmp(prog_str(p, p->fields[f].name), key, kn)) {
+            fi = f;
+            break;
+          }
       }
+      guess = fi + 1;
       if (fi == UINT32_MAX) {
         where(d, kat);
         char path[256];
@@ -598,7 +654,8 @@ static int list(dec *d, const prog_field *f, ent_val row) {
       if (vm_reserve(vm, l->width)) return fail(d, d->s, "out of memory");
       ent_val item = (ent_val)vm->memused;
       vm->memused += l->width;
-      init_object(d, l->object, item);
+      memcpy(&vm->mem[item], vm->item_tmpl[f->sub],
+             l->width * sizeof *vm->mem);
       d->path[d->depth - 1].index = n;
       ws(d);
       const char *at = d->s;
@@ -630,9 +687,11 @@ int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err) {
   d.err = err;
   d.depth = 0;
   memset(err, 0, sizeof *err);
+  if (!vm->case_tmpl && make_templates(vm))
+    return fail(&d, json, "out of memory");
   vm->memused = p->case_width;
   vm->textused = 0;
-  init_object(&d, 0, 0);
+  memcpy(vm->mem, vm->case_tmpl, p->case_width * sizeof *vm->mem);
   if (len >= 3 && !memcmp(json, "\xEF\xBB\xBF", 3))
     return fail(&d, json, "the case starts with a byte order mark; JSON "
                 "text must not");

@@ -34,7 +34,13 @@ static int reserve(outbuf *o, size_t n) {
   return 0;
 }
 
+static void json_body(outbuf *o, const char *s, size_t n);
+
 void out_mem(outbuf *o, const void *s, size_t n) {
+  if (o->escape) {
+    json_body(o, s, n);
+    return;
+  }
   if (reserve(o, n)) return;
   memcpy(o->buf + o->len, s, n);
   o->len += n;
@@ -43,6 +49,10 @@ void out_mem(outbuf *o, const void *s, size_t n) {
 void out_s(outbuf *o, const char *s) { out_mem(o, s, strlen(s)); }
 
 void out_c(outbuf *o, char c) {
+  if (o->escape) {
+    json_body(o, &c, 1);
+    return;
+  }
   if (reserve(o, 1)) return;
   o->buf[o->len++] = c;
 }
@@ -60,10 +70,12 @@ void out_int(outbuf *o, int64_t v) {
   while (n) o->buf[o->len++] = tmp[--n];
 }
 
-void out_json(outbuf *o, const char *s, size_t n) {
+/* Writes 's' escaped for a JSON string, without the quotes. Runs of
+   plain bytes are copied whole. */
+static void json_body(outbuf *o, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
-  if (reserve(o, n + 2)) return;
-  o->buf[o->len++] = '"';
+  int esc = o->escape;
+  o->escape = 0;
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -83,6 +95,25 @@ void out_json(outbuf *o, const char *s, size_t n) {
     }
   }
   out_mem(o, s + run, n - run);
+  o->escape = esc;
+}
+
+void out_json(outbuf *o, const char *s, size_t n) {
+  int esc = o->escape;
+  o->escape = 0;
+  out_c(o, '"');
+  json_body(o, s, n);
+  out_c(o, '"');
+  o->escape = esc;
+}
+
+void out_json_begin(outbuf *o) {
+  out_c(o, '"');
+  o->escape = 1;
+}
+
+void out_json_end(outbuf *o) {
+  o->escape = 0;
   out_c(o, '"');
 }
 

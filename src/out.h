@@ -17,6 +17,9 @@ typedef struct {
   size_t len, cap;
   FILE *f;            /* NULL: keep everything in memory */
   int error;          /* errno of the first failed write */
+  int escape;         /* while set, everything written is JSON-escaped:
+                         lets a name be built piece by piece inside a
+                         JSON string without a second buffer */
 } outbuf;
 
 void out_init(outbuf *o, FILE *f);
@@ -27,6 +30,9 @@ void out_c(outbuf *o, char c);
 void out_int(outbuf *o, int64_t v);
 /* A JSON string, with quotes and escapes. */
 void out_json(outbuf *o, const char *s, size_t n);
+/* Between these, what is written forms one JSON string. */
+void out_json_begin(outbuf *o);
+void out_json_end(outbuf *o);
 void out_money(outbuf *o, int64_t pence);
 void out_date(outbuf *o, int64_t days);
 /* Writes what is buffered (if there is a file). Returns 0 or -1. */

@@ -76,6 +76,7 @@ typedef struct {
   int *deps;
   int ndeps, capdeps;
   loc_t *dep_locs;
+  unsigned char *dep_across; /* read through another item of a list */
   int slot;
   int mark;            /* for the cycle search */
   int default_rule;    /* the pseudo-rule for the default, or -1 */

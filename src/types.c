@@ -36,19 +36,32 @@ static int find_field(sema *s, int list, const char *path) {
   return strmap_get(s->fieldmap, cat3(row, ":", path));
 }
 
-static void add_dep(type_ctx *c, int dec, loc_t loc) {
+/* Records that the decision being defined reads 'dec'; 'across' when it
+   reads it for items other than its own (through an aggregate), which
+   decides whether the two can be made in one pass over a list. */
+static void add_dep(type_ctx *c, int dec, loc_t loc, int across) {
   if (c->decision < 0) return;
   sem_decision *d = &c->s->decisions[c->decision];
   for (int i = 0; i < d->ndeps; i++)
-    if (d->deps[i] == dec) return;
+    if (d->deps[i] == dec) {
+      if (across) d->dep_across[i] = 1;
+      return;
+    }
   int cap = d->capdeps;
   sem_intpush(&d->deps, &d->ndeps, &d->capdeps, dec);
   if (d->capdeps != cap) {
-    loc_t *nl = GC_MALLOC_ATOMIC(d->capdeps * sizeof *nl);
-    if (d->dep_locs) memcpy(nl, d->dep_locs, (d->ndeps - 1) * sizeof *nl);
+    size_t n = (size_t)d->capdeps;
+    loc_t *nl = GC_MALLOC_ATOMIC(n * sizeof *nl);
+    unsigned char *na = GC_MALLOC_ATOMIC(n);
+    if (d->dep_locs) {
+      memcpy(nl, d->dep_locs, (size_t)(d->ndeps - 1) * sizeof *nl);
+      memcpy(na, d->dep_across, (size_t)(d->ndeps - 1));
+    }
     d->dep_locs = nl;
+    d->dep_across = na;
   }
   d->dep_locs[d->ndeps - 1] = loc;
+  d->dep_across[d->ndeps - 1] = (unsigned char)across;
 }
 
 static int use_field(type_ctx *c, ast *e, int f, int level) {
@@ -76,7 +89,7 @@ static int use_decision(type_ctx *c, ast *e, int dec, int level) {
   e->sym_kind = SYM_DECISION;
   e->sym = dec;
   e->aux = level;
-  add_dep(c, dec, e->loc);
+  add_dep(c, dec, e->loc, level > 0);
   return e->ty = c->s->decisions[dec].type;
 }
 

@@ -356,6 +356,18 @@ static int slots_ok(verifier *v) {
 /* Decision blocks: DEC_BEGIN .. DEC_END. Rule instructions must sit in
    the block of their own decision, after a RULE; jumps must not cross a
    block's edge, except a loop's jump back to its DEC_BEGIN. */
+/* Whether an instruction with an 'r' operand in A writes that register
+   (the others only read it). */
+static int writes_a(int op) {
+  switch (op) {
+  case OP_JMPIF: case OP_JMPIFNOT: case OP_FAILIFNOT: case OP_EXCEPTIF:
+  case OP_APPLY: case OP_CHECK: case OP_DEC_BEGIN:
+    return 0;
+  default:
+    return 1;
+  }
+}
+
 static int code_ok(verifier *v) {
   const ent_program *p = v->p;
   if (!p->ncode || p->code[p->ncode - 1].op != OP_HALT)
@@ -373,6 +385,10 @@ static int code_ok(verifier *v) {
     const char *f = op_formats[i.op];
     uint32_t bx = INS_BX(i);
     if (operand_ok(v, pc, f[0], i.a, "A")) return -1;
+    /* Register 0 holds the case row's address, 0, for the whole run. */
+    if (i.a == 0 && (f[0] == 'w' || (f[0] == 'r' && writes_a(i.op))))
+      return bad(v, "instruction %u (%s) writes register 0", pc,
+                 op_names[i.op]);
     if (f[1] == 'J' || f[1] == 'K' || f[1] == 'U' || f[1] == 'D' ||
         f[1] == 'B' || f[1] == 'Q') {
       if (operand_ok(v, pc, f[1], bx, "Bx")) return -1;
@@ -418,11 +434,23 @@ static int code_ok(verifier *v) {
       if (cur >= 0)
         return bad(v, "instruction %u: a requirement inside a decision", pc);
       break;
-    case OP_PART: case OP_FAILIFNOT: case OP_EXCEPTIF: case OP_APPLY:
+    case OP_PART: case OP_FAILIFNOT: case OP_EXCEPTIF: case OP_APPLY: {
       if (cur < 0 || rule < 0)
         return bad(v, "instruction %u (%s) is outside a rule", pc,
                    op_names[i.op]);
+      /* The part an instruction names is one of its rule's: a condition
+         for FAILIFNOT, an exception for EXCEPTIF, any (or the value) for
+         PART. Explanations look the part up by this number. */
+      const prog_rule *r = &p->rules[rule];
+      uint32_t lo = i.op == OP_EXCEPTIF ? r->nconds : 0;
+      uint32_t hi = i.op == OP_FAILIFNOT ? r->nconds
+                    : i.op == OP_EXCEPTIF ? r->nconds + r->nexcs
+                                          : r->nconds + r->nexcs + 1;
+      if (i.op != OP_APPLY && (i.b < lo || i.b >= hi))
+        return bad(v, "instruction %u (%s) names part %u of rule %d, which "
+                   "has no such part", pc, op_names[i.op], i.b, rule);
       break;
+    }
     case OP_LOOP_INIT:
       if (p->fields[p->lists[i.b].field].slot + 1 >= p->case_width)
         return bad(v, "instruction %u: list %u is outside the case row", pc,
@@ -463,24 +491,37 @@ void bc_disasm(const ent_program *p, outbuf *o) {
   char line[256];
   char hex[65];
   bc_digest_hex(p, hex);
-  snprintf(line, sizeof line, "; policy %s, version %s\n; sha256:%s\n"
+  /* Names are written piece by piece, not through 'line': fuzzing showed
+     a long policy name (rules/send/leeds.rules has one) cut the header
+     at 256 bytes, losing the counts and the newline before the code. */
+  out_s(o, "; policy ");
+  out_s(o, prog_str(p, p->name));
+  out_s(o, ", version ");
+  out_s(o, prog_str(p, p->version));
+  snprintf(line, sizeof line, "\n; sha256:%s\n"
            "; %u decisions, %u rules, %u instructions, %u registers, case "
-           "row %u words\n", prog_str(p, p->name), prog_str(p, p->version),
-           hex, p->ndecisions, p->nrules, p->ncode, p->nregs, p->case_width);
+           "row %u words\n", hex, p->ndecisions, p->nrules, p->ncode,
+           p->nregs, p->case_width);
   out_s(o, line);
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     ent_ins i = p->code[pc];
     const char *f = op_formats[i.op];
     if (i.op == OP_DEC_BEGIN) {
       const prog_decision *d = &p->decisions[INS_BX(i)];
-      snprintf(line, sizeof line, "\n; decision %s%s%s\n",
-               d->list >= 0 ? prog_str(p, p->lists[d->list].item_name) : "",
-               d->list >= 0 ? "." : "", prog_str(p, d->name));
-      out_s(o, line);
+      out_s(o, "\n; decision ");
+      if (d->list >= 0) {
+        out_s(o, prog_str(p, p->lists[d->list].item_name));
+        out_c(o, '.');
+      }
+      out_s(o, prog_str(p, d->name));
+      out_c(o, '\n');
     } else if (i.op == OP_RULE) {
       const prog_rule *r = &p->rules[INS_BX(i)];
-      snprintf(line, sizeof line, "; rule %s (%s:%u)\n", prog_str(p, r->id),
-               prog_str(p, r->file), r->line);
+      out_s(o, "; rule ");
+      out_s(o, prog_str(p, r->id));
+      out_s(o, " (");
+      out_s(o, prog_str(p, r->file));
+      snprintf(line, sizeof line, ":%u)\n", r->line);
       out_s(o, line);
     }
     int n = snprintf(line, sizeof line, "%6u  %-10s", pc, op_names[i.op]);

@@ -45,6 +45,10 @@ void vm_free(ent_vm *vm) {
   free(vm->text);
   free(vm->name_len);
   free(vm->seen);
+  free(vm->case_tmpl);
+  if (vm->item_tmpl)
+    for (uint32_t l = 0; l < vm->p->nlists; l++) free(vm->item_tmpl[l]);
+  free(vm->item_tmpl);
   free(vm);
 }
 
@@ -77,9 +81,17 @@ int vm_reserve_text(ent_vm *vm, size_t bytes) {
 }
 
 const char *vm_text(const ent_vm *vm, ent_val v, uint32_t *len) {
-  *len = TEXT_LEN(v);
-  if (v & TEXT_IN_PROGRAM) return vm->p->strings + TEXT_OFF(v);
-  return vm->text + TEXT_OFF(v);
+  uint64_t off = TEXT_OFF(v), n = TEXT_LEN(v);
+  /* Only a damaged program can make a text of another value; it reads
+     as empty rather than outside the text. */
+  uint64_t size = (v & TEXT_IN_PROGRAM) ? vm->p->nstrings : vm->textused;
+  if (v < 0 || off + n > size) {
+    *len = 0;
+    return "";
+  }
+  *len = (uint32_t)n;
+  if (v & TEXT_IN_PROGRAM) return vm->p->strings + off;
+  return vm->text + off;
 }
 
 int vm_run(ent_vm *vm) {
@@ -249,7 +261,18 @@ int vm_run(ent_vm *vm) {
       dec = INS_BX(i);
       drow = R[i.a];
       const prog_decision *d = &pd[dec];
-      if ((uint64_t)drow + d->slot + 1 >= memused) return VM_FAULT;
+      /* The row must be the case's, or an item's of the decision's own
+         list: a decision is never written anywhere else. */
+      if (d->list < 0) {
+        if (drow != 0) return VM_FAULT;
+      } else {
+        const prog_list *l = &p->lists[d->list];
+        uint32_t slot = p->fields[l->field].slot;
+        ent_val first = M[slot], n = M[slot + 1];
+        if (drow < first || drow >= first + n * (ent_val)l->width ||
+            (drow - first) % (ent_val)l->width)
+          return VM_FAULT;
+      }
       M[drow + d->slot] = 0;
       M[drow + d->slot + 1] = DS_MAKE(DS_PENDING, 0, 0);
       for (uint32_t k = 0; k < d->nrules; k++)

@@ -26,6 +26,8 @@ typedef struct ent_vm {
   uint32_t *name_len;  /* length of each field's name, for the decoder */
   uint32_t *seen;      /* generation stamp per field, for the decoder */
   uint32_t gen;
+  ent_val *case_tmpl;    /* a fresh case row: defaults, or absent */
+  ent_val **item_tmpl;   /* the same for an item of each list */
   uint32_t failed_part;  /* VM_INVALID: the requirement not met */
   int failed_code;       /* ... and why: ERR_NONE if it was false */
 } ent_vm;
