@@ -15,6 +15,7 @@
 
 %code {
 #include <gc.h>
+#include <stdio.h>
 #include <string.h>
 
 #define YYMALLOC GC_MALLOC
@@ -82,10 +83,10 @@ static void item(parse_state *ps, decl *d);
 %token COLLECT "'collect'"
 %token NE "'!='" LE "'<='" GE "'>='"
 
-%type <s> path title_opt
+%type <s> path tpath title_opt
 %type <node> cites
 %type <n> rule_head first_opt
-%type <node> names fields field type attrs_opt attrs attr expr postfix
+%type <node> names paths fields field type attrs_opt attrs attr expr postfix
 %type <node> primary exprs cells cell gives give expects expectation value
 %type <node> values finits finit
 %type <d> policy policy_opts rule rule_start table table_head test test_head
@@ -138,7 +139,7 @@ item: policy                        { item(ps, $1); }
         decl *d = decl_new(DECL_REQUIRE, @$); d->name = "require";
         d->name_loc = @1; d->value = $2; d->title = $3; item(ps, d); }
     | rule                          { item(ps, $1); }
-    | table                         { item(ps, $1); }
+    | table END                     { $1->loc = @$; item(ps, $1); }
     | test                          { item(ps, $1); }
     ;
 
@@ -154,6 +155,14 @@ policy_opts: %empty                 { $$ = decl_new(DECL_POLICY, @$); }
 names: IDENT                        {
          $$ = ast_new(AST_NAME, @1); $$->name = $1; }
      | names ',' IDENT              {
+         ast *n = ast_new(AST_NAME, @3); n->name = $3;
+         $$ = ast_append($1, n); }
+     ;
+
+/* Rule identifiers, and table rows ('t.row2') or whole tables ('t'). */
+paths: path                         {
+         $$ = ast_new(AST_NAME, @1); $$->name = $1; }
+     | paths ',' path               {
          ast *n = ast_new(AST_NAME, @3); n->name = $3;
          $$ = ast_append($1, n); }
      ;
@@ -205,6 +214,16 @@ path: IDENT                         { $$ = $1; }
     | path '.' IDENT                { $$ = join($1, $3); }
     ;
 
+/* In tests, an item of a list keyed by a number is named by it:
+   'things.3.flag'. */
+tpath: IDENT                        { $$ = $1; }
+     | tpath '.' IDENT              { $$ = join($1, $3); }
+     | tpath '.' INTLIT             {
+         char num[24];
+         snprintf(num, sizeof num, "%lld", (long long)$3);
+         $$ = join($1, num); }
+     ;
+
 title_opt: %empty                   { $$ = NULL; }
          | STRING                   { $$ = $1; }
          ;
@@ -224,7 +243,7 @@ rule: rule_start path '=' expr      {
         $$->loc = @$; }
     | rule UNLESS expr              {
         $$ = $1; $$->unless = ast_append($$->unless, $3); $$->loc = @$; }
-    | rule OVERRIDES names          {
+    | rule OVERRIDES paths          {
         $$ = $1; $$->overrides = ast_append($$->overrides, $3);
         $$->loc = @$; }
     ;
@@ -256,7 +275,6 @@ table: table_head ROW cells DBAR cells BAR {
          $$ = $1;
          ast *r = ast_new(AST_ROW, loc_span(@2, @6)); r->a = $3; r->b = $5;
          $$->rows = ast_append($$->rows, r); }
-     | table END                    { $$ = $1; $$->loc = @$; }
      ;
 
 table_head: TABLE IDENT first_opt title_opt cites {
@@ -313,7 +331,7 @@ gives: give                         { $$ = $1; }
      | gives give                   { $$ = ast_append($1, $2); }
      ;
 
-give: path '=' value                {
+give: tpath '=' value               {
         $$ = ast_new(AST_GIVE, @$); $$->a = ast_new(AST_NAME, @1);
         $$->a->name = $1; $$->b = $3; }
     ;
@@ -322,15 +340,19 @@ expects: expectation                { $$ = $1; }
        | expects expectation        { $$ = ast_append($1, $2); }
        ;
 
-expectation: path '=' value         {
+expectation: tpath '=' value        {
                $$ = ast_new(AST_EXPECT, @$); $$->op = '=';
                $$->a = ast_new(AST_NAME, @1); $$->a->name = $1; $$->b = $3; }
-           | path '=' value BY path {
+           | tpath '=' value BY DEFAULT {
+               $$ = ast_new(AST_EXPECT, @$); $$->op = '=';
+               $$->a = ast_new(AST_NAME, @1); $$->a->name = $1; $$->b = $3;
+               $$->name = "default"; }
+           | tpath '=' value BY path {
                $$ = ast_new(AST_EXPECT, @$); $$->op = '=';
                $$->a = ast_new(AST_NAME, @1); $$->a->name = $1; $$->b = $3;
                $$->name = $5; $$->c = leaf(AST_NAME, @5, 0);
                $$->c->name = $5; }
-           | path IS IDENT          {
+           | tpath IS IDENT         {
                $$ = ast_new(AST_EXPECT, @$);
                $$->a = ast_new(AST_NAME, @1); $$->a->name = $1;
                if (!strcmp($3, "undecided")) $$->op = 'u';

@@ -323,7 +323,8 @@ static void rule_json(const ent_program *p, uint32_t ri, outbuf *o) {
 }
 
 static const char *const err_names[] = {
-    "", "absent", "undecided", "overflow", "outside the calendar", "budget"};
+    "", "absent", "undecided or in conflict", "overflow",
+    "outside the calendar", "budget"};
 
 static void why_not_json(const ent_program *p, const ent_vm *vm, uint32_t ri,
                          ent_val row, int list, outbuf *o) {
@@ -375,6 +376,64 @@ static const char *outcome_name(int st) {
   }
 }
 
+/* The fields that explain why an applied rule gave its value: its
+   conditions and what they read, its exceptions (which did not hold), and
+   what its value read. Written inside an object already open. */
+static void applied_json(const ent_program *p, const ent_vm *vm, uint32_t ri,
+                         ent_val row, int list, outbuf *o) {
+  const prog_rule *r = &p->rules[ri];
+  out_s(o, "\"rule\":");
+  rule_json(p, ri, o);
+  out_s(o, ",\"because\":[");
+  for (uint32_t k = 0; k < r->nconds; k++) {
+    const prog_part *pt = &p->parts[r->first_part + k];
+    if (k) out_c(o, ',');
+    out_c(o, '{');
+    str_field(o, "condition", prog_str(p, pt->text));
+    out_c(o, ',');
+    part_reads_json(p, vm, pt, row, list, o);
+    out_c(o, '}');
+  }
+  out_s(o, "],\"exceptions_not_applying\":[");
+  for (uint32_t k = 0; k < r->nexcs; k++) {
+    const prog_part *pt = &p->parts[r->first_part + r->nconds + k];
+    if (k) out_c(o, ',');
+    out_c(o, '{');
+    str_field(o, "exception", prog_str(p, pt->text));
+    out_c(o, ',');
+    part_reads_json(p, vm, pt, row, list, o);
+    out_c(o, '}');
+  }
+  out_c(o, ']');
+  if (r->value_part < p->nparts && p->parts[r->value_part].nrefs) {
+    const prog_part *pt = &p->parts[r->value_part];
+    out_s(o, ",\"giving\":{");
+    str_field(o, "expression", prog_str(p, pt->text));
+    out_c(o, ',');
+    part_reads_json(p, vm, pt, row, list, o);
+    out_c(o, '}');
+  }
+}
+
+/* Every applied rule of a decision but 'skip', each as an object. */
+static void applied_list_json(const ent_program *p, const ent_vm *vm,
+                              const prog_decision *pd, ent_val row,
+                              uint32_t skip, outbuf *o) {
+  out_c(o, '[');
+  int first = 1;
+  for (uint32_t k = 0; k < pd->nrules; k++) {
+    uint32_t rj = pd->first_rule + k;
+    if (rj == skip ||
+        RS_STATE(vm->mem[row + p->rules[rj].state_slot]) != RS_APPLIED)
+      continue;
+    out_s(o, first ? "{" : ",{");
+    first = 0;
+    applied_json(p, vm, rj, row, pd->list, o);
+    out_c(o, '}');
+  }
+  out_c(o, ']');
+}
+
 static void decision_json(explain_ctx *x, const ent_vm *vm, uint32_t dec,
                           ent_val row, outbuf *o) {
   const ent_program *p = x->p;
@@ -386,67 +445,26 @@ static void decision_json(explain_ctx *x, const ent_vm *vm, uint32_t dec,
   else out_s(o, "null");
   out_s(o, ",\"outcome\":\"");
   out_s(o, outcome_name(s));
-  out_c(o, '"');
+  out_s(o, "\",");
   if (decided(s)) {
     uint32_t ri = DS_RULE1(st);
-    const prog_rule *r = &p->rules[ri];
-    out_s(o, ",\"rule\":");
-    rule_json(p, ri, o);
-    out_s(o, ",\"because\":[");
-    for (uint32_t k = 0; k < r->nconds; k++) {
-      const prog_part *pt = &p->parts[r->first_part + k];
-      if (k) out_c(o, ',');
-      out_c(o, '{');
-      str_field(o, "condition", prog_str(p, pt->text));
-      out_c(o, ',');
-      part_reads_json(p, vm, pt, row, pd->list, o);
-      out_c(o, '}');
-    }
-    out_s(o, "],\"exceptions_not_applying\":[");
-    for (uint32_t k = 0; k < r->nexcs; k++) {
-      const prog_part *pt = &p->parts[r->first_part + r->nconds + k];
-      if (k) out_c(o, ',');
-      out_c(o, '{');
-      str_field(o, "exception", prog_str(p, pt->text));
-      out_c(o, ',');
-      part_reads_json(p, vm, pt, row, pd->list, o);
-      out_c(o, '}');
-    }
-    out_c(o, ']');
-    if (r->value_part < p->nparts && p->parts[r->value_part].nrefs) {
-      const prog_part *pt = &p->parts[r->value_part];
-      out_s(o, ",\"giving\":{");
-      str_field(o, "expression", prog_str(p, pt->text));
-      out_c(o, ',');
-      part_reads_json(p, vm, pt, row, pd->list, o);
-      out_c(o, '}');
-    }
+    applied_json(p, vm, ri, row, pd->list, o);
     if (s == DS_AGREED) {
-      out_s(o, ",\"also\":[");
-      int first = 1;
-      for (uint32_t k = 0; k < pd->nrules; k++) {
-        uint32_t rj = pd->first_rule + k;
-        if (rj == ri) continue;
-        if (RS_STATE(vm->mem[row + p->rules[rj].state_slot]) != RS_APPLIED)
-          continue;
-        if (!first) out_c(o, ',');
-        first = 0;
-        rule_json(p, rj, o);
-      }
-      out_c(o, ']');
+      /* Other rules that applied and agreed, or added to a collection. */
+      out_s(o, ",\"also\":");
+      applied_list_json(p, vm, pd, row, ri, o);
     }
   } else if (s == DS_CONFLICT) {
-    out_s(o, ",\"conflict\":[");
-    rule_json(p, DS_RULE1(st), o);
-    out_c(o, ',');
-    rule_json(p, DS_RULE2(st), o);
-    out_c(o, ']');
+    out_s(o, "\"reason\":\"rules of equal standing applied and "
+             "disagree\",\"conflict\":");
+    applied_list_json(p, vm, pd, row, UINT32_MAX, o);
   } else if (s == DS_ERROR) {
-    out_s(o, ",\"reason\":\"rule ");
+    out_s(o, "\"reason\":\"rule ");
     out_s(o, prog_str(p, p->rules[DS_RULE1(st)].id));
-    out_s(o, " could not be evaluated\"");
+    out_s(o, " could not be evaluated\",\"applied\":");
+    applied_list_json(p, vm, pd, row, UINT32_MAX, o);
   } else {
-    out_s(o, ",\"reason\":\"no rule applied and the decision has no "
+    out_s(o, "\"reason\":\"no rule applied and the decision has no "
              "default\"");
   }
   out_s(o, ",\"not_applied\":[");
@@ -603,6 +621,53 @@ static void rule_text(const ent_program *p, uint32_t ri, outbuf *o) {
   cites_text(p, r, o);
 }
 
+/* An applied rule in text: the rule line, then its conditions with what
+   they read, its exceptions that did not hold, and what its value read.
+   'lead' starts the rule line ("by", "also by", ...). */
+static void applied_text(const ent_program *p, const ent_vm *vm, uint32_t ri,
+                         ent_val row, int list, const char *lead,
+                         int show_value, outbuf *o) {
+  const prog_rule *r = &p->rules[ri];
+  out_s(o, lead);
+  rule_text(p, ri, o);
+  out_c(o, '\n');
+  for (uint32_t k = 0; k < r->nconds; k++) {
+    const prog_part *pt = &p->parts[r->first_part + k];
+    out_s(o, k ? "    and " : "    because ");
+    out_s(o, prog_str(p, pt->text));
+    reads_text(p, vm, pt, row, list, o);
+    out_c(o, '\n');
+  }
+  for (uint32_t k = 0; k < r->nexcs; k++) {
+    const prog_part *pt = &p->parts[r->first_part + r->nconds + k];
+    out_s(o, "    unless '");
+    out_s(o, prog_str(p, pt->text));
+    out_s(o, "', which does not hold");
+    reads_text(p, vm, pt, row, list, o);
+    out_c(o, '\n');
+  }
+  if (r->value_part < p->nparts &&
+      (show_value || p->parts[r->value_part].nrefs)) {
+    const prog_part *pt = &p->parts[r->value_part];
+    out_s(o, "    giving ");
+    out_s(o, prog_str(p, pt->text));
+    reads_text(p, vm, pt, row, list, o);
+    out_c(o, '\n');
+  }
+}
+
+static void applied_all_text(const ent_program *p, const ent_vm *vm,
+                             const prog_decision *pd, ent_val row,
+                             uint32_t skip, const char *lead,
+                             int show_value, outbuf *o) {
+  for (uint32_t k = 0; k < pd->nrules; k++) {
+    uint32_t rj = pd->first_rule + k;
+    if (rj != skip &&
+        RS_STATE(vm->mem[row + p->rules[rj].state_slot]) == RS_APPLIED)
+      applied_text(p, vm, rj, row, pd->list, lead, show_value, o);
+  }
+}
+
 void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
                            ent_val row, outbuf *o) {
   const ent_program *p = x->p;
@@ -613,53 +678,20 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
   if (decided(s)) {
     out_s(o, " = ");
     explain_value_text(p, vm, pd->type, vm->mem[row + pd->slot], o);
-    out_s(o, "\n  ");
-    uint32_t ri = DS_RULE1(st);
-    const prog_rule *r = &p->rules[ri];
-    rule_text(p, ri, o);
     out_c(o, '\n');
-    for (uint32_t k = 0; k < r->nconds; k++) {
-      const prog_part *pt = &p->parts[r->first_part + k];
-      out_s(o, k ? "    and " : "    because ");
-      out_s(o, prog_str(p, pt->text));
-      reads_text(p, vm, pt, row, pd->list, o);
-      out_c(o, '\n');
-    }
-    for (uint32_t k = 0; k < r->nexcs; k++) {
-      const prog_part *pt = &p->parts[r->first_part + r->nconds + k];
-      out_s(o, "    unless '");
-      out_s(o, prog_str(p, pt->text));
-      out_s(o, "', which does not hold");
-      reads_text(p, vm, pt, row, pd->list, o);
-      out_c(o, '\n');
-    }
-    if (r->value_part < p->nparts && p->parts[r->value_part].nrefs) {
-      const prog_part *pt = &p->parts[r->value_part];
-      out_s(o, "    giving ");
-      out_s(o, prog_str(p, pt->text));
-      reads_text(p, vm, pt, row, pd->list, o);
-      out_c(o, '\n');
-    }
+    uint32_t ri = DS_RULE1(st);
+    applied_text(p, vm, ri, row, pd->list, "  ", 0, o);
     if (s == DS_AGREED)
-      for (uint32_t k = 0; k < pd->nrules; k++) {
-        uint32_t rj = pd->first_rule + k;
-        if (rj == ri ||
-            RS_STATE(vm->mem[row + p->rules[rj].state_slot]) != RS_APPLIED)
-          continue;
-        out_s(o, "  also ");
-        rule_text(p, rj, o);
-        out_c(o, '\n');
-      }
+      applied_all_text(p, vm, pd, row, ri, "  also ", 0, o);
   } else if (s == DS_CONFLICT) {
-    out_s(o, " is in CONFLICT\n  rules ");
-    out_s(o, prog_str(p, p->rules[DS_RULE1(st)].id));
-    out_s(o, " and ");
-    out_s(o, prog_str(p, p->rules[DS_RULE2(st)].id));
-    out_s(o, " both apply and disagree, and neither overrides the other\n");
+    out_s(o, " is in CONFLICT: rules of equal standing apply and disagree, "
+             "and none overrides the others\n");
+    applied_all_text(p, vm, pd, row, UINT32_MAX, "  ", 1, o);
   } else if (s == DS_ERROR) {
     out_s(o, " is UNDECIDED\n  rule ");
     out_s(o, prog_str(p, p->rules[DS_RULE1(st)].id));
     out_s(o, " could not be evaluated\n");
+    applied_all_text(p, vm, pd, row, UINT32_MAX, "  applied: ", 1, o);
   } else {
     out_s(o, " is UNDECIDED\n  no rule applied and the decision has no "
              "default\n");

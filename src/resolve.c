@@ -172,6 +172,12 @@ static int field_attrs(sema *s, int f, ast *attrs, int in_list) {
       diag_error(s->d, a->loc, "'%s' does not apply to a fact", a->name);
     }
   }
+  if (TY_KIND(fd->type) == TK_RECORD &&
+      (fd->flags & (FF_OPTIONAL | FF_DEFAULT | FF_PROTECTED))) {
+    diag_error(s->d, fd->loc, "'%s' is a record: mark its fields optional, "
+               "defaulted or protected, not the record", fd->path);
+    fd->flags &= ~(unsigned)(FF_OPTIONAL | FF_DEFAULT | FF_PROTECTED);
+  }
   if ((fd->flags & FF_OPTIONAL) && (fd->flags & FF_DEFAULT))
     diag_error(s->d, fd->loc, "'%s' is both optional and defaulted: choose "
                "one", fd->path);
@@ -523,6 +529,11 @@ static int target_decision(sema *s, ast *t) {
 }
 
 static void collect_rule(sema *s, decl *d) {
+  int tprev = strmap_get(s->tablemap, d->name);
+  if (tprev >= 0) {
+    dup_error(s, d, "table", s->tables[tprev].d->name_loc);
+    return;
+  }
   int prev = strmap_get(s->rulemap, d->name);
   if (prev >= 0 && !d->replace) {
     dup_error(s, d, "rule", s->rules[prev].id_loc);
@@ -575,11 +586,28 @@ static ast *cell_cond(sema *s, ast *input, ast *cell) {
   ast *e;
   if (cell->op == 'l') {
     if (cell->a->next) {
-      e = ast_new(AST_BINOP, cell->loc);
-      e->op = OPB_IN;
-      e->a = input;
-      e->b = ast_new(AST_SET, cell->loc);
-      e->b->a = cell->a;
+      /* Several values: the input equals one of them, whatever its type
+         (not a set, which only enumerations have). */
+      e = NULL;
+      for (ast *v = cell->a; v; v = v->next) {
+        ast *eq = ast_new(AST_BINOP, v->loc);
+        eq->op = OPB_EQ;
+        eq->a = input;
+        eq->b = ast_new(AST_NAME, v->loc);
+        *eq->b = *v;
+        eq->b->next = NULL;
+        if (!e) {
+          e = eq;
+        } else {
+          ast *or = ast_new(AST_BINOP, cell->loc);
+          or->op = OPB_OR;
+          or->a = e;
+          or->b = eq;
+          e = or;
+        }
+      }
+      e->loc = cell->loc;
+      e->aux = 'l'; /* shown as 'input in {values}' */
     } else {
       e = ast_new(AST_BINOP, cell->loc);
       e->op = OPB_EQ;
@@ -635,7 +663,13 @@ static void collect_table(sema *s, decl *d) {
     dup_error(s, d, "rule or table", s->rules[prev].id_loc);
     return;
   }
+  prev = strmap_get(s->tablemap, d->name);
+  if (prev >= 0) {
+    dup_error(s, d, "table", s->tables[prev].d->name_loc);
+    return;
+  }
   int ti = SEM_PUSH(s->tables, s->ntables, s->captables);
+  strmap_put(s->tablemap, d->name, ti);
   sem_table *tb = &s->tables[ti];
   tb->d = d;
   tb->nin = nin;
@@ -690,7 +724,9 @@ static void collect_table(sema *s, decl *d) {
                                                          outs[k]->name))
                           : fmt("%s.row%s", d->name, num);
       int r = new_rule(s, id, row->loc, row->loc, decs[k], RK_ROW);
+      strmap_put(s->rulemap, id, r);
       sem_rule *ru = &s->rules[r];
+      ru->table = ti + 1;
       ru->module = d->module;
       ru->value = c->a;
       ru->target = outs[k];
@@ -701,10 +737,17 @@ static void collect_table(sema *s, decl *d) {
         ast *pe = ru->parts[p];
         const char *lhs = diag_snippet(s->d, pe->a->loc);
         const char *rhs = diag_snippet(s->d, pe->b->loc);
-        ru->texts[p] = pe->op == OPB_IN
-                           ? fmt("%s in {%s}", lhs, rhs)
-                           : fmt("%s %s", lhs, fmt("%s %s",
-                                                  ops[pe->op - OPB_EQ], rhs));
+        if (pe->op == OPB_OR) {
+          /* 'input = a or input = b': shown as the cell was written. */
+          ast *first = pe;
+          while (first->op == OPB_OR) first = first->a;
+          ru->texts[p] = fmt("%s in {%s}",
+                             diag_snippet(s->d, first->a->loc),
+                             diag_snippet(s->d, pe->loc));
+          continue;
+        }
+        ru->texts[p] = fmt("%s %s", lhs, fmt("%s %s",
+                                             ops[pe->op - OPB_EQ], rhs));
       }
       check_cite(s, d, r, "table");
       ru->title = d->title;
@@ -802,6 +845,23 @@ static void resolve_overrides(sema *s) {
     sem_rule *ru = &s->rules[r];
     if (ru->dropped) continue;
     for (ast *o = ru->overrides; o; o = o->next) {
+      int tb = strmap_get(s->tablemap, o->name);
+      if (tb >= 0) {
+        /* A whole table: every row that sets this rule's decision. */
+        int found = 0;
+        for (int t = 0; t < s->nrules; t++)
+          if (s->rules[t].table == tb + 1 &&
+              s->rules[t].decision == ru->decision) {
+            sem_intpush(&ru->beats, &ru->nbeats, &ru->capbeats, t);
+            found = 1;
+          }
+        if (!found)
+          diag_error(s->d, o->loc, "table '%s' does not set '%s', the "
+                     "decision of rule '%s'", o->name,
+                     ru->decision >= 0 ? s->decisions[ru->decision].name
+                                       : "?", ru->id);
+        continue;
+      }
       int t = strmap_get(s->rulemap, o->name);
       if (t < 0) {
         diag_error(s->d, o->loc, "rule '%s' overrides unknown rule '%s'",
@@ -1016,6 +1076,36 @@ static void collect_docs_and_tests(sema *s) {
                "header: start it with 'policy \"name\" version \"...\"'");
 }
 
+/* A parameter, a fact and a decision never share a name, and no decision
+   name is a group of others ('budget' beside 'budget.total') or the name
+   of a list (whose items' decisions are printed under it). */
+static void check_name_clashes(sema *s) {
+  for (int i = 0; i < s->nparams; i++) {
+    sem_param *p = &s->params[i];
+    if (strmap_get(s->fieldmap, fmt(":%s%s", p->name, "")) >= 0 ||
+        strmap_get(s->decmap, p->name) >= 0)
+      diag_error(s->d, p->loc, "parameter '%s' has the name of a fact or a "
+                 "decision", p->name);
+  }
+  for (int i = 0; i < s->ndecisions; i++) {
+    sem_decision *dc = &s->decisions[i];
+    if (dc->list >= 0) continue;
+    const char *n = dc->name;
+    for (const char *dot = strchr(n, '.'); dot; dot = strchr(dot + 1, '.')) {
+      char *head = GC_MALLOC_ATOMIC((size_t)(dot - n) + 1);
+      memcpy(head, n, (size_t)(dot - n));
+      head[dot - n] = 0;
+      int other = strmap_get(s->decmap, head);
+      if (other >= 0 && s->decisions[other].list < 0)
+        diag_error(s->d, dc->loc, "'%s' groups decisions under '%s', which "
+                   "is itself a decision", n, head);
+      if (strmap_get(s->fieldmap, fmt(":%s%s", head, "")) >= 0)
+        diag_error(s->d, dc->loc, "'%s' groups decisions under '%s', which "
+                   "is a fact", n, head);
+    }
+  }
+}
+
 /* Lays out decision values and rule states in their rows. */
 static void assign_slots(sema *s) {
   for (int i = 0; i < s->ndecisions; i++) {
@@ -1053,11 +1143,13 @@ int resolve_policy(sema *s) {
   s->parammap = strmap_new();
   s->rulemap = strmap_new();
   s->testmap = strmap_new();
+  s->tablemap = strmap_new();
   collect_docs_and_tests(s);
   collect_types(s);
-  build_schema(s);
   collect_params(s);
+  build_schema(s);
   collect_decisions(s);
+  check_name_clashes(s);
   collect_rules(s);
   check_rule_types(s);
   collect_requires(s);

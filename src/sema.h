@@ -102,6 +102,7 @@ typedef struct {
   int nbeats, capbeats;
   int dropped;         /* replaced by a later declaration */
   int pos;             /* evaluation position within its decision */
+  int table;           /* a row: its table's index + 1; else 0 */
 } sem_rule;
 
 typedef struct {
@@ -135,6 +136,7 @@ typedef struct sema {
   decl *policy;
   int root;            /* file id of the root file */
   strmap *docs, *types, *fieldmap, *decmap, *parammap, *rulemap, *testmap;
+  strmap *tablemap;
   SEM_ARRAY(sem_enum, enums);
   SEM_ARRAY(sem_record, records);
   SEM_ARRAY(sem_field, fields);

@@ -51,6 +51,8 @@ static uint64_t cell_mask(checker *k, const ast *c, int col, int *ok) {
   uint64_t all = k->dom[col] == 64 ? ~UINT64_C(0)
                                    : (UINT64_C(1) << k->dom[col]) - 1;
   if (!c) return all;
+  if (c->op == OPB_OR) /* a list of values: 'input = a or input = b' */
+    return cell_mask(k, c->a, col, ok) | cell_mask(k, c->b, col, ok);
   if (c->op == OPB_EQ || c->op == OPB_NE) {
     int64_t v = const_value(k->s, c->b);
     if (v < 0 || v >= k->dom[col]) return *ok = 0, 0;

@@ -442,6 +442,14 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
     } else if (ex->op == 'c') {
       good = s == DS_CONFLICT;
       out_s(&want, "conflict");
+    } else if (TY_KIND(pd->type) == TK_TEXT && ex->b->kind == AST_TEXT) {
+      uint32_t n = 0;
+      const char *got = "";
+      if (s == DS_DECIDED || s == DS_AGREED || s == DS_DEFAULT)
+        got = vm_text(vm, vm->mem[row + pd->slot], &n);
+      good = (s == DS_DECIDED || s == DS_AGREED || s == DS_DEFAULT) &&
+             n == strlen(ex->b->name) && !memcmp(got, ex->b->name, n);
+      out_json(&want, ex->b->name, strlen(ex->b->name));
     } else {
       ent_val v;
       if (expected_value(r, pd->type, ex->b, &v)) {

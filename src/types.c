@@ -150,6 +150,12 @@ static int type_name_ref(type_ctx *c, ast *e, int want) {
     }
   }
   int ev = enum_value(s, want, e->name);
+  if (ev >= 0 && !dot &&
+      (find_field(s, -1, e->name) >= 0 || strmap_get(s->decmap, e->name) >= 0
+       || strmap_get(s->parammap, e->name) >= 0))
+    return err(c, e, "'%s' is both a value of %s and the name of a fact, "
+               "decision or parameter: rename one of them", e->name,
+               type_name(s, want));
   if (ev >= 0 && !dot) {
     e->sym_kind = SYM_ENUMVAL;
     e->num = ev;
@@ -204,8 +210,8 @@ static int type_compare(type_ctx *c, ast *e) {
     return e->ty = TY_ERROR;
   }
   if (e->op != OPB_EQ && e->op != OPB_NE && !is_ordered(t1))
-    return err(c, e, "%s values cannot be ordered; only '=' and '!=' "
-               "compare them%s", type_name(c->s, t1), "");
+    return err(c, e, "%s cannot be ordered: only '=' and '!=' compare "
+               "such values%s", type_name(c->s, t1), "");
   if (TY_KIND(t1) == TK_DURATION)
     return err(c, e, "durations cannot be compared%s%s", "", "");
   return e->ty = TY(TK_BOOL, 0);

@@ -118,7 +118,7 @@ END_TEST
 
 START_TEST(type_errors) {
   ck_error("decision a: bool\nrule r \"t\" cites guide \"s\" a = true\n"
-           "  when name < \"x\"\n", "text values cannot be ordered");
+           "  when name < \"x\"\n", "text cannot be ordered");
   ck_error("decision a: money\nrule r \"t\" cites guide \"s\" a = 1.00 * 2.00\n",
            "cannot multiply money by money");
   ck_error("decision a: bool\nrule r \"t\" cites guide \"s\" a = stage\n",
@@ -238,6 +238,71 @@ START_TEST(tables_are_checked_for_gaps_overlaps_and_dead_rows) {
 }
 END_TEST
 
+START_TEST(names_never_clash) {
+  ck_error("decision a: bool\ntable t \"t\" cites guide \"s\"\n"
+           "  | stage || a |\n  | none || true |\nend\n"
+           "table t \"t\" cites guide \"s\"\n"
+           "  | stage || a |\n  | draft_plan || true |\nend\n",
+           "table 't' is already declared");
+  ck_error("parameter stage: bool = true\n",
+           "parameter 'stage' has the name of a fact or a decision");
+  ck_error("decision budget: money\ndecision budget.total: money\n",
+           "'budget.total' groups decisions under 'budget', which is itself "
+           "a decision");
+  ck_error("decision items.total: integer\n",
+           "groups decisions under 'items', which is a fact");
+  ck_error("enum level: low, stage\ndecision l: level\n"
+           "rule r \"t\" cites guide \"s\" l = stage\n",
+           "'stage' is both a value of 'level' and the name of a fact");
+}
+END_TEST
+
+START_TEST(records_are_never_optional) {
+  const char *e = first_error(
+      "policy \"P\"\ndocument g \"G\"\nrecord hh\n  income: money\nend\n"
+      "facts\n  h: hh (optional)\nend\n");
+  ck_assert_msg(strstr(e, "'h' is a record: mark its fields optional"), "%s",
+                e);
+}
+END_TEST
+
+START_TEST(a_table_ends_with_end) {
+  ck_error("decision a: bool\ntable t \"t\" cites guide \"s\"\n"
+           "  | stage || a |\n  | none || true |\n"
+           "decision b: bool\n",
+           "unexpected 'decision', expecting '|' starting a table row or "
+           "'end'");
+}
+END_TEST
+
+START_TEST(a_rule_may_override_a_table) {
+  ent_program *p = compile_text(HEAD
+      "decision level: integer\n"
+      "table t \"levels\" cites guide \"s\"\n"
+      "  | stage             || level |\n"
+      "  | none, draft_plan  || 1     |\n"
+      "  | annual_review     || 2     |\n"
+      "end\n"
+      "rule big \"t\" cites guide \"s\" level = 3 when count_of_children > 2 "
+      "overrides t\n"
+      "rule small \"t\" cites guide \"s\" level = 0 when count_of_children = 0 "
+      "overrides t.row2\n", NULL);
+  ck_assert_ptr_nonnull(p);
+  ent_vm *vm = decide(p, "{\"when_decided\":\"2026-01-01\",\"stage\":"
+                         "\"none\",\"count_of_children\":3,\"items\":[]}");
+  ck_assert_int_eq(decision_value(vm, "level", NULL), 3);
+  vm = decide(p, "{\"when_decided\":\"2026-01-01\",\"stage\":"
+                 "\"annual_review\",\"items\":[]}");
+  ck_assert_int_eq(decision_value(vm, "level", NULL), 0);
+  vm = decide(p, "{\"when_decided\":\"2026-01-01\",\"stage\":"
+                 "\"none\",\"items\":[]}");
+  int st;
+  /* 'small' does not beat row 1: equal standing, different values. */
+  decision_value(vm, "level", &st);
+  ck_assert_int_eq(st, DS_CONFLICT);
+}
+END_TEST
+
 Suite *front_suite(void) {
   Suite *s = suite_create("front end");
   TCase *t = tcase_create("lexer");
@@ -261,6 +326,10 @@ Suite *front_suite(void) {
   tcase_add_test(t, precedence_is_explicit);
   tcase_add_test(t, names_are_declared_once);
   tcase_add_test(t, tables_are_checked_for_gaps_overlaps_and_dead_rows);
+  tcase_add_test(t, names_never_clash);
+  tcase_add_test(t, records_are_never_optional);
+  tcase_add_test(t, a_table_ends_with_end);
+  tcase_add_test(t, a_rule_may_override_a_table);
   suite_add_tcase(s, t);
   return s;
 }
