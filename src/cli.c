@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <gc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,9 +35,9 @@ static const char usage_text[] =
     "  compile FILE -o OUT           compile a rule file to a program file\n"
     "  eval [--format json|text] [--no-explain] PROGRAM [CASE|-]\n"
     "                                decide one case (JSON) and explain it\n"
-    "  eval --jsonl [--no-explain] PROGRAM < CASES\n"
-    "                                decide one case per line\n"
-    "  test FILE...                  run the tests written in rule files\n"
+    "  eval --jsonl [--no-explain] [--jobs N] PROGRAM < CASES\n"
+    "                                decide one case per line (N threads)\n"
+    "  test [--coverage] FILE...     run the tests written in rule files\n"
     "  disasm PROGRAM                list a program's code\n"
     "  help                          this text\n"
     "  version                       the version of entitle\n"
@@ -256,73 +257,244 @@ static void error_record(outbuf *o, uint64_t lineno, const facts_error *e,
   out_s(o, "}}\n");
 }
 
-static int eval_jsonl(ent_program *p, explain_ctx *x, int how) {
-  ent_vm *vm = vm_new(p);
-  if (!vm) {
+/* One evaluation context: a VM and a renderer, for one thread. */
+typedef struct {
+  const ent_program *p;
+  ent_vm *vm;
+  explain_ctx *x;
+  int how;
+} worker;
+
+/* Decides one line of --jsonl input into 'o'. Returns 1 if the line was
+   not a valid case (an error record is written instead), 0 if decided. */
+static int decide_line(worker *w, const char *line, size_t len,
+                       uint64_t lineno, outbuf *o) {
+  facts_error e;
+  if (len && line[len - 1] == '\r') len--;
+  /* A blank line is not a case, and reporting it keeps line numbers of
+     input and output in step. */
+  if (facts_decode(w->vm, line, len, &e)) {
+    error_record(o, lineno, &e, NULL);
+    return 1;
+  }
+  int r = vm_run(w->vm);
+  if (r == VM_INVALID) {
+    outbuf m;
+    out_init(&m, NULL);
+    explain_requirement(w->p, w->vm, &m);
+    out_c(&m, 0);
+    error_record(o, lineno, NULL, m.buf);
+    out_free(&m);
+    return 1;
+  }
+  if (r != VM_OK) {
+    error_record(o, lineno, NULL, vm_error_text(r));
+    return 1;
+  }
+  explain_json(w->x, w->vm, o, w->how);
+  out_c(o, '\n');
+  return 0;
+}
+
+/* A batch of input lines, copied out of the reader, and its results. */
+typedef struct {
+  char *data;
+  size_t len, cap;
+  size_t *start;
+  uint32_t n, capn;
+  uint64_t first;      /* the line number of its first line */
+  outbuf out;
+  uint64_t bad;
+} batch;
+
+/* Lines per batch: large enough that threads rarely wait on each other,
+   small enough that results stream out steadily. */
+#define BATCH_LINES 512
+
+static int batch_add(batch *b, const char *line, size_t len) {
+  if (b->len + len > b->cap) {
+    size_t cap = b->cap ? b->cap : 1 << 20;
+    while (cap < b->len + len) cap *= 2;
+    char *d = realloc(b->data, cap);
+    if (!d) return -1;
+    b->data = d;
+    b->cap = cap;
+  }
+  if (b->n + 2 > b->capn) {
+    uint32_t capn = b->capn ? b->capn * 2 : BATCH_LINES + 2;
+    size_t *st = realloc(b->start, capn * sizeof *st);
+    if (!st) return -1;
+    b->start = st;
+    b->capn = capn;
+  }
+  memcpy(b->data + b->len, line, len);
+  b->start[b->n++] = b->len;
+  b->len += len;
+  b->start[b->n] = b->len;
+  return 0;
+}
+
+static void batch_run(batch *b, worker *w) {
+  b->out.len = 0;
+  b->bad = 0;
+  for (uint32_t i = 0; i < b->n; i++)
+    b->bad += (uint64_t)decide_line(w, b->data + b->start[i],
+                                    b->start[i + 1] - b->start[i],
+                                    b->first + i, &b->out);
+}
+
+typedef struct {
+  pthread_barrier_t go, done;
+  batch *round;        /* the batches of the current round, one a thread */
+  worker *w;
+  int n, stop;
+} pool;
+
+typedef struct {
+  pool *pl;
+  int id;
+} pool_arg;
+
+static void *pool_thread(void *arg) {
+  pool_arg *a = arg;
+  pool *pl = a->pl;
+  for (;;) {
+    pthread_barrier_wait(&pl->go);
+    if (pl->stop) break;
+    batch_run(&pl->round[a->id], &pl->w[a->id]);
+    pthread_barrier_wait(&pl->done);
+  }
+  return NULL;
+}
+
+/* Reads up to 'n' batches; returns the number of lines read. */
+static uint64_t fill(lines *L, batch *bs, int n, uint64_t *lineno) {
+  uint64_t got = 0;
+  for (int k = 0; k < n; k++) {
+    batch *b = &bs[k];
+    b->len = b->n = 0;
+    b->first = *lineno + 1;
+    char *line;
+    size_t len;
+    while (b->n < BATCH_LINES && next_line(L, &line, &len)) {
+      if (batch_add(b, line, len)) {
+        L->error = ENOMEM;
+        return got;
+      }
+      (*lineno)++;
+      got++;
+    }
+  }
+  return got;
+}
+
+/* --jsonl: one case a line, one result a line, in order. With several
+   jobs, threads decide batches of lines while this thread reads the next
+   batches and writes the finished ones in input order. */
+static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex) {
+  int rc = EXIT_OK;
+  worker *w = calloc((size_t)jobs, sizeof *w);
+  for (int i = 0; w && i < jobs; i++) {
+    w[i].p = p;
+    w[i].how = how;
+    w[i].vm = vm_new(p);
+    w[i].x = explain_new(p, hex);
+    if (!w[i].vm || !w[i].x) rc = EXIT_INTERNAL;
+  }
+  if (!w || rc) {
     fprintf(stderr, "entitle: error: out of memory\n");
     return EXIT_INTERNAL;
   }
   lines L = {stdin, NULL, 0, 0, 0, 0, 0};
   outbuf o;
   out_init(&o, stdout);
-  char *line;
-  size_t len;
-  uint64_t lineno = 0, bad = 0, good = 0;
-  int rc = EXIT_OK;
-  facts_error e;
-  while (next_line(&L, &line, &len)) {
-    lineno++;
-    if (len && line[len - 1] == '\r') len--;
-    /* A blank line is not a case, and reporting it keeps line numbers of
-       input and output in step. */
-    if (facts_decode(vm, line, len, &e)) {
-      error_record(&o, lineno, &e, NULL);
-      bad++;
-    } else {
-      int r = vm_run(vm);
-      if (r == VM_INVALID) {
-        outbuf m;
-        out_init(&m, NULL);
-        explain_requirement(p, vm, &m);
-        out_c(&m, 0);
-        error_record(&o, lineno, NULL, m.buf);
-        out_free(&m);
-        bad++;
-      } else if (r != VM_OK) {
-        error_record(&o, lineno, NULL, vm_error_text(r));
-        bad++;
-      } else {
-        explain_json(x, vm, &o, how);
-        out_c(&o, '\n');
-        good++;
-      }
+  uint64_t lineno = 0, bad = 0;
+  if (jobs == 1) {
+    char *line;
+    size_t len;
+    while (next_line(&L, &line, &len)) {
+      bad += (uint64_t)decide_line(&w[0], line, len, ++lineno, &o);
+      out_maybe_flush(&o);
+      if (o.error) break;
     }
-    out_maybe_flush(&o);
-    if (o.error) break;
+    out_flush(&o);
+  } else {
+    batch *sets = calloc(2 * (size_t)jobs, sizeof *sets);
+    pool pl;
+    pthread_t *th = calloc((size_t)jobs, sizeof *th);
+    pool_arg *args = calloc((size_t)jobs, sizeof *args);
+    if (!sets || !th || !args) {
+      fprintf(stderr, "entitle: error: out of memory\n");
+      return EXIT_INTERNAL;
+    }
+    for (int i = 0; i < 2 * jobs; i++) out_init(&sets[i].out, NULL);
+    pl.w = w;
+    pl.n = jobs;
+    pl.stop = 0;
+    pthread_barrier_init(&pl.go, NULL, (unsigned)jobs + 1);
+    pthread_barrier_init(&pl.done, NULL, (unsigned)jobs + 1);
+    for (int i = 0; i < jobs; i++) {
+      args[i].pl = &pl;
+      args[i].id = i;
+      pthread_create(&th[i], NULL, pool_thread, &args[i]);
+    }
+    int r = 0;
+    uint64_t got = fill(&L, sets, jobs, &lineno);
+    while (got && !o.error) {
+      batch *cur = &sets[(r % 2) * jobs];
+      pl.round = cur;
+      pthread_barrier_wait(&pl.go);
+      got = fill(&L, &sets[((r + 1) % 2) * jobs], jobs, &lineno);
+      pthread_barrier_wait(&pl.done);
+      for (int k = 0; k < jobs && !o.error; k++) {
+        bad += cur[k].bad;
+        if (cur[k].out.len && fwrite(cur[k].out.buf, 1, cur[k].out.len,
+                                     stdout) != cur[k].out.len)
+          o.error = errno ? errno : EIO;
+      }
+      r++;
+    }
+    if (!o.error && fflush(stdout)) o.error = errno ? errno : EIO;
+    pl.stop = 1;
+    pthread_barrier_wait(&pl.go);
+    for (int i = 0; i < jobs; i++) pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&pl.go);
+    pthread_barrier_destroy(&pl.done);
+    for (int i = 0; i < 2 * jobs; i++) {
+      free(sets[i].data);
+      free(sets[i].start);
+      out_free(&sets[i].out);
+    }
+    free(sets);
+    free(th);
+    free(args);
   }
-  out_flush(&o);
   if (o.error) {
-    fprintf(stderr, "entitle: error: cannot write the results after line %llu: "
-            "%s\n", (unsigned long long)lineno, strerror(o.error));
+    fprintf(stderr, "entitle: error: cannot write the results after line "
+            "%llu: %s\n", (unsigned long long)lineno, strerror(o.error));
     rc = EXIT_IO;
   } else if (L.error) {
-    fprintf(stderr, "entitle: error: cannot read the cases after line %llu: %s\n",
-            (unsigned long long)lineno, strerror(L.error));
+    fprintf(stderr, "entitle: error: cannot read the cases after line "
+            "%llu: %s\n", (unsigned long long)lineno, strerror(L.error));
     rc = EXIT_IO;
   } else if (bad) {
     fprintf(stderr, "entitle: %llu of %llu cases could not be decided\n",
-            (unsigned long long)bad, (unsigned long long)(bad + good));
+            (unsigned long long)bad, (unsigned long long)lineno);
     rc = EXIT_CASE;
   }
   free(L.buf);
   out_free(&o);
-  vm_free(vm);
+  for (int i = 0; i < jobs; i++) {
+    vm_free(w[i].vm);
+    explain_free(w[i].x);
+  }
+  free(w);
   return rc;
 }
 
 static int cmd_eval(int argc, char **argv) {
   const char *format = "json", *prog = NULL, *casef = NULL;
-  int jsonl = 0, how = EXPLAIN_ALL;
+  int jsonl = 0, how = EXPLAIN_ALL, jobs = 1;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--format")) {
@@ -332,6 +504,13 @@ static int cmd_eval(int argc, char **argv) {
       format = a + 9;
     } else if (!strcmp(a, "--jsonl")) {
       jsonl = 1;
+    } else if (!strcmp(a, "--jobs") || !strncmp(a, "--jobs=", 7)) {
+      const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : "");
+      char *end;
+      long n = strtol(v, &end, 10);
+      if (!*v || *end || n < 1 || n > 256)
+        return usage("eval: --jobs takes a number of threads from 1 to 256");
+      jobs = (int)n;
     } else if (!strcmp(a, "--no-explain")) {
       how = EXPLAIN_NONE;
     } else if (!strcmp(a, "--explain")) {
@@ -361,9 +540,8 @@ static int cmd_eval(int argc, char **argv) {
   bc_digest_hex(p, hex);
   explain_ctx *x = explain_new(p, hex);
   if (jsonl) {
-    int rc = eval_jsonl(p, x, how);
     explain_free(x);
-    return rc;
+    return eval_jsonl(p, how, jobs, hex);
   }
   FILE *in = stdin;
   const char *name = "<stdin>";

@@ -38,6 +38,11 @@ static int str_ok(verifier *v, strref s, const char *what, uint32_t i) {
   if (s >= v->p->nstrings)
     return bad(v, "%s %u names string %u, past the string table (%u bytes)",
                what, i, s, v->p->nstrings);
+  /* The pool is UTF-8 (tables_ok), so a string is too unless it starts
+     inside a character: fuzzing found one that did, and its bytes went
+     into explain_json's output, which was then not JSON. */
+  if (((unsigned char)v->p->strings[s] & 0xC0) == 0x80)
+    return bad(v, "%s %u names string %u, inside a character", what, i, s);
   return 0;
 }
 
