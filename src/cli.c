@@ -37,6 +37,9 @@ static const char usage_text[] =
     "                                decide one case (JSON) and explain it\n"
     "  eval --jsonl [--no-explain] [--jobs N] PROGRAM < CASES\n"
     "                                decide one case per line (N threads)\n"
+    "      eval limits: --max-steps N (loop steps a case may take, 50000000),\n"
+    "      --max-items N (items in one list, 100000), --max-case-bytes N\n"
+    "      (bytes of one case, 67108864)\n"
     "  test [--coverage] FILE...     run the tests written in rule files\n"
     "  disasm PROGRAM                list a program's code\n"
     "  help                          this text\n"
@@ -144,8 +147,9 @@ static int cmd_disasm(int argc, char **argv) {
   return EXIT_OK;
 }
 
-/* Reads all of 'f'. */
-static char *slurp(FILE *f, size_t *len) {
+/* Reads all of 'f', but no more than 'max' + 1 bytes: a longer input is
+   refused by the decoder without being read whole. */
+static char *slurp(FILE *f, size_t *len, size_t max) {
   size_t cap = 1 << 16, n = 0;
   char *buf = malloc(cap);
   if (!buf) return NULL;
@@ -162,6 +166,7 @@ static char *slurp(FILE *f, size_t *len) {
     size_t k = fread(buf + n, 1, cap - n, f);
     if (!k) break;
     n += k;
+    if (n > max) break;
   }
   if (ferror(f)) {
     free(buf);
@@ -191,13 +196,36 @@ typedef struct {
   char *buf;
   size_t cap, start, end;
   int eof, error;
+  size_t max;          /* longest line kept; longer ones are skipped */
+  int skipping;        /* inside a line longer than 'max' */
 } lines;
 
+/* Returns 1 with the next line, 2 for a line longer than the limit
+   (skipped, so that memory stays bounded), 0 at the end. */
 static int next_line(lines *l, char **line, size_t *len) {
   for (;;) {
     char *nl = l->end > l->start
                    ? memchr(l->buf + l->start, '\n', l->end - l->start)
                    : NULL;
+    if (l->skipping) {
+      if (!nl) {
+        l->start = l->end;
+        if (l->eof) {
+          l->skipping = 0;
+          return 2;
+        }
+      } else {
+        l->start = (size_t)(nl - l->buf) + 1;
+        l->skipping = 0;
+        return 2;
+      }
+    } else if (!nl && l->end - l->start > l->max) {
+      l->skipping = 1;
+      continue;
+    } else if (nl && (size_t)(nl - (l->buf + l->start)) > l->max) {
+      l->start = (size_t)(nl - l->buf) + 1;
+      return 2;
+    }
     if (nl) {
       *line = l->buf + l->start;
       *len = (size_t)(nl - *line);
@@ -205,6 +233,7 @@ static int next_line(lines *l, char **line, size_t *len) {
       return 1;
     }
     if (l->eof) {
+      if (l->skipping) continue;
       if (l->end > l->start) {
         *line = l->buf + l->start;
         *len = l->end - l->start;
@@ -270,6 +299,13 @@ typedef struct {
 static int decide_line(worker *w, const char *line, size_t len,
                        uint64_t lineno, outbuf *o) {
   facts_error e;
+  if (!line) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "the line is longer than the limit of %llu "
+             "bytes (--max-case-bytes)", (unsigned long long)w->vm->max_bytes);
+    error_record(o, lineno, NULL, msg);
+    return 1;
+  }
   if (len && line[len - 1] == '\r') len--;
   /* A blank line is not a case, and reporting it keeps line numbers of
      input and output in step. */
@@ -301,6 +337,7 @@ typedef struct {
   char *data;
   size_t len, cap;
   size_t *start;
+  unsigned char *toolong;
   uint32_t n, capn;
   uint64_t first;      /* the line number of its first line */
   outbuf out;
@@ -311,6 +348,7 @@ typedef struct {
    small enough that results stream out steadily. */
 #define BATCH_LINES 512
 
+/* Appends a line; a NULL 'line' stands for one that was too long. */
 static int batch_add(batch *b, const char *line, size_t len) {
   if (b->len + len > b->cap) {
     size_t cap = b->cap ? b->cap : 1 << 20;
@@ -325,9 +363,13 @@ static int batch_add(batch *b, const char *line, size_t len) {
     size_t *st = realloc(b->start, capn * sizeof *st);
     if (!st) return -1;
     b->start = st;
+    unsigned char *tl = realloc(b->toolong, capn);
+    if (!tl) return -1;
+    b->toolong = tl;
     b->capn = capn;
   }
-  memcpy(b->data + b->len, line, len);
+  b->toolong[b->n] = line == NULL;
+  if (len) memcpy(b->data + b->len, line, len);
   b->start[b->n++] = b->len;
   b->len += len;
   b->start[b->n] = b->len;
@@ -338,7 +380,8 @@ static void batch_run(batch *b, worker *w) {
   b->out.len = 0;
   b->bad = 0;
   for (uint32_t i = 0; i < b->n; i++)
-    b->bad += (uint64_t)decide_line(w, b->data + b->start[i],
+    b->bad += (uint64_t)decide_line(w, b->toolong[i] ? NULL
+                                                   : b->data + b->start[i],
                                     b->start[i + 1] - b->start[i],
                                     b->first + i, &b->out);
 }
@@ -376,7 +419,9 @@ static uint64_t fill(lines *L, batch *bs, int n, uint64_t *lineno) {
     b->first = *lineno + 1;
     char *line;
     size_t len;
-    while (b->n < BATCH_LINES && next_line(L, &line, &len)) {
+    int r;
+    while (b->n < BATCH_LINES && (r = next_line(L, &line, &len))) {
+      if (r == 2) line = NULL, len = 0;
       if (batch_add(b, line, len)) {
         L->error = ENOMEM;
         return got;
@@ -391,7 +436,18 @@ static uint64_t fill(lines *L, batch *bs, int n, uint64_t *lineno) {
 /* --jsonl: one case a line, one result a line, in order. With several
    jobs, threads decide batches of lines while this thread reads the next
    batches and writes the finished ones in input order. */
-static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex) {
+typedef struct {
+  uint64_t steps, items, bytes;
+} limits;
+
+static void apply_limits(ent_vm *vm, const limits *lim) {
+  vm->budget = lim->steps;
+  vm->max_items = lim->items;
+  vm->max_bytes = lim->bytes;
+}
+
+static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex,
+                      const limits *lim) {
   int rc = EXIT_OK;
   worker *w = calloc((size_t)jobs, sizeof *w);
   for (int i = 0; w && i < jobs; i++) {
@@ -400,20 +456,23 @@ static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex) {
     w[i].vm = vm_new(p);
     w[i].x = explain_new(p, hex);
     if (!w[i].vm || !w[i].x) rc = EXIT_INTERNAL;
+    else apply_limits(w[i].vm, lim);
   }
   if (!w || rc) {
     fprintf(stderr, "entitle: error: out of memory\n");
     return EXIT_INTERNAL;
   }
-  lines L = {stdin, NULL, 0, 0, 0, 0, 0};
+  lines L = {stdin, NULL, 0, 0, 0, 0, 0, lim->bytes, 0};
   outbuf o;
   out_init(&o, stdout);
   uint64_t lineno = 0, bad = 0;
   if (jobs == 1) {
     char *line;
     size_t len;
-    while (next_line(&L, &line, &len)) {
-      bad += (uint64_t)decide_line(&w[0], line, len, ++lineno, &o);
+    int got;
+    while ((got = next_line(&L, &line, &len))) {
+      bad += (uint64_t)decide_line(&w[0], got == 2 ? NULL : line, len,
+                                   ++lineno, &o);
       out_maybe_flush(&o);
       if (o.error) break;
     }
@@ -463,6 +522,7 @@ static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex) {
     for (int i = 0; i < 2 * jobs; i++) {
       free(sets[i].data);
       free(sets[i].start);
+      free(sets[i].toolong);
       out_free(&sets[i].out);
     }
     free(sets);
@@ -495,6 +555,8 @@ static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex) {
 static int cmd_eval(int argc, char **argv) {
   const char *format = "json", *prog = NULL, *casef = NULL;
   int jsonl = 0, how = EXPLAIN_ALL, jobs = 1;
+  uint64_t max_steps = VM_DEFAULT_BUDGET, max_items = VM_DEFAULT_MAX_ITEMS;
+  uint64_t max_bytes = VM_DEFAULT_MAX_BYTES;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--format")) {
@@ -511,6 +573,19 @@ static int cmd_eval(int argc, char **argv) {
       if (!*v || *end || n < 1 || n > 256)
         return usage("eval: --jobs takes a number of threads from 1 to 256");
       jobs = (int)n;
+    } else if (!strncmp(a, "--max-", 6)) {
+      const char *eq = strchr(a, '=');
+      size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+      const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : "");
+      char *end;
+      unsigned long long n = strtoull(v, &end, 10);
+      if (!*v || *end || n == 0 || *v == '-')
+        return usage("eval: a limit is a positive whole number");
+      if (nl == 11 && !strncmp(a, "--max-steps", nl)) max_steps = n;
+      else if (nl == 11 && !strncmp(a, "--max-items", nl)) max_items = n;
+      else if (nl == 16 && !strncmp(a, "--max-case-bytes", nl)) max_bytes = n;
+      else return usage("eval: unknown limit: --max-steps, --max-items or "
+                        "--max-case-bytes");
     } else if (!strcmp(a, "--no-explain")) {
       how = EXPLAIN_NONE;
     } else if (!strcmp(a, "--explain")) {
@@ -541,7 +616,8 @@ static int cmd_eval(int argc, char **argv) {
   explain_ctx *x = explain_new(p, hex);
   if (jsonl) {
     explain_free(x);
-    return eval_jsonl(p, how, jobs, hex);
+    limits lim = {max_steps, max_items, max_bytes};
+    return eval_jsonl(p, how, jobs, hex, &lim);
   }
   FILE *in = stdin;
   const char *name = "<stdin>";
@@ -564,7 +640,7 @@ static int cmd_eval(int argc, char **argv) {
     name = casef;
   }
   size_t len = 0;
-  char *text = slurp(in, &len);
+  char *text = slurp(in, &len, max_bytes);
   if (in != stdin) fclose(in);
   if (!text) {
     fprintf(stderr, "entitle: error: cannot read '%s': %s\n", name,
@@ -575,6 +651,10 @@ static int cmd_eval(int argc, char **argv) {
   ent_vm *vm = vm_new(p);
   facts_error e;
   int rc = EXIT_OK;
+  if (vm) {
+    limits lim = {max_steps, max_items, max_bytes};
+    apply_limits(vm, &lim);
+  }
   if (!vm) {
     fprintf(stderr, "entitle: error: out of memory\n");
     rc = EXIT_INTERNAL;

@@ -648,9 +648,11 @@ static int list(dec *d, const prog_field *f, ent_val row) {
     d->s++;
   } else {
     for (;;) {
-      if (n == FACTS_MAX_ITEMS)
-        return fail(d, d->s, "'%s' has more than %d items", field_path(d),
-                    FACTS_MAX_ITEMS);
+      d->path[d->depth - 1].index = -1;
+      if ((uint64_t)n == vm->max_items)
+        return fail(d, d->s, "'%s' has more than %llu items, the limit "
+                    "(--max-items)", field_path(d),
+                    (unsigned long long)vm->max_items);
       if (vm_reserve(vm, l->width)) return fail(d, d->s, "out of memory");
       ent_val item = (ent_val)vm->memused;
       vm->memused += l->width;
@@ -692,6 +694,9 @@ int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err) {
   vm->memused = p->case_width;
   vm->textused = 0;
   memcpy(vm->mem, vm->case_tmpl, p->case_width * sizeof *vm->mem);
+  if (len > vm->max_bytes)
+    return fail(&d, json, "the case is larger than the limit of %llu bytes "
+                "(--max-case-bytes)", (unsigned long long)vm->max_bytes);
   if (len >= 3 && !memcmp(json, "\xEF\xBB\xBF", 3))
     return fail(&d, json, "the case starts with a byte order mark; JSON "
                 "text must not");

@@ -18,8 +18,6 @@ typedef struct {
 /* The deepest JSON nesting a case may have: deeper input is refused
    before it is read (a case's schema is never that deep). */
 #define FACTS_MAX_DEPTH 64
-/* The most items one list may hold. */
-#define FACTS_MAX_ITEMS 100000
 
 /* Decodes one case into 'vm', replacing the previous case. Returns 0, or
    -1 with 'err' filled in: nothing of the case may then be used. */

@@ -14,17 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The default number of loop steps one case may take: far above what a
-   real case needs (a thousand provisions, each read by a dozen
+/* The default number of loop steps one case may take (vm.h) is far above
+   what a real case needs (a thousand provisions, each read by a dozen
    aggregates), low enough that a hostile case ends in well under a
    second. */
-#define VM_DEFAULT_BUDGET 50000000u
 
 ent_vm *vm_new(const ent_program *p) {
   ent_vm *vm = calloc(1, sizeof *vm);
   if (!vm) return NULL;
   vm->p = p;
   vm->budget = VM_DEFAULT_BUDGET;
+  vm->max_items = VM_DEFAULT_MAX_ITEMS;
+  vm->max_bytes = VM_DEFAULT_MAX_BYTES;
   vm->regs = calloc(p->nregs + 4, sizeof *vm->regs);
   vm->name_len = calloc(p->nfields + 1, sizeof *vm->name_len);
   vm->seen = calloc(p->nfields + 1, sizeof *vm->seen);

@@ -22,6 +22,8 @@ typedef struct ent_vm {
   char *text;
   size_t textcap, textused;
   uint64_t budget;     /* loop steps allowed per case */
+  uint64_t max_items;  /* items allowed in one list of a case */
+  uint64_t max_bytes;  /* bytes allowed in one case's JSON */
   uint64_t steps;
   uint32_t *name_len;  /* length of each field's name, for the decoder */
   uint32_t *seen;      /* generation stamp per field, for the decoder */
@@ -31,6 +33,11 @@ typedef struct ent_vm {
   uint32_t failed_part;  /* VM_INVALID: the requirement not met */
   int failed_code;       /* ... and why: ERR_NONE if it was false */
 } ent_vm;
+
+/* Default limits; a caller may change them per context. */
+#define VM_DEFAULT_BUDGET 50000000u
+#define VM_DEFAULT_MAX_ITEMS 100000u
+#define VM_DEFAULT_MAX_BYTES (64u << 20)
 
 enum { VM_OK = 0, VM_BUDGET = 1, VM_MEMORY = 2, VM_FAULT = 3, VM_INVALID = 4 };
 
