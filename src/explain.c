@@ -20,6 +20,8 @@
 typedef struct onode {
   const char *name;
   size_t nlen;
+  char *jkey;          /* '"name":', escaped once */
+  size_t jlen;
   int dec;             /* leaf: decision index */
   int list;            /* group of per-item decisions of this list */
   int first, next;     /* first child, next sibling (-1: none) */
@@ -28,6 +30,8 @@ typedef struct onode {
 struct explain_ctx {
   const ent_program *p;
   char digest[72];
+  char **enum_json;    /* each enumeration value as a JSON string */
+  uint32_t *enum_len;
   onode *nodes;
   int nnodes, cap;
 };
@@ -44,7 +48,13 @@ static int add_node(explain_ctx *x, int parent, const char *name, size_t n,
     x->nodes = realloc(x->nodes, (size_t)x->cap * sizeof *x->nodes);
   }
   int i = x->nnodes++;
-  x->nodes[i] = (onode){name, n, dec, list, -1, -1};
+  x->nodes[i] = (onode){name, n, NULL, 0, dec, list, -1, -1};
+  outbuf k;
+  out_init(&k, NULL);
+  out_json(&k, name, n);
+  out_c(&k, ':');
+  x->nodes[i].jkey = k.buf;
+  x->nodes[i].jlen = k.len;
   if (parent >= 0) {
     int *link = &x->nodes[parent].first;
     while (*link >= 0) link = &x->nodes[*link].next;
@@ -58,6 +68,16 @@ explain_ctx *explain_new(const ent_program *p, const char *digest_hex) {
   x->p = p;
   snprintf(x->digest, sizeof x->digest, "sha256:%s", digest_hex);
   add_node(x, -1, "", 0, -1, -1);
+  x->enum_json = calloc(p->nenum_values + 1, sizeof *x->enum_json);
+  x->enum_len = calloc(p->nenum_values + 1, sizeof *x->enum_len);
+  for (uint32_t i = 0; i < p->nenum_values; i++) {
+    outbuf v;
+    out_init(&v, NULL);
+    const char *s = prog_str(p, p->enum_values[i]);
+    out_json(&v, s, strlen(s));
+    x->enum_json[i] = v.buf;
+    x->enum_len[i] = (uint32_t)v.len;
+  }
   for (uint32_t d = 0; d < p->ndecisions; d++) {
     const prog_decision *pd = &p->decisions[d];
     if (pd->flags & DF_INTERNAL) continue;
@@ -85,6 +105,11 @@ explain_ctx *explain_new(const ent_program *p, const char *digest_hex) {
 
 void explain_free(explain_ctx *x) {
   if (!x) return;
+  for (int i = 0; i < x->nnodes; i++) free(x->nodes[i].jkey);
+  for (uint32_t i = 0; x->enum_json && i < x->p->nenum_values; i++)
+    free(x->enum_json[i]);
+  free(x->enum_json);
+  free(x->enum_len);
   free(x->nodes);
   free(x);
 }
@@ -490,15 +515,23 @@ static void group_json(explain_ctx *x, const ent_vm *vm, int node,
     onode *n = &x->nodes[c];
     if (!first) out_c(o, ',');
     first = 0;
-    out_json(o, n->name, n->nlen);
-    out_c(o, ':');
+    out_mem(o, n->jkey, n->jlen);
     if (n->dec >= 0) {
       const prog_decision *pd = &p->decisions[n->dec];
       ent_val st = vm->mem[row + pd->slot + 1];
-      if (decided(DS_STATUS(st)))
-        explain_value_json(p, vm, pd->type, vm->mem[row + pd->slot], o);
-      else
+      ent_val v = vm->mem[row + pd->slot];
+      if (!decided(DS_STATUS(st))) {
         out_s(o, "null");
+      } else if (TY_KIND(pd->type) == TK_BOOL) {
+        if (v) out_mem(o, "true", 4);
+        else out_mem(o, "false", 5);
+      } else if (TY_KIND(pd->type) == TK_ENUM && v >= 0 &&
+                 (uint64_t)v < p->enums[TY_IDX(pd->type)].n) {
+        uint32_t e = p->enums[TY_IDX(pd->type)].first + (uint32_t)v;
+        out_mem(o, x->enum_json[e], x->enum_len[e]);
+      } else {
+        explain_value_json(p, vm, pd->type, v, o);
+      }
     } else if (n->list >= 0) {
       const prog_list *l = &p->lists[n->list];
       ent_val base = vm->mem[p->fields[l->field].slot];

@@ -63,7 +63,8 @@ static int fail(dec *d, const char *at, const char *fmt, ...) {
   return -1;
 }
 
-static void ws(dec *d) {
+static inline void ws(dec *d) {
+  if (d->s < d->end && (unsigned char)*d->s > ' ') return;
   while (d->s < d->end &&
          (*d->s == ' ' || *d->s == '\n' || *d->s == '\t' || *d->s == '\r'))
     d->s++;
@@ -266,13 +267,23 @@ static int string(dec *d, const char **str, size_t *len, char *out,
 }
 
 /* Skips any JSON value, for reporting what an unexpected value was. */
-static int expect_char(dec *d, char c, const char *what) {
+static int expect_char_slow(dec *d, char c, const char *what) {
   ws(d);
   if (d->s >= d->end || *d->s != c)
     return fail(d, d->s, "expected %s, found %s", what,
                 what_is(d->s, d->end));
   d->s++;
   return 0;
+}
+
+/* The character expected next, after any white space; the common case of
+   no white space is tested first. */
+static inline int expect_char(dec *d, char c, const char *what) {
+  if (d->s < d->end && *d->s == c) {
+    d->s++;
+    return 0;
+  }
+  return expect_char_slow(d, c, what);
 }
 
 #define literal(d, word) literal_n((d), (word), sizeof(word) - 1)
@@ -298,12 +309,29 @@ static int type_error(dec *d, const prog_field *f, const char *want) {
   (void)f;
 }
 
+/* Whether the 'n' bytes at 'a' and 'b' are equal; field names are short,
+   so this avoids a call to memcmp for each key. */
+static inline int same(const char *a, const char *b, size_t n) {
+  if (n >= 8) {
+    uint64_t x, y, u, v;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    memcpy(&u, a + n - 8, 8);
+    memcpy(&v, b + n - 8, 8);
+    if (x != y || u != v) return 0;
+    return n <= 16 || !memcmp(a + 8, b + 8, n - 16);
+  }
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return 0;
+  return 1;
+}
+
 static int enum_value(dec *d, int32_t ty, const char *s, size_t n,
                       const char *at, ent_val *out) {
   const prog_enum *e = &d->p->enums[TY_IDX(ty)];
   for (uint32_t i = 0; i < e->n; i++) {
     const char *v = prog_str(d->p, d->p->enum_values[e->first + i]);
-    if (strlen(v) == n && !memcmp(v, s, n)) {
+    if (v[0] == (n ? s[0] : 0) && strlen(v) == n && same(v, s, n)) {
       *out = i;
       return 0;
     }
@@ -401,7 +429,19 @@ static int value(dec *d, uint32_t fi, ent_val row) {
     const char *str;
     size_t n;
     if (kind == TK_TEXT) {
-      /* Unescape straight into the case's text buffer. */
+      /* Plain text (no escapes, ASCII) is copied whole; anything else is
+         unescaped straight into the case's text buffer. */
+      const char *e = plain_run(d->s + 1, d->end);
+      if (e < d->end && *e == '"') {
+        n = (size_t)(e - d->s - 1);
+        if (vm_reserve_text(vm, n + 1))
+          return fail(d, at, "out of memory for text");
+        memcpy(vm->text + vm->textused, d->s + 1, n);
+        *slot = TEXT_VAL(0, vm->textused, n);
+        vm->textused += n;
+        d->s = e + 1;
+        return 0;
+      }
       size_t raw = 0;
       const char *q = d->s + 1;
       while (q < d->end && *q != '"') q += (*q == '\\') ? 2 : 1;
@@ -540,12 +580,12 @@ static int object(dec *d, uint32_t obj, ent_val row) {
       if (string(d, &key, &kn, d->buf, sizeof d->buf)) return -1;
       uint32_t fi = UINT32_MAX;
       if (guess < last && vm->name_len[guess] == kn &&
-          !memcmp(prog_str(p, p->fields[guess].name), key, kn)) {
+          same(prog_str(p, p->fields[guess].name), key, kn)) {
         fi = guess;
       } else {
         for (uint32_t f = o->first_field; f < last; f++)
           if (vm->name_len[f] == kn &&
-              !memcmp(prog_str(p, p->fields[f].name), key, kn)) {
+              same(prog_str(p, p->fields[f].name), key, kn)) {
             fi = f;
             break;
           }

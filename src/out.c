@@ -9,6 +9,10 @@
 
 #include "value.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 void out_init(outbuf *o, FILE *f) {
   memset(o, 0, sizeof *o);
   o->f = f;
@@ -48,7 +52,7 @@ void out_mem(outbuf *o, const void *s, size_t n) {
 
 void out_s(outbuf *o, const char *s) { out_mem(o, s, strlen(s)); }
 
-void out_c(outbuf *o, char c) {
+void out_c_slow(outbuf *o, char c) {
   if (o->escape) {
     json_body(o, &c, 1);
     return;
@@ -76,8 +80,22 @@ static void json_body(outbuf *o, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   int esc = o->escape;
   o->escape = 0;
-  size_t run = 0;
-  for (size_t i = 0; i < n; i++) {
+  size_t run = 0, i = 0;
+#ifdef __SSE2__
+  /* Skip sixteen bytes at a time while none needs escaping (bytes of
+     0x80 and above are flagged too, and looked at one by one). */
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (n - i >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                          _mm_cmpeq_epi8(v, bslash)),
+                             _mm_cmplt_epi8(v, space));
+    if (_mm_movemask_epi8(m)) break;
+    i += 16;
+  }
+#endif
+  for (; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out_mem(o, s + run, i - run);

@@ -26,7 +26,14 @@ void out_init(outbuf *o, FILE *f);
 void out_free(outbuf *o);
 void out_mem(outbuf *o, const void *s, size_t n);
 void out_s(outbuf *o, const char *s);
-void out_c(outbuf *o, char c);
+void out_c_slow(outbuf *o, char c);
+static inline void out_c(outbuf *o, char c) {
+  if (!o->escape && o->len < o->cap) {
+    o->buf[o->len++] = c;
+    return;
+  }
+  out_c_slow(o, c);
+}
 void out_int(outbuf *o, int64_t v);
 /* A JSON string, with quotes and escapes. */
 void out_json(outbuf *o, const char *s, size_t n);
