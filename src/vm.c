@@ -95,6 +95,24 @@ const char *vm_text(const ent_vm *vm, ent_val v, uint32_t *len) {
   return vm->text + off;
 }
 
+/* Dispatch: computed goto where the compiler has it (each instruction
+   jumps straight to the next one's code, which branch predictors follow
+   far better than one shared switch), a switch elsewhere. The verifier
+   has checked every opcode, so the table needs no bounds check. */
+#if defined(__GNUC__) && !defined(ENT_SWITCH_DISPATCH)
+#define vmdispatch(x) goto *jump[(x)];
+#define vmcase(l) L_##l:
+#define vmbreak                                                          \
+  do {                                                                   \
+    i = code[pc++];                                                      \
+    goto *jump[i.op];                                                    \
+  } while (0)
+#else
+#define vmdispatch(x) switch (x)
+#define vmcase(l) case l:
+#define vmbreak break
+#endif
+
 int vm_run(ent_vm *vm) {
   const ent_program *p = vm->p;
   const ent_ins *code = p->code;
@@ -111,23 +129,30 @@ int vm_run(ent_vm *vm) {
   uint32_t operand = 0;
   uint64_t steps = 0;
   R[0] = 0;
+#if defined(__GNUC__) && !defined(ENT_SWITCH_DISPATCH)
+  static const void *const jump[] = {
+#define OP(name, a, b, c) &&L_OP_##name,
+#include "opcodes.h"
+#undef OP
+  };
+#endif
 
   for (;;) {
     ent_ins i = code[pc++];
-    switch (i.op) {
-    case OP_HALT:
+    vmdispatch(i.op) {
+    vmcase(OP_HALT)
       vm->steps = steps;
       return VM_OK;
-    case OP_LOADK: R[i.a] = p->consts[INS_BX(i)]; break;
-    case OP_LOADI: R[i.a] = i.b; break;
-    case OP_MOVE: R[i.a] = R[i.b]; break;
-    case OP_GET: {
+    vmcase(OP_LOADK) R[i.a] = p->consts[INS_BX(i)]; vmbreak;
+    vmcase(OP_LOADI) R[i.a] = i.b; vmbreak;
+    vmcase(OP_MOVE) R[i.a] = R[i.b]; vmbreak;
+    vmcase(OP_GET) {
       uint64_t at = (uint64_t)R[i.b] + i.c;
       if (at >= memused) return VM_FAULT;
       R[i.a] = M[at];
-      break;
+      vmbreak;
     }
-    case OP_GETOPT: {
+    vmcase(OP_GETOPT) {
       uint64_t at = (uint64_t)R[i.b] + p->fields[i.c].slot;
       if (at >= memused) return VM_FAULT;
       if (M[at] == VAL_ABSENT) {
@@ -136,9 +161,9 @@ int vm_run(ent_vm *vm) {
         goto fail;
       }
       R[i.a] = M[at];
-      break;
+      vmbreak;
     }
-    case OP_GETDEC: {
+    vmcase(OP_GETDEC) {
       uint64_t at = (uint64_t)R[i.b] + p->decisions[i.c].slot;
       if (at + 1 >= memused) return VM_FAULT;
       int st = DS_STATUS(M[at + 1]);
@@ -148,64 +173,64 @@ int vm_run(ent_vm *vm) {
         goto fail;
       }
       R[i.a] = M[at];
-      break;
+      vmbreak;
     }
-    case OP_GIVEN: {
+    vmcase(OP_GIVEN) {
       uint64_t at = (uint64_t)R[i.b] + p->fields[i.c].slot;
       if (at >= memused) return VM_FAULT;
       R[i.a] = M[at] != VAL_ABSENT;
-      break;
+      vmbreak;
     }
-    case OP_NOT: R[i.a] = !R[i.b]; break;
-    case OP_NEG:
+    vmcase(OP_NOT) R[i.a] = !R[i.b]; vmbreak;
+    vmcase(OP_NEG)
       if (!val_sub(0, R[i.b], &R[i.a])) {
         code_err = ERR_OVERFLOW;
         goto fail;
       }
-      break;
-    case OP_EQ: R[i.a] = R[i.b] == R[i.c]; break;
-    case OP_NE: R[i.a] = R[i.b] != R[i.c]; break;
-    case OP_LT: R[i.a] = R[i.b] < R[i.c]; break;
-    case OP_LE: R[i.a] = R[i.b] <= R[i.c]; break;
-    case OP_TEXTEQ: {
+      vmbreak;
+    vmcase(OP_EQ) R[i.a] = R[i.b] == R[i.c]; vmbreak;
+    vmcase(OP_NE) R[i.a] = R[i.b] != R[i.c]; vmbreak;
+    vmcase(OP_LT) R[i.a] = R[i.b] < R[i.c]; vmbreak;
+    vmcase(OP_LE) R[i.a] = R[i.b] <= R[i.c]; vmbreak;
+    vmcase(OP_TEXTEQ) {
       uint32_t la, lb;
       const char *a = vm_text(vm, R[i.b], &la);
       const char *b = vm_text(vm, R[i.c], &lb);
       R[i.a] = la == lb && !memcmp(a, b, la);
-      break;
+      vmbreak;
     }
-    case OP_INSET: {
+    vmcase(OP_INSET) {
       ent_val v = R[i.b];
       R[i.a] = v >= 0 && v < 64 && ((uint64_t)R[i.c] >> v) & 1;
-      break;
+      vmbreak;
     }
-    case OP_SINGLETON: {
+    vmcase(OP_SINGLETON) {
       ent_val v = R[i.b];
       R[i.a] = v >= 0 && v < 64 ? (ent_val)(UINT64_C(1) << v) : 0;
-      break;
+      vmbreak;
     }
-    case OP_ADD:
+    vmcase(OP_ADD)
       if (!val_add(R[i.b], R[i.c], &R[i.a])) {
         code_err = ERR_OVERFLOW;
         goto fail;
       }
-      break;
-    case OP_SUB:
+      vmbreak;
+    vmcase(OP_SUB)
       if (!val_sub(R[i.b], R[i.c], &R[i.a])) {
         code_err = ERR_OVERFLOW;
         goto fail;
       }
-      break;
-    case OP_MUL:
+      vmbreak;
+    vmcase(OP_MUL)
       if (!val_mul(R[i.b], R[i.c], &R[i.a])) {
         code_err = ERR_OVERFLOW;
         goto fail;
       }
-      break;
-    case OP_UNION: R[i.a] = R[i.b] | R[i.c]; break;
-    case OP_ADDDAYS:
-    case OP_ADDMONTHS:
-    case OP_ADDYEARS: {
+      vmbreak;
+    vmcase(OP_UNION) R[i.a] = R[i.b] | R[i.c]; vmbreak;
+    vmcase(OP_ADDDAYS)
+    vmcase(OP_ADDMONTHS)
+    vmcase(OP_ADDYEARS) {
       int64_t out;
       int ok = i.op == OP_ADDDAYS     ? date_add_days(R[i.b], R[i.c], &out)
                : i.op == OP_ADDMONTHS ? date_add_months(R[i.b], R[i.c], &out)
@@ -215,27 +240,27 @@ int vm_run(ent_vm *vm) {
         goto fail;
       }
       R[i.a] = out;
-      break;
+      vmbreak;
     }
-    case OP_AGE:
+    vmcase(OP_AGE)
       R[i.a] = date_age(R[i.b], R[i.c]);
-      break;
-    case OP_JMP: pc = INS_BX(i); break;
-    case OP_JMPIF:
+      vmbreak;
+    vmcase(OP_JMP) pc = INS_BX(i); vmbreak;
+    vmcase(OP_JMPIF)
       if (R[i.a]) pc = INS_BX(i);
-      break;
-    case OP_JMPIFNOT:
+      vmbreak;
+    vmcase(OP_JMPIFNOT)
       if (!R[i.a]) pc = INS_BX(i);
-      break;
-    case OP_LOOP_INIT: {
+      vmbreak;
+    vmcase(OP_LOOP_INIT) {
       const prog_list *l = &p->lists[i.b];
       uint32_t slot = p->fields[l->field].slot;
       R[i.a] = M[slot] - (ent_val)l->width;
       R[i.a + 1] = M[slot + 1];
       R[i.a + 2] = l->width;
-      break;
+      vmbreak;
     }
-    case OP_LOOP_NEXT:
+    vmcase(OP_LOOP_NEXT)
       if (R[i.a + 1] > 0) {
         R[i.a + 1]--;
         R[i.a] += R[i.a + 2];
@@ -245,18 +270,18 @@ int vm_run(ent_vm *vm) {
           return VM_BUDGET;
         }
       }
-      break;
-    case OP_CHECK_BEGIN:
+      vmbreak;
+    vmcase(OP_CHECK_BEGIN)
       check = INS_BX(i);
-      break;
-    case OP_CHECK:
+      vmbreak;
+    vmcase(OP_CHECK)
       if (!R[i.a]) {
         vm->failed_part = check;
         vm->failed_code = ERR_NONE;
         return VM_INVALID;
       }
-      break;
-    case OP_DEC_BEGIN: {
+      vmbreak;
+    vmcase(OP_DEC_BEGIN) {
       check = UINT32_MAX;
       rule = UINT32_MAX;
       dec = INS_BX(i);
@@ -279,9 +304,9 @@ int vm_run(ent_vm *vm) {
       for (uint32_t k = 0; k < d->nrules; k++)
         M[drow + rules[d->first_rule + k].state_slot] = RS_PENDING;
       err_rule = UINT32_MAX;
-      break;
+      vmbreak;
     }
-    case OP_RULE: {
+    vmcase(OP_RULE) {
       rule = INS_BX(i);
       part = 0;
       const prog_rule *r = &rules[rule];
@@ -292,7 +317,7 @@ int vm_run(ent_vm *vm) {
           *state = RS_MAKE(RS_OVERRIDDEN, 0, 0, DS_RULE1(st));
           pc = r->end_pc;
         }
-        break;
+        vmbreak;
       }
       for (uint32_t k = 0; k < r->nbeaten_by; k++) {
         uint32_t b = p->beaten_by[r->first_beaten_by + k];
@@ -302,24 +327,24 @@ int vm_run(ent_vm *vm) {
           break;
         }
       }
-      break;
+      vmbreak;
     }
-    case OP_PART: part = i.b; break;
-    case OP_FAILIFNOT:
+    vmcase(OP_PART) part = i.b; vmbreak;
+    vmcase(OP_FAILIFNOT)
       if (rule == UINT32_MAX) return VM_FAULT;
       if (!R[i.a]) {
         M[drow + rules[rule].state_slot] = RS_MAKE(RS_FAILED, i.b, 0, 0);
         pc = rules[rule].end_pc;
       }
-      break;
-    case OP_EXCEPTIF:
+      vmbreak;
+    vmcase(OP_EXCEPTIF)
       if (rule == UINT32_MAX) return VM_FAULT;
       if (R[i.a]) {
         M[drow + rules[rule].state_slot] = RS_MAKE(RS_EXCEPTED, i.b, 0, 0);
         pc = rules[rule].end_pc;
       }
-      break;
-    case OP_APPLY: {
+      vmbreak;
+    vmcase(OP_APPLY) {
       if (rule == UINT32_MAX) return VM_FAULT;
       const prog_decision *d = &pd[dec];
       ent_val v = R[i.a];
@@ -340,19 +365,21 @@ int vm_run(ent_vm *vm) {
         else
           *st = DS_MAKE(DS_CONFLICT, DS_RULE1(*st), rule);
       }
-      break;
+      vmbreak;
     }
-    case OP_DEC_END: {
+    vmcase(OP_DEC_END) {
       ent_val *st = &M[drow + pd[dec].slot + 1];
-      if (DS_STATUS(*st) == DS_CONFLICT) break;
+      if (DS_STATUS(*st) == DS_CONFLICT) vmbreak;
       if (err_rule != UINT32_MAX)
         *st = DS_MAKE(DS_ERROR, err_rule, 0);
       else if (DS_STATUS(*st) == DS_PENDING)
         *st = DS_MAKE(DS_NO_RULE, 0, 0);
-      break;
+      vmbreak;
     }
+#if !defined(__GNUC__) || defined(ENT_SWITCH_DISPATCH)
     default:
       return VM_FAULT;
+#endif
     }
     continue;
   fail:
@@ -372,4 +399,5 @@ int vm_run(ent_vm *vm) {
     pc = rules[rule].end_pc;
     operand = 0;
   }
+  return VM_FAULT; /* not reached: the loop ends only by returning */
 }
