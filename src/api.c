@@ -98,6 +98,17 @@ static ent_program *hand_out(ent_program *p) {
   return h;
 }
 
+/* Hands out 'p' (or reports why there is none) and leaves the
+   collector's registration made by enter(). */
+static ent_program *finish(ent_program *p, diag *d, ent_error *err,
+                           int reg) {
+  ent_program *h = p ? hand_out(p) : NULL;
+  if (!p) from_diag(err, d, ENT_ERULES);
+  else if (err) ent_error_clear(err);
+  leave(reg);
+  return h;
+}
+
 ent_program *ent_compile_string(const char *name, const char *text,
                                 size_t len, ent_error *err) {
   if (!name || !text) {
@@ -110,13 +121,7 @@ ent_program *ent_compile_string(const char *name, const char *text,
   char *copy = GC_MALLOC_ATOMIC(len + 1);
   memcpy(copy, text, len);
   copy[len] = 0;
-  ent_program *p = policy_compile(d, name, copy, len, NULL);
-  ent_program *h = NULL;
-  if (p) h = hand_out(p);
-  else from_diag(err, d, ENT_ERULES);
-  if (h && err) ent_error_clear(err);
-  leave(reg);
-  return h;
+  return finish(policy_compile(d, name, copy, len, NULL), d, err, reg);
 }
 
 ent_program *ent_compile_file(const char *path, ent_error *err) {
@@ -126,13 +131,7 @@ ent_program *ent_compile_file(const char *path, ent_error *err) {
   }
   int reg = enter();
   diag *d = diag_new();
-  ent_program *p = policy_compile(d, path, NULL, 0, NULL);
-  ent_program *h = NULL;
-  if (p) h = hand_out(p);
-  else from_diag(err, d, ENT_ERULES);
-  if (h && err) ent_error_clear(err);
-  leave(reg);
-  return h;
+  return finish(policy_compile(d, path, NULL, 0, NULL), d, err, reg);
 }
 
 ent_program *ent_load(const void *data, size_t len, ent_error *err) {
@@ -157,12 +156,7 @@ ent_program *ent_load_file(const char *path, ent_error *err) {
   }
   int reg = enter();
   diag *d = diag_new();
-  ent_program *p = policy_open(d, path);
-  ent_program *h = p ? hand_out(p) : NULL;
-  if (!p) from_diag(err, d, ENT_ERULES);
-  else if (err) ent_error_clear(err);
-  leave(reg);
-  return h;
+  return finish(policy_open(d, path), d, err, reg);
 }
 
 ent_status ent_save(const ent_program *p, void **data, size_t *len) {

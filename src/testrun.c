@@ -324,6 +324,18 @@ static int expected_value(runner *r, int32_t ty, ast *v, ent_val *out) {
   }
 }
 
+/* 'FAIL file:line: test "name"', the first line of a failure. */
+static void fail_header(outbuf *o, const char *file, int line,
+                        const char *name) {
+  out_s(o, "FAIL ");
+  out_s(o, file);
+  out_c(o, ':');
+  out_int(o, line);
+  out_s(o, ": test \"");
+  out_s(o, name);
+  out_s(o, "\"\n");
+}
+
 /* Records which rules applied in the decided case, for --coverage. */
 static void record_coverage(runner *r, const ent_vm *vm) {
   const ent_program *p = r->p;
@@ -383,13 +395,8 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
   int rc = bad ? VM_INVALID : vm_run(vm);
   if (want_invalid) {
     if (rc == VM_INVALID) return 0;
-    out_s(o, "FAIL ");
-    out_s(o, file);
-    out_c(o, ':');
-    out_int(o, line);
-    out_s(o, ": test \"");
-    out_s(o, st->name);
-    out_s(o, "\"\n  expected the case to be refused as invalid, but it was "
+    fail_header(o, file, line, st->name);
+    out_s(o, "  expected the case to be refused as invalid, but it was "
              "decided\n");
     return 1;
   }
@@ -472,15 +479,7 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
       }
     }
     if (!good) {
-      if (ok) {
-        out_s(o, "FAIL ");
-        out_s(o, file);
-        out_c(o, ':');
-        out_int(o, line);
-        out_s(o, ": test \"");
-        out_s(o, st->name);
-        out_s(o, "\"\n");
-      }
+      if (ok) fail_header(o, file, line, st->name);
       ok = 0;
       out_s(o, "  ");
       out_s(o, ex->a->name);
