@@ -22,7 +22,8 @@
 **   r  a register (below the program's register count)
 **   w  a register and the two after it (a loop's row, count and width)
 **   l  a list index          d  a decision index      f  a field index
-**   n  a small number, unchecked (a part index, a literal)
+**   n  a small number (for PART, FAILIFNOT, EXCEPTIF: a part of the
+**      current rule, checked by the verifier)
 **   o  a word offset in a row (checked by the VM against case memory)
 **   -  unused
 ** In B, naming the 32-bit Bx:

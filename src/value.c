@@ -69,6 +69,10 @@ bool date_parse(const char *s, size_t n, int64_t *out) {
 }
 
 size_t date_format(int64_t days, char *buf) {
+  /* Every date the engine makes is in the calendar; anything else (only
+     a damaged program could make one) prints as the nearest end. */
+  if (days < DATE_MIN) days = DATE_MIN;
+  if (days > DATE_MAX) days = DATE_MAX;
   int64_t y;
   int m, d;
   date_to_ymd(days, &y, &m, &d);

@@ -64,6 +64,28 @@ static int type_ok(verifier *v, int32_t t, const char *what, uint32_t i) {
   return 0;
 }
 
+/* Whether constant 'x' is a value of type 'ty': a date in the calendar,
+   an enumeration value of its enumeration, a set of its values. */
+static int value_ok(verifier *v, int32_t ty, ent_val x, const char *what,
+                    uint32_t i) {
+  const ent_program *p = v->p;
+  int ok = 1;
+  switch (TY_KIND(ty)) {
+  case TK_BOOL: ok = x == 0 || x == 1; break;
+  case TK_DATE: ok = x >= DATE_MIN && x <= DATE_MAX; break;
+  case TK_ENUM: ok = x >= 0 && (uint64_t)x < p->enums[TY_IDX(ty)].n; break;
+  case TK_SET: {
+    uint32_t n = p->enums[TY_IDX(ty)].n;
+    ok = n >= 64 || ((uint64_t)x >> n) == 0;
+    break;
+  }
+  case TK_TEXT: case TK_RECORD: case TK_LIST: ok = 0; break;
+  default: break;
+  }
+  if (!ok) return bad(v, "%s %u has a value that is not of its type", what, i);
+  return 0;
+}
+
 /* The width of the row a list index (or -1, the case) denotes. */
 static uint32_t row_width(const ent_program *p, int32_t list) {
   return list < 0 ? p->case_width : p->lists[list].width;
@@ -126,6 +148,7 @@ static int tables_ok(verifier *v) {
       return bad(v, "list %u names a field or object out of range", i);
     if (l->width == 0 || l->width > (1u << 20))
       return bad(v, "list %u has rows %u words wide", i, l->width);
+
     if (str_ok(v, l->item_name, "list", i)) return -1;
   }
   for (uint32_t i = 0; i < p->nobjects; i++) {
@@ -194,7 +217,12 @@ static int tables_ok(verifier *v) {
   }
   for (uint32_t i = 0; i < p->nparams; i++)
     if (str_ok(v, p->params[i].name, "parameter", i) ||
-        type_ok(v, p->params[i].type, "parameter", i))
+        type_ok(v, p->params[i].type, "parameter", i) ||
+        value_ok(v, p->params[i].type, p->params[i].value, "parameter", i))
+      return -1;
+  for (uint32_t i = 0; i < p->nfields; i++)
+    if ((p->fields[i].flags & FF_DEFAULT) &&
+        value_ok(v, p->fields[i].type, p->fields[i].dflt, "field", i))
       return -1;
   for (uint32_t i = 0; i < p->nrefs; i++) {
     const prog_ref *r = &p->refs[i];
@@ -229,6 +257,7 @@ static int tables_ok(verifier *v) {
                  d->slot, w);
     if (d->first_rule > p->nrules || d->nrules > p->nrules - d->first_rule)
       return bad(v, "decision %u has rules past the rule table", i);
+
   }
   for (uint32_t i = 0; i < p->ncites; i++)
     if (str_ok(v, p->cites[i].doc, "citation", i) ||
@@ -270,7 +299,8 @@ static int tables_ok(verifier *v) {
     if (r->end_pc > p->ncode)
       return bad(v, "rule %u ends at instruction %u of %u", i, r->end_pc,
                  p->ncode);
-    if (r->nconds + r->nexcs > 255 || r->first_part > p->nparts ||
+    if (r->nconds > 255 || r->nexcs > 255 - r->nconds ||
+        r->first_part > p->nparts ||
         r->nconds + r->nexcs > p->nparts - r->first_part ||
         r->value_part >= p->nparts)
       return bad(v, "rule %u has parts out of range", i);
@@ -312,6 +342,23 @@ static int operand_ok(verifier *v, uint32_t pc, char fmt, uint32_t x,
   if (x >= lim)
     return bad(v, "instruction %u (%s): operand %s is %s %u, of %u", pc,
                op_names[p->code[pc].op], which, what, x, lim);
+  /* Each decision's range of rules holds its own rules only (each rule
+     lies in its decision's range, checked above, but a range could also
+     take in another decision's rules). */
+  for (uint32_t i = 0; i < p->ndecisions; i++) {
+    const prog_decision *d = &p->decisions[i];
+    for (uint32_t r = d->first_rule; r < d->first_rule + d->nrules; r++)
+      if (p->rules[r].decision != i)
+        return bad(v, "decision %u counts rule %u, which decides another",
+                   i, r);
+  }
+  /* Each list is held by the list field that names it. */
+  for (uint32_t i = 0; i < p->nlists; i++) {
+    const prog_field *f = &p->fields[p->lists[i].field];
+    if (TY_KIND(f->type) != TK_LIST || f->sub != i)
+      return bad(v, "list %u is held by field %u, which is not that list", i,
+                 p->lists[i].field);
+  }
   return 0;
 }
 
@@ -382,6 +429,7 @@ static int code_ok(verifier *v) {
   int32_t *block = GC_MALLOC_ATOMIC((size_t)p->ncode * sizeof *block);
   int32_t *inrule = GC_MALLOC_ATOMIC((size_t)p->ncode * sizeof *inrule);
   int32_t cur = -1, nblock = 0, rule = -1;
+  int in_check = 0;
   uint32_t dec = 0;
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     ent_ins i = p->code[pc];
@@ -438,6 +486,9 @@ static int code_ok(verifier *v) {
     case OP_CHECK:
       if (cur >= 0)
         return bad(v, "instruction %u: a requirement inside a decision", pc);
+      if (i.op == OP_CHECK && !in_check)
+        return bad(v, "instruction %u: CHECK before any CHECK_BEGIN", pc);
+      in_check = 1;
       break;
     case OP_PART: case OP_FAILIFNOT: case OP_EXCEPTIF: case OP_APPLY: {
       if (cur < 0 || rule < 0)
@@ -456,11 +507,6 @@ static int code_ok(verifier *v) {
                    "has no such part", pc, op_names[i.op], i.b, rule);
       break;
     }
-    case OP_LOOP_INIT:
-      if (p->fields[p->lists[i.b].field].slot + 1 >= p->case_width)
-        return bad(v, "instruction %u: list %u is outside the case row", pc,
-                   i.b);
-      break;
     default:
       break;
     }

@@ -165,7 +165,7 @@ int vm_run(ent_vm *vm) {
     }
     vmcase(OP_GETDEC) {
       uint64_t at = (uint64_t)R[i.b] + p->decisions[i.c].slot;
-      if (at + 1 >= memused) return VM_FAULT;
+      if (at >= memused || at + 1 >= memused) return VM_FAULT;
       int st = DS_STATUS(M[at + 1]);
       if (st != DS_DECIDED && st != DS_AGREED && st != DS_DEFAULT) {
         code_err = ERR_DECISION;
@@ -243,6 +243,11 @@ int vm_run(ent_vm *vm) {
       vmbreak;
     }
     vmcase(OP_AGE)
+      if (R[i.b] < DATE_MIN || R[i.b] > DATE_MAX || R[i.c] < DATE_MIN ||
+          R[i.c] > DATE_MAX) {
+        code_err = ERR_DATE;
+        goto fail;
+      }
       R[i.a] = date_age(R[i.b], R[i.c]);
       vmbreak;
     vmcase(OP_JMP) pc = INS_BX(i); vmbreak;
@@ -263,9 +268,13 @@ int vm_run(ent_vm *vm) {
     vmcase(OP_LOOP_NEXT)
       if (R[i.a + 1] > 0) {
         R[i.a + 1]--;
-        R[i.a] += R[i.a + 2];
+        if (__builtin_add_overflow(R[i.a], R[i.a + 2], &R[i.a]))
+          return VM_FAULT;
+        /* The budget counts the instructions of the loop's body, so a
+           long body costs what it runs. */
+        steps += pc - INS_BX(i);
         pc = INS_BX(i);
-        if (++steps > vm->budget) {
+        if (steps > vm->budget) {
           vm->steps = steps;
           return VM_BUDGET;
         }
@@ -275,6 +284,7 @@ int vm_run(ent_vm *vm) {
       check = INS_BX(i);
       vmbreak;
     vmcase(OP_CHECK)
+      if (check == UINT32_MAX) return VM_FAULT;
       if (!R[i.a]) {
         vm->failed_part = check;
         vm->failed_code = ERR_NONE;
