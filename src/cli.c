@@ -586,6 +586,10 @@ static int cmd_eval(int argc, char **argv) {
       else if (nl == 16 && !strncmp(a, "--max-case-bytes", nl)) max_bytes = n;
       else return usage("eval: unknown limit: --max-steps, --max-items or "
                         "--max-case-bytes");
+    } else if (!strcmp(a, "--explain=record")) {
+      /* The trace is always recorded (rule and decision states in case
+         memory); this renders only the decisions, as --no-explain. */
+      how = EXPLAIN_NONE;
     } else if (!strcmp(a, "--no-explain")) {
       how = EXPLAIN_NONE;
     } else if (!strcmp(a, "--explain")) {
