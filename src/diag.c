@@ -25,13 +25,20 @@ int diag_add_file(diag *d, const char *name, const char *text, size_t len) {
     const char **n = GC_MALLOC(cap * sizeof *n);
     const char **t = GC_MALLOC(cap * sizeof *t);
     size_t *l = GC_MALLOC_ATOMIC(cap * sizeof *l);
+    uint32_t **ls = GC_MALLOC(cap * sizeof *ls);
+    uint32_t *nl = GC_MALLOC_ATOMIC(cap * sizeof *nl);
     for (int i = 0; i < d->nfiles; i++) {
       n[i] = d->names[i];
       t[i] = d->texts[i];
       l[i] = d->lens[i];
+      ls[i] = d->line_starts[i];
+      nl[i] = d->nlines[i];
     }
     d->names = n, d->texts = t, d->lens = l, d->cap = cap;
+    d->line_starts = ls, d->nlines = nl;
   }
+  d->line_starts[d->nfiles] = NULL;
+  d->nlines[d->nfiles] = 0;
   d->names[d->nfiles] = name;
   d->texts[d->nfiles] = text;
   d->lens[d->nfiles] = len;
@@ -71,18 +78,40 @@ void diag_report(diag *d, int severity, loc_t loc, const char *fmt, ...) {
 /* A UTF-8 continuation byte does not start a character. */
 static int starts_char(unsigned char c) { return (c & 0xC0) != 0x80; }
 
+/* Where each line of 'file' starts, found once: the compiler asks for
+   the line of every rule, and counting from the top each time made large
+   files quadratic. */
+static void index_lines(const diag *dc, int file) {
+  diag *d = (diag *)dc;
+  const char *t = d->texts[file];
+  size_t len = d->lens[file];
+  uint32_t n = 1;
+  for (size_t i = 0; i < len; i++) n += t[i] == '\n';
+  uint32_t *ls = GC_MALLOC_ATOMIC((size_t)n * sizeof *ls);
+  ls[0] = 0;
+  uint32_t k = 1;
+  for (size_t i = 0; i < len; i++)
+    if (t[i] == '\n') ls[k++] = (uint32_t)i + 1;
+  d->line_starts[file] = ls;
+  d->nlines[file] = n;
+}
+
 void diag_linecol(const diag *d, int file, uint32_t off, int *line, int *col) {
   const char *t = d->texts[file];
   size_t len = d->lens[file];
-  if (off > len) off = len;
-  int ln = 1, cl = 1;
-  for (uint32_t i = 0; i < off; i++) {
-    if (t[i] == '\n')
-      ln++, cl = 1;
-    else if (starts_char((unsigned char)t[i]))
-      cl++;
+  if (off > len) off = (uint32_t)len;
+  if (!d->line_starts[file]) index_lines(d, file);
+  const uint32_t *ls = d->line_starts[file];
+  uint32_t lo = 0, hi = d->nlines[file];
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ls[mid] <= off) lo = mid;
+    else hi = mid;
   }
-  *line = ln;
+  int cl = 1;
+  for (uint32_t i = ls[lo]; i < off; i++)
+    if (starts_char((unsigned char)t[i])) cl++;
+  *line = (int)lo + 1;
   *col = cl;
 }
 

@@ -33,6 +33,8 @@ typedef struct diag {
   const char **names;
   const char **texts;
   size_t *lens;
+  uint32_t **line_starts; /* per file, made on first use: where lines start */
+  uint32_t *nlines;
   diag_msg *first, *last;
   int nerrors, nwarnings;
   int max_errors;      /* stop recording after this many errors */
