@@ -44,6 +44,7 @@ static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
 static ast *leaf(ast_kind k, loc_t l, int64_t n);
 static char *join(const char *a, const char *b);
 static void item(parse_state *ps, decl *d);
+static ast *append(parse_state *ps, ast *list, ast *item);
 }
 
 %define api.pure full
@@ -156,7 +157,7 @@ names: IDENT                        {
          $$ = ast_new(AST_NAME, @1); $$->name = $1; }
      | names ',' IDENT              {
          ast *n = ast_new(AST_NAME, @3); n->name = $3;
-         $$ = ast_append($1, n); }
+         $$ = append(ps, $1, n); }
      ;
 
 /* Rule identifiers, and table rows ('t.row2') or whole tables ('t'). */
@@ -164,11 +165,11 @@ paths: path                         {
          $$ = ast_new(AST_NAME, @1); $$->name = $1; }
      | paths ',' path               {
          ast *n = ast_new(AST_NAME, @3); n->name = $3;
-         $$ = ast_append($1, n); }
+         $$ = append(ps, $1, n); }
      ;
 
 fields: %empty                      { $$ = NULL; }
-      | fields field                { $$ = ast_append($1, $2); }
+      | fields field                { $$ = append(ps, $1, $2); }
       ;
 
 field: IDENT ':' type attrs_opt     {
@@ -190,7 +191,7 @@ attrs_opt: %empty                   { $$ = NULL; }
          ;
 
 attrs: attr                         { $$ = $1; }
-     | attrs ',' attr               { $$ = ast_append($1, $3); }
+     | attrs ',' attr               { $$ = append(ps, $1, $3); }
      ;
 
 attr: DEFAULT expr                  {
@@ -242,9 +243,9 @@ rule: rule_start path '=' expr      {
             : $3;
         $$->loc = @$; }
     | rule UNLESS expr              {
-        $$ = $1; $$->unless = ast_append($$->unless, $3); $$->loc = @$; }
+        $$ = $1; $$->unless = append(ps, $$->unless, $3); $$->loc = @$; }
     | rule OVERRIDES paths          {
-        $$ = $1; $$->overrides = ast_append($$->overrides, $3);
+        $$ = $1; $$->overrides = append(ps, $$->overrides, $3);
         $$->loc = @$; }
     ;
 
@@ -260,7 +261,7 @@ cites: %empty                       { $$ = NULL; }
      | cites CITES IDENT STRING     {
          ast *c = ast_new(AST_NAME, @3); c->name = $3;
          c->a = ast_new(AST_TEXT, @4); c->a->name = $4;
-         $$ = ast_append($1, c); }
+         $$ = append(ps, $1, c); }
      ;
 
 rule_head: RULE                     { $$ = 0; }
@@ -274,7 +275,7 @@ table: table_head ROW cells DBAR cells BAR {
      | table ROW cells DBAR cells BAR {
          $$ = $1;
          ast *r = ast_new(AST_ROW, loc_span(@2, @6)); r->a = $3; r->b = $5;
-         $$->rows = ast_append($$->rows, r); }
+         $$->rows = append(ps, $$->rows, r); }
      ;
 
 table_head: TABLE IDENT first_opt title_opt cites {
@@ -288,7 +289,7 @@ first_opt: %empty                   { $$ = 0; }
          ;
 
 cells: cell                         { $$ = $1; }
-     | cells BAR cell               { $$ = ast_append($1, $3); }
+     | cells BAR cell               { $$ = append(ps, $1, $3); }
      ;
 
 cell: '-'                           { $$ = ast_new(AST_CELL, @$); $$->op = '-'; }
@@ -309,7 +310,7 @@ cell: '-'                           { $$ = ast_new(AST_CELL, @$); $$->op = '-'; 
     ;
 
 exprs: expr                         { $$ = $1; }
-     | exprs ',' expr               { $$ = ast_append($1, $3); }
+     | exprs ',' expr               { $$ = append(ps, $1, $3); }
      ;
 
 test: test_given                    { $$ = $1; }
@@ -328,7 +329,7 @@ test_head: TEST STRING              {
          ;
 
 gives: give                         { $$ = $1; }
-     | gives give                   { $$ = ast_append($1, $2); }
+     | gives give                   { $$ = append(ps, $1, $2); }
      ;
 
 give: tpath '=' value               {
@@ -337,7 +338,7 @@ give: tpath '=' value               {
     ;
 
 expects: expectation                { $$ = $1; }
-       | expects expectation        { $$ = ast_append($1, $2); }
+       | expects expectation        { $$ = append(ps, $1, $2); }
        ;
 
 expectation: tpath '=' value        {
@@ -381,11 +382,11 @@ value: TRUE                         { $$ = leaf(AST_BOOL, @$, 1); }
      ;
 
 values: value                       { $$ = $1; }
-      | values ',' value            { $$ = ast_append($1, $3); }
+      | values ',' value            { $$ = append(ps, $1, $3); }
       ;
 
 finits: finit                       { $$ = $1; }
-      | finits ',' finit            { $$ = ast_append($1, $3); }
+      | finits ',' finit            { $$ = append(ps, $1, $3); }
       ;
 
 finit: IDENT ':' value              {
@@ -524,23 +525,62 @@ static void ent_yyerror(loc_t *loc, parse_state *ps, void *scanner,
              "be used as a name)" : "");
 }
 
+/* Lists (fields, table rows, set elements, test facts...) grow at their
+   end, one element per reduction. ast_append() walks the whole list each
+   time, which made parsing quadratic: a facts block of 65,000 fields took
+   minutes (found while fuzzing; see tests/fuzz/README.md). The parser's
+   state therefore carries the tails of the lists it is building, a few
+   at a time since lists nest (the attributes of a field of a record). A
+   cached tail is always an element of its list, and lists only grow at
+   their end while parsing, so walking on from it finds the true end. */
+#define TAILS 8
+typedef struct {
+  parse_state ps;              /* first: actions get &ext->ps as 'ps' */
+  ast *head[TAILS], *tail[TAILS];
+  unsigned next;
+} parse_ext;
+
+static ast *append(parse_state *ps, ast *list, ast *item) {
+  parse_ext *x = (parse_ext *)ps;
+  if (!list) return item;
+  ast *t = list;
+  unsigned k;
+  for (k = 0; k < TAILS; k++)
+    if (x->head[k] == list) {
+      t = x->tail[k];
+      break;
+    }
+  if (k == TAILS) k = x->next++ % TAILS;
+  while (t->next) t = t->next;
+  t->next = item;
+  while (t->next) t = t->next;
+  x->head[k] = list;
+  x->tail[k] = t;
+  return list;
+}
+
 decl *parse_file(diag *d, int file) {
-  parse_state ps = {0};
-  ps.d = d;
-  ps.file = file;
-  if (lexer_init(&ps, d->texts[file], d->lens[file])) {
+  /* On the stack, which the collector scans: the cached heads and tails
+     keep their nodes alive, so an address cannot be reused for another
+     list while it is cached. */
+  parse_ext ext;
+  memset(&ext, 0, sizeof ext);
+  parse_state *ps = &ext.ps;
+  ps->d = d;
+  ps->file = file;
+  if (lexer_init(ps, d->texts[file], d->lens[file])) {
     loc_t l = {file, 0, 0};
     diag_error(d, l, "out of memory starting the scanner");
     return NULL;
   }
-  ent_yyparse(&ps, ps.scanner);
-  lexer_done(&ps);
+  ent_yyparse(ps, ps->scanner);
+  lexer_done(ps);
   decl *rev = NULL;
-  while (ps.items) {
-    decl *n = ps.items->next;
-    ps.items->next = rev;
-    rev = ps.items;
-    ps.items = n;
+  while (ps->items) {
+    decl *n = ps->items->next;
+    ps->items->next = rev;
+    rev = ps->items;
+    ps->items = n;
   }
   return rev;
 }

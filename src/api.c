@@ -450,7 +450,8 @@ ent_status ent_decision_find(ent_context *c, const char *path,
   for (int i = 0; i < c->ninst; i++) {
     tmp.len = 0;
     explain_decision_path(c->p, c->vm, c->inst[i].dec, c->inst[i].row, &tmp);
-    if (tmp.len == strlen(path) && !memcmp(tmp.buf, path, tmp.len)) {
+    if (tmp.len == strlen(path) &&
+        (!tmp.len || !memcmp(tmp.buf, path, tmp.len))) {
       out_free(&tmp);
       return ent_decision_get(c, i, out);
     }

@@ -338,10 +338,12 @@ static void rule_json(const ent_program *p, uint32_t ri, outbuf *o) {
     if (*prog_str(p, r->file)) {
       char line[32];
       snprintf(line, sizeof line, ":%u", r->line);
-      out_s(o, ",\"source\":\"");
+      /* A file name may hold any character: escaped as it is written. */
+      out_s(o, ",\"source\":");
+      out_json_begin(o);
       out_s(o, prog_str(p, r->file));
       out_s(o, line);
-      out_c(o, '"');
+      out_json_end(o);
     }
   }
   out_c(o, '}');
@@ -484,9 +486,13 @@ static void decision_json(explain_ctx *x, const ent_vm *vm, uint32_t dec,
              "disagree\",\"conflict\":");
     applied_list_json(p, vm, pd, row, UINT32_MAX, o);
   } else if (s == DS_ERROR) {
-    out_s(o, "\"reason\":\"rule ");
+    out_s(o, "\"reason\":");
+    out_json_begin(o);
+    out_s(o, "rule ");
     out_s(o, prog_str(p, p->rules[DS_RULE1(st)].id));
-    out_s(o, " could not be evaluated\",\"applied\":");
+    out_s(o, " could not be evaluated");
+    out_json_end(o);
+    out_s(o, ",\"applied\":");
     applied_list_json(p, vm, pd, row, UINT32_MAX, o);
   } else {
     out_s(o, "\"reason\":\"no rule applied and the decision has no "

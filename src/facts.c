@@ -26,7 +26,11 @@ typedef struct {
   const char *s, *start, *end;
   facts_error *err;
   /* the path to the value being read */
-  struct { uint32_t field; int64_t index; } path[FACTS_MAX_DEPTH];
+  /* One more than the deepest nesting: an object at the deepest level
+     names a missing or repeated field by pushing it here before any depth
+     check, which wrote past the array (fuzzing, with a crafted program
+     nesting records 64 deep: tests/fuzz/regress/case-records-64-deep). */
+  struct { uint32_t field; int64_t index; } path[FACTS_MAX_DEPTH + 1];
   int depth;
   char buf[512];       /* an unescaped key */
 } dec;

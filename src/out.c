@@ -41,6 +41,7 @@ static int reserve(outbuf *o, size_t n) {
 static void json_body(outbuf *o, const char *s, size_t n);
 
 void out_mem(outbuf *o, const void *s, size_t n) {
+  if (!n) return; /* nothing to copy, and the buffer may not exist yet */
   if (o->escape) {
     json_body(o, s, n);
     return;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bytecode.h"
+#include "strmap.h"
 
 typedef struct {
   const ent_program *p;
@@ -117,6 +118,40 @@ static int pool_is_utf8(const unsigned char *s, uint32_t n) {
     i += len;
   }
   return 1;
+}
+
+/* explain.c shows the per-item decisions of a list under the list's
+   path, and case decisions under the groups their dotted names make
+   ('budget.total' under 'budget'); a name shared by a list and a group,
+   or by two lists, merges them, and the item decisions are then read
+   from the wrong rows. The compiler refuses such names ("'items.n'
+   groups decisions under 'items', which is a fact"); fuzzing found a
+   crafted program with one, and explain_json read past the case memory
+   (tests/fuzz/regress/program-group-named-like-list). Lists are few and
+   their fields were checked by tables_ok. */
+static int groups_ok(verifier *v) {
+  const ent_program *p = v->p;
+  strmap *paths = strmap_new();
+  const char *shared = NULL;
+  for (uint32_t l = 0; l < p->nlists && !shared; l++) {
+    const char *path = prog_str(p, p->fields[p->lists[l].field].path);
+    if (strmap_get(paths, path) >= 0) shared = path;
+    else strmap_put(paths, path, (int)l);
+  }
+  for (uint32_t i = 0; i < p->ndecisions && !shared; i++) {
+    const char *name = prog_str(p, p->decisions[i].name);
+    const char *dot = strchr(name, '.');
+    if (p->decisions[i].list >= 0 || !dot) continue;
+    size_t n = (size_t)(dot - name);
+    char *group = GC_MALLOC_ATOMIC(n + 1);
+    memcpy(group, name, n);
+    group[n] = 0;
+    if (strmap_get(paths, group) >= 0) shared = group;
+  }
+  if (shared)
+    return bad(v, "'%s' names a list and also another list or a group of "
+               "decisions", shared);
+  return 0;
 }
 
 static int tables_ok(verifier *v) {
@@ -305,7 +340,7 @@ static int tables_ok(verifier *v) {
         r->value_part >= p->nparts)
       return bad(v, "rule %u has parts out of range", i);
   }
-  return 0;
+  return groups_ok(v);
 }
 
 static int operand_ok(verifier *v, uint32_t pc, char fmt, uint32_t x,

@@ -6,7 +6,8 @@
 ** it imports), compiled once at start-up; $ENTITLE_FUZZ_POLICY names
 ** another rule file or program. Input: one case, JSON text. It is
 ** decoded, decided and rendered (JSON, checked to be JSON, and text),
-** twice with the same VM.
+** twice with the same VM; then decided again through the public library
+** (ent_decide), walking every decision, condition and read it hands out.
 */
 #include "fuzz_common.h"
 
@@ -16,6 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* In static storage, which the collector scans: the program stays. */
 static ent_program *prog;
 static explain_ctx *expl;
+static ent_program *api_prog;   /* the same, through the public library */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
@@ -37,6 +39,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     exit(1);
   }
   expl = fuzz_explain_new(prog);
+  ent_init();
+  api_prog = ent_load_file(path, NULL);
+  if (!api_prog) exit(1);
   return 0;
 }
 
@@ -47,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!json) return 0;
   memcpy(json, data, size);
   fuzz_decide(prog, expl, json, size, 0, 1);
+  fuzz_api_walk(api_prog, json, size);
   free(json);
   return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../include/entitle.h"
 #include "bytecode.h"
 #include "diag.h"
 #include "explain.h"
@@ -356,28 +357,79 @@ FUZZ_FN int fuzz_run_case(const ent_program *p, ent_vm *vm, explain_ctx *x,
 
 /* Decides 'json' with a fresh VM, then again with the same VM (as eval
    --jsonl reuses one), so that state left by a case is exercised too.
+   Returns what vm_run returned, or -1 if the case was refused.
    'compiled': the program came from the compiler, so VM_FAULT (the VM's
    last defence against a program the verifier should have refused) is a
    bug of the compiler and aborts. */
-FUZZ_FN void fuzz_decide(const ent_program *p, explain_ctx *x, const char *json,
+FUZZ_FN int fuzz_decide(const ent_program *p, explain_ctx *x, const char *json,
                         size_t len, uint64_t budget, int compiled) {
   ent_vm *vm = vm_new(p);
-  if (!vm) return;
+  if (!vm) return -1;
   if (budget) vm->budget = budget;
+  int r = -1;
   for (int round = 0; round < 2; round++) {
-    int r = fuzz_run_case(p, vm, x, json, len);
+    r = fuzz_run_case(p, vm, x, json, len);
     if (compiled && r == VM_FAULT) {
       fprintf(stderr, "fuzz: a compiled program faulted in the VM\n");
       abort();
     }
   }
   vm_free(vm);
+  return r;
 }
 
 FUZZ_FN explain_ctx *fuzz_explain_new(const ent_program *p) {
   char hex[65];
   bc_digest_hex(p, hex);
   return explain_new(p, hex);
+}
+
+/* Decides 'json' through the public library (include/entitle.h) and walks
+   every decision, condition, read and rule that did not apply, as an
+   embedding program would; every value handed out as JSON must be JSON. */
+FUZZ_FN void fuzz_api_walk(const ent_program *ap, const char *json,
+                           size_t len) {
+  ent_context *c = ent_context_new(ap);
+  if (!c) return;
+  ent_error err;
+  memset(&err, 0, sizeof err);
+  if (ent_decide(c, json, len, &err) == ENT_OK) {
+    size_t n;
+    const char *r = ent_result_json(c, 1, &n);
+    if (r) fuzz_check_json("ent_result_json", r, n);
+    r = ent_result_text(c, &n);
+    int nd = ent_decision_count(c);
+    for (int i = 0; i < nd && i < 2000; i++) {
+      ent_decision d;
+      if (ent_decision_get(c, i, &d) != ENT_OK) abort();
+      if (!d.path || !d.value) abort();
+      fuzz_check_json("a decision's value", d.value, strlen(d.value));
+      int nc = d.nconditions;
+      for (int k = 0; k < nc && k < 300; k++) {
+        const char *text;
+        int nreads;
+        if (ent_condition_get(c, i, k, &text, &nreads) != ENT_OK) abort();
+        for (int q = 0; q < nreads && q < 300; q++) {
+          ent_read rd;
+          if (ent_condition_read(c, i, k, q, &rd) != ENT_OK) abort();
+          fuzz_check_json("a read value", rd.value, strlen(rd.value));
+        }
+      }
+      for (int k = 0; k < d.nnot_applied && k < 300; k++) {
+        ent_rule_ref rule, by;
+        ent_why_not why;
+        const char *text;
+        if (ent_not_applied_get(c, i, k, &rule, &why, &text, &by) != ENT_OK)
+          abort();
+      }
+      /* Copy the path: the next call may reuse its buffer. */
+      char path[512];
+      snprintf(path, sizeof path, "%s", d.path);
+      ent_decision_find(c, path, &d);
+    }
+  }
+  ent_error_clear(&err);
+  ent_context_free(c);
 }
 
 #endif

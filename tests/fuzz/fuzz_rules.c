@@ -4,8 +4,10 @@
 ** Input: the text of a rule file. It is compiled as 'fuzz.rules' (see
 ** fuzz_rules_name: imports of the shipped rule files resolve), and the
 ** diagnostics are printed, which runs the line, column and caret code.
-** When it compiles, the program is saved and loaded back: the verifier
-** must accept everything the compiler makes (a refusal aborts), and the
+** When it compiles: compiling it again must give the same bytes (the
+** compiler is reproducible); the program is saved and loaded back, and
+** the verifier must accept everything the compiler makes (a refusal
+** aborts), saving it again must give the same bytes, and the
 ** disassembler must list it.
 */
 #include "fuzz_common.h"
@@ -21,20 +23,36 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
+/* Compiles the text and saves the program into 'o'; NULL if it does not
+   compile. */
+static ent_program *compile(const char *text, size_t size, outbuf *o,
+                            int print) {
+  diag *d = diag_new();
+  ent_program *p = policy_compile(d, fuzz_rules_name(), text, size, NULL);
+  if (print)
+    diag_print(d, getenv("ENTITLE_FUZZ_VERBOSE") ? stderr : fuzz_devnull());
+  if (p) bc_save(p, o);
+  return p;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* A malloc'd copy, so that AddressSanitizer sees any read past it. */
   char *text = malloc(size + 1);
   if (!text) return 0;
   memcpy(text, data, size);
   text[size] = 0;
-  diag *d = diag_new();
-  ent_program *p = policy_compile(d, fuzz_rules_name(), text, size, NULL);
-  diag_print(d, getenv("ENTITLE_FUZZ_VERBOSE") ? stderr : fuzz_devnull());
+  outbuf o, o2;
+  out_init(&o, NULL);
+  out_init(&o2, NULL);
+  ent_program *p = compile(text, size, &o, 1);
   if (p) {
-    outbuf o, dis;
-    out_init(&o, NULL);
-    out_init(&dis, NULL);
-    bc_save(p, &o);
+    /* Compiling is reproducible: the same text gives the same bytes. */
+    if (!compile(text, size, &o2, 0) || o2.len != o.len ||
+        memcmp(o.buf, o2.buf, o.len)) {
+      fprintf(stderr, "fuzz: compiling the same text twice gives different "
+              "programs\n");
+      abort();
+    }
     char err[512];
     ent_program *q = bc_load((const unsigned char *)o.buf, o.len, err,
                              sizeof err);
@@ -43,10 +61,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
               err);
       abort();
     }
+    /* ... and loading it back then saving gives the same bytes again. */
+    o2.len = 0;
+    bc_save(q, &o2);
+    if (o2.len != o.len || memcmp(o.buf, o2.buf, o.len)) {
+      fprintf(stderr, "fuzz: a loaded program saves to other bytes\n");
+      abort();
+    }
+    outbuf dis;
+    out_init(&dis, NULL);
     bc_disasm(q, &dis);
     out_free(&dis);
-    out_free(&o);
   }
+  out_free(&o);
+  out_free(&o2);
   free(text);
   return 0;
 }
