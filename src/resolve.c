@@ -553,7 +553,12 @@ static void collect_rule(sema *s, decl *d) {
     return;
   }
   int dec = target_decision(s, d->target);
-  if (d->replace && dec >= 0 && s->rules[prev].decision != dec)
+  /* The rule replaced may itself name no decision (an error already
+     reported): then there is nothing to compare (fuzzing found the
+     message reading the decision at index -1:
+     tests/fuzz/regress/eval-replace-rule-of-unknown-decision). */
+  if (d->replace && dec >= 0 && s->rules[prev].decision >= 0 &&
+      s->rules[prev].decision != dec)
     diag_error(s->d, d->target->loc, "the replacement of '%s' must decide "
                "'%s', as the rule it replaces does", d->name,
                s->decisions[s->rules[prev].decision].name);
