@@ -39,6 +39,7 @@ typedef struct {
   prog_cite *cites;
   uint32_t ncites, capcites;
   int top, maxreg;
+  int too_big;         /* an operand did not fit its 16 bits */
   int level_reg[10];
   int *rule_index;     /* sema rule -> program rule, or -1 */
 } cg;
@@ -73,6 +74,10 @@ static strref intern(cg *g, const char *s) {
 }
 
 static uint32_t emit(cg *g, int op, int a, int b, int c) {
+  /* Operands are 16 bits: a policy too large for them is refused rather
+     than compiled to read the wrong fact (found by fuzzing). */
+  if (a < 0 || a > 0xffff || b < 0 || b > 0xffff || c < 0 || c > 0xffff)
+    g->too_big = 1;
   GROW(g->code, g->ncode, g->capcode);
   g->code[g->ncode] = (ent_ins){(uint16_t)op, (uint16_t)a, (uint16_t)b,
                                 (uint16_t)c};
@@ -699,5 +704,11 @@ ent_program *compile_policy(sema *s) {
   p->ncites = g->ncites;
   p->strings = g->str;
   p->nstrings = g->nstr;
+  if (g->too_big || g->maxreg > 0xffff) {
+    diag_error(s->d, loc_make(s->root, 0, 0), "the policy is too large for "
+               "the bytecode: more than 65,535 facts, decisions, registers "
+               "or words in a row");
+    return NULL;
+  }
   return p;
 }

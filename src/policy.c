@@ -20,6 +20,7 @@ ent_program *policy_compile(diag *d, const char *path, const char *text,
   if (!s) return NULL;
   if (resolve_policy(s)) return NULL;
   ent_program *p = compile_policy(s);
+  if (!p) return NULL;
   /* The digest is that of the program's bytes, as a saved file has it. */
   outbuf o;
   out_init(&o, NULL);

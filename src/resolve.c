@@ -281,7 +281,7 @@ static void build_object(sema *s, int obj, ast *fields, int list,
 }
 
 static void build_schema(sema *s) {
-  ast *all = NULL;
+  ast *all = NULL, **tail = &all;
   decl *facts = NULL;
   for (decl *d = s->decls; d; d = d->next)
     if (d->kind == DECL_FACTS) {
@@ -291,7 +291,8 @@ static void build_schema(sema *s) {
         ast *c = ast_new(AST_FIELD, f->loc);
         *c = *f;
         c->next = NULL;
-        all = ast_append(all, c);
+        *tail = c; /* a tail pointer: appending stays linear */
+        tail = &c->next;
       }
     }
   int o = SEM_PUSH(s->objects, s->nobjects, s->capobjects);

@@ -86,9 +86,9 @@ const char *vm_text(const ent_vm *vm, ent_val v, uint32_t *len) {
   /* Only a damaged program can make a text of another value; it reads
      as empty rather than outside the text. */
   uint64_t size = (v & TEXT_IN_PROGRAM) ? vm->p->nstrings : vm->textused;
-  if (v < 0 || off + n > size) {
+  if (v < 0 || off + n > size || n == 0) {
     *len = 0;
-    return "";
+    return ""; /* also before the first case's text exists */
   }
   *len = (uint32_t)n;
   if (v & TEXT_IN_PROGRAM) return vm->p->strings + off;

@@ -29,26 +29,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
-/* Whether a rule's id or source file holds a character that JSON must
-   escape. explain.c writes both into its JSON unescaped (reported with
-   the fuzzing results, tests/fuzz/regress/program-unescaped-source): the
-   output is then not JSON, and until that is fixed the JSON check skips
-   such programs. ENTITLE_FUZZ_STRICT=1 checks them too. */
-static int needs_escape(const char *s) {
-  for (; *s; s++)
-    if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20) return 1;
-  return 0;
-}
-
-static int unescaped_strings(const ent_program *p) {
-  if (getenv("ENTITLE_FUZZ_STRICT")) return 0;
-  for (uint32_t i = 0; i < p->nrules; i++)
-    if (needs_escape(prog_str(p, p->rules[i].id)) ||
-        needs_escape(prog_str(p, p->rules[i].file)))
-      return 1;
-  return 0;
-}
-
 /* Where the digest is: after the magic, the format version, the engine
    version's length and the engine version. 0 when the header is cut. */
 static size_t digest_at(const unsigned char *d, size_t n) {
@@ -94,11 +74,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   out_init(&o, NULL);
   bc_disasm(p, &o);
   out_free(&o);
-  /* Rule file names and ids with characters JSON escapes were once
-     written unescaped (tests/fuzz/regress/program-unescaped-source); the
-     JSON check now holds for every program. */
-  fuzz_json_known_bad = 0;
-  (void)unescaped_strings;
   explain_ctx *x = fuzz_explain_new(p);
   int first = 0;
   for (int variant = 0; variant < 2; variant++) {
