@@ -403,6 +403,23 @@ static const char *outcome_name(int st) {
   }
 }
 
+/* An array of 'n' parts from 'first', each as {key: text, reads: ...}. */
+static void parts_json(const ent_program *p, const ent_vm *vm, uint32_t first,
+                       uint32_t n, const char *key, ent_val row, int list,
+                       outbuf *o) {
+  out_c(o, '[');
+  for (uint32_t k = 0; k < n; k++) {
+    const prog_part *pt = &p->parts[first + k];
+    if (k) out_c(o, ',');
+    out_c(o, '{');
+    str_field(o, key, prog_str(p, pt->text));
+    out_c(o, ',');
+    part_reads_json(p, vm, pt, row, list, o);
+    out_c(o, '}');
+  }
+  out_c(o, ']');
+}
+
 /* The fields that explain why an applied rule gave its value: its
    conditions and what they read, its exceptions (which did not hold), and
    what its value read. Written inside an object already open. */
@@ -411,27 +428,11 @@ static void applied_json(const ent_program *p, const ent_vm *vm, uint32_t ri,
   const prog_rule *r = &p->rules[ri];
   out_s(o, "\"rule\":");
   rule_json(p, ri, o);
-  out_s(o, ",\"because\":[");
-  for (uint32_t k = 0; k < r->nconds; k++) {
-    const prog_part *pt = &p->parts[r->first_part + k];
-    if (k) out_c(o, ',');
-    out_c(o, '{');
-    str_field(o, "condition", prog_str(p, pt->text));
-    out_c(o, ',');
-    part_reads_json(p, vm, pt, row, list, o);
-    out_c(o, '}');
-  }
-  out_s(o, "],\"exceptions_not_applying\":[");
-  for (uint32_t k = 0; k < r->nexcs; k++) {
-    const prog_part *pt = &p->parts[r->first_part + r->nconds + k];
-    if (k) out_c(o, ',');
-    out_c(o, '{');
-    str_field(o, "exception", prog_str(p, pt->text));
-    out_c(o, ',');
-    part_reads_json(p, vm, pt, row, list, o);
-    out_c(o, '}');
-  }
-  out_c(o, ']');
+  out_s(o, ",\"because\":");
+  parts_json(p, vm, r->first_part, r->nconds, "condition", row, list, o);
+  out_s(o, ",\"exceptions_not_applying\":");
+  parts_json(p, vm, r->first_part + r->nconds, r->nexcs, "exception", row,
+             list, o);
   if (r->value_part < p->nparts && p->parts[r->value_part].nrefs) {
     const prog_part *pt = &p->parts[r->value_part];
     out_s(o, ",\"giving\":{");
