@@ -14,7 +14,7 @@
 **   evalonly [--provisions K] PROGRAM < cases.jsonl
 **
 ** Build (bench/run does it): cc -O2 -I src evalonly.c
-**   .libs/libentitle-core.a -lgc -lcrypto -lpthread -ldl
+**   .libs/libentitle-core.a -lgc -lnettle -lpthread -ldl
 */
 #define _POSIX_C_SOURCE 200809L
 #include <gc.h>

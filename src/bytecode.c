@@ -12,7 +12,7 @@
 #include "bytecode.h"
 
 #include <gc.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -156,16 +156,20 @@ static void body(const ent_program *p, outbuf *o) {
   }
 }
 
-static void sha256(const void *data, size_t n, unsigned char out[32]) {
-  unsigned int len = 32;
-  EVP_Digest(data, n, out, &len, EVP_sha256(), NULL);
+/* Nettle, not OpenSSL: libcrypto's start-up (loading, relocating, reading
+   its configuration) cost more than compiling a small policy. */
+void bc_sha256(const void *data, size_t n, unsigned char out[32]) {
+  struct sha256_ctx c;
+  sha256_init(&c);
+  sha256_update(&c, n, data);
+  sha256_digest(&c, SHA256_DIGEST_SIZE, out);
 }
 
 void bc_save(ent_program *p, outbuf *o) {
   outbuf b;
   out_init(&b, NULL);
   body(p, &b);
-  sha256(b.buf, b.len, p->digest);
+  bc_sha256(b.buf, b.len, p->digest);
   out_mem(o, BC_MAGIC, 8);
   put32(o, BC_FORMAT_VERSION);
   const char *ev = PACKAGE_VERSION;
@@ -289,7 +293,7 @@ ent_program *bc_load(const unsigned char *data, size_t len, char *err,
   memcpy(p->digest, r->s, 32);
   r->s += 32;
   unsigned char check[32];
-  sha256(r->s, (size_t)(r->end - r->s), check);
+  bc_sha256(r->s, (size_t)(r->end - r->s), check);
   if (memcmp(check, p->digest, 32)) {
     rfail(r, "the program's digest does not match its contents: the file "
           "is damaged or was changed");

@@ -17,6 +17,8 @@
 /* Serialises 'p' into 'o' (in memory); fills p->digest with the sha256
    of the bytes written after the digest field itself. */
 void bc_save(ent_program *p, outbuf *o);
+/* The SHA-256 of n bytes: what a file's digest field holds for its body. */
+void bc_sha256(const void *data, size_t n, unsigned char out[32]);
 /* Loads and verifies a program; on failure returns NULL and writes a
    message naming what is wrong and where into 'err'. */
 ent_program *bc_load(const unsigned char *data, size_t len, char *err,
