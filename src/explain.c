@@ -27,14 +27,55 @@ typedef struct onode {
   int first, next;     /* first child, next sibling (-1: none) */
 } onode;
 
+/* A piece of JSON made once per program, copied into every result: the
+   texts of rules and conditions are the bulk of an explanation, and
+   escaping them case after case cost more than deciding. */
+typedef struct {
+  char *s;
+  uint32_t n;
+} frag;
+
+/* Marks a ref whose key was not made (or was made for two lists): it is
+   written the slow way. */
+#define NO_LIST (-2)
+
 struct explain_ctx {
   const ent_program *p;
   char digest[72];
-  char **enum_json;    /* each enumeration value as a JSON string */
-  uint32_t *enum_len;
+  frag *enum_json;     /* each enumeration value as a JSON string */
   onode *nodes;
   int nnodes, cap;
+  frag head;           /* '"policy":{...},"decisions":' */
+  frag *rule_obj;      /* per rule: '"rule":{"id":...,"title":...}' */
+  frag *rule_id;       /* per rule: its id as a JSON string */
+  frag *part_text;     /* per part: its source text as a JSON string */
+  frag *ref_pre;       /* per ref: the key of what it reads, '"path":', */
+  frag *ref_post;      /* split around an item's key if it has one */
+  int32_t *ref_list;   /* the list those were made for, or NO_LIST */
+  frag *dec_pre;       /* per decision: its explanation's key, split */
+  frag *dec_post;      /* around an item's key like a ref's */
+  outbuf key;          /* the current item's key, escaped */
 };
+
+/* Where a decision is explained: a row, its list, and its item's key
+   escaped for a JSON string (empty for the case's own row). */
+typedef struct {
+  ent_val row;
+  int list;
+  const char *key;
+  size_t keyn;
+} scope;
+
+static frag take(outbuf *b) {
+  return (frag){b->buf, (uint32_t)b->len};
+}
+
+static frag json_frag(const char *s) {
+  outbuf b;
+  out_init(&b, NULL);
+  out_json(&b, s, strlen(s));
+  return take(&b);
+}
 
 static int add_node(explain_ctx *x, int parent, const char *name, size_t n,
                     int dec, int list) {
@@ -63,21 +104,180 @@ static int add_node(explain_ctx *x, int parent, const char *name, size_t n,
   return i;
 }
 
+static void str_field(outbuf *o, const char *key, const char *val) {
+  out_c(o, '"');
+  out_s(o, key);
+  out_s(o, "\":");
+  out_json(o, val, strlen(val));
+}
+
+/* '"rule":{...}': a rule as every explanation that names it shows it. */
+static frag rule_frag(const ent_program *p, uint32_t ri) {
+  const prog_rule *r = &p->rules[ri];
+  outbuf o;
+  out_init(&o, NULL);
+  out_s(&o, "\"rule\":{");
+  str_field(&o, "id", prog_str(p, r->id));
+  out_c(&o, ',');
+  str_field(&o, "title", prog_str(p, r->title));
+  if (r->ncites) {
+    out_s(&o, ",\"cites\":[");
+    for (uint32_t k = 0; k < r->ncites; k++) {
+      const prog_cite *c = &p->cites[r->first_cite + k];
+      out_s(&o, k ? ",{" : "{");
+      str_field(&o, "document", prog_str(p, c->doc));
+      out_c(&o, ',');
+      str_field(&o, "section", prog_str(p, c->section));
+      out_c(&o, '}');
+    }
+    out_c(&o, ']');
+    if (*prog_str(p, r->file)) {
+      /* A file name may hold any character: escaped as it is written. */
+      out_s(&o, ",\"source\":");
+      out_json_begin(&o);
+      out_s(&o, prog_str(p, r->file));
+      out_c(&o, ':');
+      out_int(&o, r->line);
+      out_json_end(&o);
+    }
+  }
+  out_c(&o, '}');
+  return take(&o);
+}
+
+/* The key '"path":' of what ref 'i' reads in a rule of a decision of list
+   'list', split where an item's key goes. Mirrors explain_ref_path; a
+   ref it cannot split that way is left to it. */
+static void ref_frags(explain_ctx *x, uint32_t i, int list) {
+  const ent_program *p = x->p;
+  if (x->ref_list[i] != NO_LIST) {
+    if (x->ref_list[i] != list) x->ref_list[i] = NO_LIST - 1;
+    return;
+  }
+  const prog_ref *r = &p->refs[i];
+  const char *lp = NULL, *name;
+  if (r->kind == REF_PARAM) {
+    name = prog_str(p, p->params[r->index].name);
+  } else if (r->kind == REF_DECISION) {
+    const prog_decision *pd = &p->decisions[r->index];
+    if (pd->list >= 0 && (!r->item || pd->list != list)) return;
+    if (pd->list >= 0) lp = prog_str(p, p->fields[p->lists[list].field].path);
+    name = prog_str(p, pd->name);
+  } else {
+    if (r->item && list >= 0)
+      lp = prog_str(p, p->fields[p->lists[list].field].path);
+    name = prog_str(p, p->fields[r->index].path);
+  }
+  outbuf pre, post;
+  out_init(&pre, NULL);
+  out_init(&post, NULL);
+  out_json_begin(&pre);
+  if (lp) {
+    out_s(&pre, lp);
+    out_c(&pre, '.');
+    out_json_end(&pre);
+    pre.len--; /* the key follows, inside the same string */
+    out_json_begin(&post);
+    post.len--;
+    out_c(&post, '.');
+  }
+  outbuf *o = lp ? &post : &pre;
+  out_s(o, name);
+  out_json_end(o);
+  out_c(o, ':');
+  x->ref_pre[i] = take(&pre);
+  x->ref_post[i] = take(&post);
+  x->ref_list[i] = list;
+}
+
+/* Every ref a decision's rules can show, with the decision's list. */
+static void decision_frags(explain_ctx *x, const prog_decision *pd) {
+  const ent_program *p = x->p;
+  for (uint32_t k = 0; k < pd->nrules; k++) {
+    uint32_t ri = pd->first_rule + k;
+    if (ri >= p->nrules) break;
+    const prog_rule *r = &p->rules[ri];
+    for (uint32_t q = 0; q <= r->nconds + r->nexcs; q++) {
+      uint32_t pi = q < r->nconds + r->nexcs ? r->first_part + q
+                                             : r->value_part;
+      if (pi >= p->nparts) continue;
+      const prog_part *pt = &p->parts[pi];
+      for (uint32_t j = 0; j < pt->nrefs; j++)
+        if (pt->first_ref + j < p->nrefs)
+          ref_frags(x, pt->first_ref + j, pd->list);
+    }
+  }
+}
+
+/* The key of a decision's explanation: '"budget.total":', or
+   '"provisions.' and '.included":' around an item's key. */
+static void decision_key_frags(explain_ctx *x, uint32_t d) {
+  const ent_program *p = x->p;
+  const prog_decision *pd = &p->decisions[d];
+  outbuf pre, post;
+  out_init(&pre, NULL);
+  out_init(&post, NULL);
+  out_json_begin(&pre);
+  if (pd->list >= 0) {
+    out_s(&pre, prog_str(p, p->fields[p->lists[pd->list].field].path));
+    out_c(&pre, '.');
+    out_json_end(&pre);
+    pre.len--;
+    out_json_begin(&post);
+    post.len--;
+    out_c(&post, '.');
+  }
+  outbuf *o = pd->list >= 0 ? &post : &pre;
+  out_s(o, prog_str(p, pd->name));
+  out_json_end(o);
+  out_c(o, ':');
+  x->dec_pre[d] = take(&pre);
+  x->dec_post[d] = take(&post);
+}
+
+static void make_frags(explain_ctx *x) {
+  const ent_program *p = x->p;
+  outbuf h;
+  out_init(&h, NULL);
+  out_s(&h, "\"policy\":{");
+  str_field(&h, "name", prog_str(p, p->name));
+  out_c(&h, ',');
+  str_field(&h, "version", prog_str(p, p->version));
+  out_c(&h, ',');
+  str_field(&h, "digest", x->digest);
+  out_s(&h, "},\"decisions\":");
+  x->head = take(&h);
+  x->enum_json = calloc(p->nenum_values + 1, sizeof *x->enum_json);
+  for (uint32_t i = 0; i < p->nenum_values; i++)
+    x->enum_json[i] = json_frag(prog_str(p, p->enum_values[i]));
+  x->rule_obj = calloc(p->nrules + 1, sizeof *x->rule_obj);
+  x->rule_id = calloc(p->nrules + 1, sizeof *x->rule_id);
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    x->rule_obj[i] = rule_frag(p, i);
+    x->rule_id[i] = json_frag(prog_str(p, p->rules[i].id));
+  }
+  x->part_text = calloc(p->nparts + 1, sizeof *x->part_text);
+  for (uint32_t i = 0; i < p->nparts; i++)
+    x->part_text[i] = json_frag(prog_str(p, p->parts[i].text));
+  x->ref_pre = calloc(p->nrefs + 1, sizeof *x->ref_pre);
+  x->ref_post = calloc(p->nrefs + 1, sizeof *x->ref_post);
+  x->ref_list = malloc((p->nrefs + 1) * sizeof *x->ref_list);
+  for (uint32_t i = 0; i < p->nrefs; i++) x->ref_list[i] = NO_LIST;
+  x->dec_pre = calloc(p->ndecisions + 1, sizeof *x->dec_pre);
+  x->dec_post = calloc(p->ndecisions + 1, sizeof *x->dec_post);
+  for (uint32_t d = 0; d < p->ndecisions; d++) {
+    decision_frags(x, &p->decisions[d]);
+    decision_key_frags(x, d);
+  }
+  out_init(&x->key, NULL);
+}
+
 explain_ctx *explain_new(const ent_program *p, const char *digest_hex) {
   explain_ctx *x = calloc(1, sizeof *x);
   x->p = p;
   snprintf(x->digest, sizeof x->digest, "sha256:%s", digest_hex);
   add_node(x, -1, "", 0, -1, -1);
-  x->enum_json = calloc(p->nenum_values + 1, sizeof *x->enum_json);
-  x->enum_len = calloc(p->nenum_values + 1, sizeof *x->enum_len);
-  for (uint32_t i = 0; i < p->nenum_values; i++) {
-    outbuf v;
-    out_init(&v, NULL);
-    const char *s = prog_str(p, p->enum_values[i]);
-    out_json(&v, s, strlen(s));
-    x->enum_json[i] = v.buf;
-    x->enum_len[i] = (uint32_t)v.len;
-  }
+  make_frags(x);
   for (uint32_t d = 0; d < p->ndecisions; d++) {
     const prog_decision *pd = &p->decisions[d];
     if (pd->flags & DF_INTERNAL) continue;
@@ -103,14 +303,27 @@ explain_ctx *explain_new(const ent_program *p, const char *digest_hex) {
   return x;
 }
 
+static void free_frags(frag *f, uint32_t n) {
+  for (uint32_t i = 0; f && i < n; i++) free(f[i].s);
+  free(f);
+}
+
 void explain_free(explain_ctx *x) {
   if (!x) return;
+  const ent_program *p = x->p;
   for (int i = 0; i < x->nnodes; i++) free(x->nodes[i].jkey);
-  for (uint32_t i = 0; x->enum_json && i < x->p->nenum_values; i++)
-    free(x->enum_json[i]);
-  free(x->enum_json);
-  free(x->enum_len);
   free(x->nodes);
+  free(x->head.s);
+  free_frags(x->enum_json, p->nenum_values);
+  free_frags(x->rule_obj, p->nrules);
+  free_frags(x->rule_id, p->nrules);
+  free_frags(x->part_text, p->nparts);
+  free_frags(x->ref_pre, p->nrefs);
+  free_frags(x->ref_post, p->nrefs);
+  free(x->ref_list);
+  free_frags(x->dec_pre, p->ndecisions);
+  free_frags(x->dec_post, p->ndecisions);
+  out_free(&x->key);
   free(x);
 }
 
@@ -257,130 +470,143 @@ void explain_ref_path(const ent_program *p, const ent_vm *vm,
   out_s(o, prog_str(p, p->fields[r->index].path));
 }
 
-/* Writes the value of what a ref reads; 'json' picks the form. */
-void explain_ref_value(const ent_program *p, const ent_vm *vm,
-                      const prog_ref *r, ent_val row, int json, outbuf *o) {
+/* What a ref reads: a value of a type, or a word for a decision that has
+   none ('conflict', 'undecided'), or for a list the number of its items
+   (then 'count' is set). */
+typedef struct {
+  int32_t type;
+  ent_val v;
+  const char *word;
+  int count;
+} reading;
+
+static reading ref_read(const ent_program *p, const ent_vm *vm,
+                        const prog_ref *r, ent_val row) {
   ent_val base = r->item ? row : 0;
   if (r->kind == REF_PARAM) {
     const prog_param *pp = &p->params[r->index];
-    if (json) explain_value_json(p, vm, pp->type, pp->value, o);
-    else explain_value_text(p, vm, pp->type, pp->value, o);
-    return;
+    return (reading){pp->type, pp->value, NULL, 0};
   }
   if (r->kind == REF_DECISION) {
     const prog_decision *pd = &p->decisions[r->index];
     ent_val st = vm->mem[base + pd->slot + 1];
-    if (!decided(DS_STATUS(st))) {
-      const char *w = DS_STATUS(st) == DS_CONFLICT ? "conflict" : "undecided";
-      if (json) out_json(o, w, strlen(w));
-      else out_s(o, w);
-      return;
-    }
-    if (json) explain_value_json(p, vm, pd->type, vm->mem[base + pd->slot], o);
-    else explain_value_text(p, vm, pd->type, vm->mem[base + pd->slot], o);
-    return;
+    if (!decided(DS_STATUS(st)))
+      return (reading){0, 0, DS_STATUS(st) == DS_CONFLICT ? "conflict"
+                                                          : "undecided", 0};
+    return (reading){pd->type, vm->mem[base + pd->slot], NULL, 0};
   }
   const prog_field *f = &p->fields[r->index];
-  if (TY_KIND(f->type) == TK_LIST) {
-    ent_val n = vm->mem[f->slot + 1];
-    if (json) out_int(o, n);
-    else {
-      out_int(o, n);
-      out_s(o, n == 1 ? " item" : " items");
+  if (TY_KIND(f->type) == TK_LIST)
+    return (reading){f->type, vm->mem[f->slot + 1], NULL, 1};
+  return (reading){f->type, vm->mem[base + f->slot], NULL, 0};
+}
+
+/* Writes the value of what a ref reads; 'json' picks the form. */
+void explain_ref_value(const ent_program *p, const ent_vm *vm,
+                      const prog_ref *r, ent_val row, int json, outbuf *o) {
+  reading g = ref_read(p, vm, r, row);
+  if (g.word) {
+    if (json) out_json(o, g.word, strlen(g.word));
+    else out_s(o, g.word);
+  } else if (g.count) {
+    out_int(o, g.v);
+    if (!json) out_s(o, g.v == 1 ? " item" : " items");
+  } else if (json) {
+    explain_value_json(p, vm, g.type, g.v, o);
+  } else {
+    explain_value_text(p, vm, g.type, g.v, o);
+  }
+}
+
+/* A value in JSON, with the program's words escaped once. */
+static void value_json(const explain_ctx *x, const ent_vm *vm, int32_t type,
+                       ent_val v, outbuf *o) {
+  if (v != VAL_ABSENT && TY_KIND(type) == TK_BOOL) {
+    if (v) OUT_LIT(o, "true");
+    else OUT_LIT(o, "false");
+    return;
+  }
+  if (v != VAL_ABSENT && TY_KIND(type) == TK_ENUM) {
+    const prog_enum *e = &x->p->enums[TY_IDX(type)];
+    if (v >= 0 && (uint64_t)v < e->n) {
+      const frag *f = &x->enum_json[e->first + (uint32_t)v];
+      out_mem(o, f->s, f->n);
+      return;
+    }
+  }
+  explain_value_json(x->p, vm, type, v, o);
+}
+
+static void ref_key_json(const explain_ctx *x, const ent_vm *vm, uint32_t i,
+                         const scope *sc, outbuf *o) {
+  if (x->ref_list[i] == sc->list) {
+    out_mem(o, x->ref_pre[i].s, x->ref_pre[i].n);
+    if (x->ref_post[i].n) {
+      out_mem(o, sc->key, sc->keyn);
+      out_mem(o, x->ref_post[i].s, x->ref_post[i].n);
     }
     return;
   }
-  ent_val v = vm->mem[base + f->slot];
-  if (json) explain_value_json(p, vm, f->type, v, o);
-  else explain_value_text(p, vm, f->type, v, o);
+  out_json_begin(o);
+  explain_ref_path(x->p, vm, &x->p->refs[i], sc->row, sc->list, o);
+  out_json_end(o);
+  out_c(o, ':');
 }
 
-static void part_reads_json(const ent_program *p, const ent_vm *vm,
-                            const prog_part *pt, ent_val row, int list,
+static void part_reads_json(const explain_ctx *x, const ent_vm *vm,
+                            const prog_part *pt, const scope *sc,
                             outbuf *o) {
-  out_s(o, "\"reads\":{");
+  OUT_LIT(o, "\"reads\":{");
   for (uint32_t k = 0; k < pt->nrefs; k++) {
-    const prog_ref *r = &p->refs[pt->first_ref + k];
+    uint32_t i = pt->first_ref + k;
     if (k) out_c(o, ',');
-    out_json_begin(o);
-    explain_ref_path(p, vm, r, row, list, o);
-    out_json_end(o);
-    out_c(o, ':');
-    explain_ref_value(p, vm, r, row, 1, o);
+    ref_key_json(x, vm, i, sc, o);
+    reading g = ref_read(x->p, vm, &x->p->refs[i], sc->row);
+    if (g.word) out_json(o, g.word, strlen(g.word));
+    else if (g.count) out_int(o, g.v);
+    else value_json(x, vm, g.type, g.v, o);
   }
   out_c(o, '}');
 }
 
-static void str_field(outbuf *o, const char *key, const char *val) {
-  out_c(o, '"');
-  out_s(o, key);
-  out_s(o, "\":");
-  out_json(o, val, strlen(val));
-}
-
-static void rule_json(const ent_program *p, uint32_t ri, outbuf *o) {
-  const prog_rule *r = &p->rules[ri];
-  out_c(o, '{');
-  str_field(o, "id", prog_str(p, r->id));
-  out_c(o, ',');
-  str_field(o, "title", prog_str(p, r->title));
-  if (r->ncites) {
-    out_s(o, ",\"cites\":[");
-    for (uint32_t k = 0; k < r->ncites; k++) {
-      const prog_cite *c = &p->cites[r->first_cite + k];
-      out_s(o, k ? ",{" : "{");
-      str_field(o, "document", prog_str(p, c->doc));
-      out_c(o, ',');
-      str_field(o, "section", prog_str(p, c->section));
-      out_c(o, '}');
-    }
-    out_c(o, ']');
-    if (*prog_str(p, r->file)) {
-      char line[32];
-      snprintf(line, sizeof line, ":%u", r->line);
-      /* A file name may hold any character: escaped as it is written. */
-      out_s(o, ",\"source\":");
-      out_json_begin(o);
-      out_s(o, prog_str(p, r->file));
-      out_s(o, line);
-      out_json_end(o);
-    }
-  }
-  out_c(o, '}');
+static void part_text_json(const explain_ctx *x, uint32_t pi, outbuf *o) {
+  out_mem(o, x->part_text[pi].s, x->part_text[pi].n);
 }
 
 static const char *const err_names[] = {
     "", "absent", "undecided or in conflict", "overflow",
     "outside the calendar", "budget"};
 
-static void why_not_json(const ent_program *p, const ent_vm *vm, uint32_t ri,
-                         ent_val row, int list, outbuf *o) {
+static void why_not_json(const explain_ctx *x, const ent_vm *vm, uint32_t ri,
+                         const scope *sc, outbuf *o) {
+  const ent_program *p = x->p;
   const prog_rule *r = &p->rules[ri];
-  ent_val st = vm->mem[row + r->state_slot];
-  out_s(o, "{\"rule\":");
-  out_json(o, prog_str(p, r->id), strlen(prog_str(p, r->id)));
+  ent_val st = vm->mem[sc->row + r->state_slot];
+  OUT_LIT(o, "{\"rule\":");
+  out_mem(o, x->rule_id[ri].s, x->rule_id[ri].n);
   switch (RS_STATE(st)) {
   case RS_FAILED:
   case RS_EXCEPTED: {
-    const prog_part *pt = &p->parts[r->first_part + RS_PART(st)];
-    out_s(o, RS_STATE(st) == RS_FAILED ? ",\"failed\":" : ",\"exception\":");
-    out_json(o, prog_str(p, pt->text), strlen(prog_str(p, pt->text)));
+    uint32_t pi = r->first_part + (uint32_t)RS_PART(st);
+    if (RS_STATE(st) == RS_FAILED) OUT_LIT(o, ",\"failed\":");
+    else OUT_LIT(o, ",\"exception\":");
+    part_text_json(x, pi, o);
     out_c(o, ',');
-    part_reads_json(p, vm, pt, row, list, o);
+    part_reads_json(x, vm, &p->parts[pi], sc, o);
     break;
   }
   case RS_OVERRIDDEN: {
-    const char *by = prog_str(p, p->rules[RS_OPERAND(st)].id);
-    out_s(o, ",\"overridden_by\":");
-    out_json(o, by, strlen(by));
+    OUT_LIT(o, ",\"overridden_by\":");
+    const frag *by = &x->rule_id[RS_OPERAND(st)];
+    out_mem(o, by->s, by->n);
     break;
   }
   case RS_ERROR: {
-    out_s(o, ",\"error\":");
+    OUT_LIT(o, ",\"error\":");
     const char *e = err_names[RS_CODE(st) < 6 ? RS_CODE(st) : 0];
     out_json(o, e, strlen(e));
     if (RS_CODE(st) == ERR_ABSENT || RS_CODE(st) == ERR_DECISION) {
-      out_s(o, ",\"needs\":");
+      OUT_LIT(o, ",\"needs\":");
       const char *n = RS_CODE(st) == ERR_ABSENT
                           ? prog_str(p, p->fields[RS_OPERAND(st)].path)
                           : prog_str(p, p->decisions[RS_OPERAND(st)].name);
@@ -389,128 +615,136 @@ static void why_not_json(const ent_program *p, const ent_vm *vm, uint32_t ri,
     break;
   }
   default:
-    out_s(o, ",\"not_evaluated\":true");
+    OUT_LIT(o, ",\"not_evaluated\":true");
   }
   out_c(o, '}');
 }
 
-static const char *outcome_name(int st) {
-  switch (st) {
-  case DS_DECIDED: case DS_AGREED: return "decided";
-  case DS_DEFAULT: return "default";
-  case DS_CONFLICT: return "conflict";
-  default: return "undecided";
-  }
-}
-
-/* An array of 'n' parts from 'first', each as {key: text, reads: ...}. */
-static void parts_json(const ent_program *p, const ent_vm *vm, uint32_t first,
-                       uint32_t n, const char *key, ent_val row, int list,
-                       outbuf *o) {
+/* An array of 'n' parts from 'first', each as {key: text, reads: ...};
+   'open' is '{"key":'. */
+static void parts_json(const explain_ctx *x, const ent_vm *vm,
+                       uint32_t first, uint32_t n, const char *open,
+                       size_t openn, const scope *sc, outbuf *o) {
   out_c(o, '[');
   for (uint32_t k = 0; k < n; k++) {
-    const prog_part *pt = &p->parts[first + k];
     if (k) out_c(o, ',');
-    out_c(o, '{');
-    str_field(o, key, prog_str(p, pt->text));
+    out_mem(o, open, openn);
+    part_text_json(x, first + k, o);
     out_c(o, ',');
-    part_reads_json(p, vm, pt, row, list, o);
+    part_reads_json(x, vm, &x->p->parts[first + k], sc, o);
     out_c(o, '}');
   }
   out_c(o, ']');
 }
 
+#define PARTS_JSON(x, vm, first, n, open, sc, o) \
+  parts_json(x, vm, first, n, "" open, sizeof(open) - 1, sc, o)
+
 /* The fields that explain why an applied rule gave its value: its
    conditions and what they read, its exceptions (which did not hold), and
    what its value read. Written inside an object already open. */
-static void applied_json(const ent_program *p, const ent_vm *vm, uint32_t ri,
-                         ent_val row, int list, outbuf *o) {
+static void applied_json(const explain_ctx *x, const ent_vm *vm, uint32_t ri,
+                         const scope *sc, outbuf *o) {
+  const ent_program *p = x->p;
   const prog_rule *r = &p->rules[ri];
-  out_s(o, "\"rule\":");
-  rule_json(p, ri, o);
-  out_s(o, ",\"because\":");
-  parts_json(p, vm, r->first_part, r->nconds, "condition", row, list, o);
-  out_s(o, ",\"exceptions_not_applying\":");
-  parts_json(p, vm, r->first_part + r->nconds, r->nexcs, "exception", row,
-             list, o);
+  out_mem(o, x->rule_obj[ri].s, x->rule_obj[ri].n);
+  OUT_LIT(o, ",\"because\":");
+  PARTS_JSON(x, vm, r->first_part, r->nconds, "{\"condition\":", sc, o);
+  OUT_LIT(o, ",\"exceptions_not_applying\":");
+  PARTS_JSON(x, vm, r->first_part + r->nconds, r->nexcs, "{\"exception\":",
+             sc, o);
   if (r->value_part < p->nparts && p->parts[r->value_part].nrefs) {
-    const prog_part *pt = &p->parts[r->value_part];
-    out_s(o, ",\"giving\":{");
-    str_field(o, "expression", prog_str(p, pt->text));
+    OUT_LIT(o, ",\"giving\":{\"expression\":");
+    part_text_json(x, r->value_part, o);
     out_c(o, ',');
-    part_reads_json(p, vm, pt, row, list, o);
+    part_reads_json(x, vm, &p->parts[r->value_part], sc, o);
     out_c(o, '}');
   }
 }
 
 /* Every applied rule of a decision but 'skip', each as an object. */
-static void applied_list_json(const ent_program *p, const ent_vm *vm,
-                              const prog_decision *pd, ent_val row,
+static void applied_list_json(const explain_ctx *x, const ent_vm *vm,
+                              const prog_decision *pd, const scope *sc,
                               uint32_t skip, outbuf *o) {
+  const ent_program *p = x->p;
   out_c(o, '[');
   int first = 1;
   for (uint32_t k = 0; k < pd->nrules; k++) {
     uint32_t rj = pd->first_rule + k;
     if (rj == skip ||
-        RS_STATE(vm->mem[row + p->rules[rj].state_slot]) != RS_APPLIED)
+        RS_STATE(vm->mem[sc->row + p->rules[rj].state_slot]) != RS_APPLIED)
       continue;
-    out_s(o, first ? "{" : ",{");
+    if (first) out_c(o, '{');
+    else OUT_LIT(o, ",{");
     first = 0;
-    applied_json(p, vm, rj, row, pd->list, o);
+    applied_json(x, vm, rj, sc, o);
     out_c(o, '}');
   }
   out_c(o, ']');
 }
 
-static void decision_json(explain_ctx *x, const ent_vm *vm, uint32_t dec,
-                          ent_val row, outbuf *o) {
+static void decision_json(const explain_ctx *x, const ent_vm *vm,
+                          uint32_t dec, const scope *sc, outbuf *o) {
   const ent_program *p = x->p;
   const prog_decision *pd = &p->decisions[dec];
-  ent_val st = vm->mem[row + pd->slot + 1];
+  ent_val st = vm->mem[sc->row + pd->slot + 1];
   int s = DS_STATUS(st);
-  out_s(o, "{\"value\":");
-  if (decided(s)) explain_value_json(p, vm, pd->type, vm->mem[row + pd->slot], o);
-  else out_s(o, "null");
-  out_s(o, ",\"outcome\":\"");
-  out_s(o, outcome_name(s));
-  out_s(o, "\",");
+  OUT_LIT(o, "{\"value\":");
+  if (decided(s)) value_json(x, vm, pd->type, vm->mem[sc->row + pd->slot], o);
+  else OUT_LIT(o, "null");
+  switch (s) {
+  case DS_DECIDED: case DS_AGREED: OUT_LIT(o, ",\"outcome\":\"decided\","); break;
+  case DS_DEFAULT: OUT_LIT(o, ",\"outcome\":\"default\","); break;
+  case DS_CONFLICT: OUT_LIT(o, ",\"outcome\":\"conflict\","); break;
+  default: OUT_LIT(o, ",\"outcome\":\"undecided\",");
+  }
   if (decided(s)) {
     uint32_t ri = DS_RULE1(st);
-    applied_json(p, vm, ri, row, pd->list, o);
+    applied_json(x, vm, ri, sc, o);
     if (s == DS_AGREED) {
       /* Other rules that applied and agreed, or added to a collection. */
-      out_s(o, ",\"also\":");
-      applied_list_json(p, vm, pd, row, ri, o);
+      OUT_LIT(o, ",\"also\":");
+      applied_list_json(x, vm, pd, sc, ri, o);
     }
   } else if (s == DS_CONFLICT) {
-    out_s(o, "\"reason\":\"rules of equal standing applied and "
-             "disagree\",\"conflict\":");
-    applied_list_json(p, vm, pd, row, UINT32_MAX, o);
+    OUT_LIT(o, "\"reason\":\"rules of equal standing applied and "
+               "disagree\",\"conflict\":");
+    applied_list_json(x, vm, pd, sc, UINT32_MAX, o);
   } else if (s == DS_ERROR) {
-    out_s(o, "\"reason\":");
+    OUT_LIT(o, "\"reason\":");
     out_json_begin(o);
     out_s(o, "rule ");
     out_s(o, prog_str(p, p->rules[DS_RULE1(st)].id));
     out_s(o, " could not be evaluated");
     out_json_end(o);
-    out_s(o, ",\"applied\":");
-    applied_list_json(p, vm, pd, row, UINT32_MAX, o);
+    OUT_LIT(o, ",\"applied\":");
+    applied_list_json(x, vm, pd, sc, UINT32_MAX, o);
   } else {
-    out_s(o, "\"reason\":\"no rule applied and the decision has no "
-             "default\"");
+    OUT_LIT(o, "\"reason\":\"no rule applied and the decision has no "
+               "default\"");
   }
-  out_s(o, ",\"not_applied\":[");
+  OUT_LIT(o, ",\"not_applied\":[");
   int first = 1;
   for (uint32_t k = 0; k < pd->nrules; k++) {
     uint32_t rj = pd->first_rule + k;
-    int rs = RS_STATE(vm->mem[row + p->rules[rj].state_slot]);
+    int rs = RS_STATE(vm->mem[sc->row + p->rules[rj].state_slot]);
     if (rs == RS_APPLIED) continue;
     if (p->rules[rj].kind == RK_DEFAULT && rs == RS_OVERRIDDEN) continue;
     if (!first) out_c(o, ',');
     first = 0;
-    why_not_json(p, vm, rj, row, pd->list, o);
+    why_not_json(x, vm, rj, sc, o);
   }
-  out_s(o, "]}");
+  OUT_LIT(o, "]}");
+}
+
+/* Escapes the key of item row 'row' of list 'l' once, for every name in
+   the item's explanations that holds it. */
+static scope item_scope(explain_ctx *x, const ent_vm *vm, int l, ent_val row) {
+  x->key.len = 0;
+  x->key.escape = 1;
+  explain_item_key(x->p, vm, (uint32_t)l, row, &x->key);
+  x->key.escape = 0;
+  return (scope){row, l, x->key.buf, x->key.len};
 }
 
 static void group_json(explain_ctx *x, const ent_vm *vm, int node,
@@ -526,19 +760,8 @@ static void group_json(explain_ctx *x, const ent_vm *vm, int node,
     if (n->dec >= 0) {
       const prog_decision *pd = &p->decisions[n->dec];
       ent_val st = vm->mem[row + pd->slot + 1];
-      ent_val v = vm->mem[row + pd->slot];
-      if (!decided(DS_STATUS(st))) {
-        out_s(o, "null");
-      } else if (TY_KIND(pd->type) == TK_BOOL) {
-        if (v) out_mem(o, "true", 4);
-        else out_mem(o, "false", 5);
-      } else if (TY_KIND(pd->type) == TK_ENUM && v >= 0 &&
-                 (uint64_t)v < p->enums[TY_IDX(pd->type)].n) {
-        uint32_t e = p->enums[TY_IDX(pd->type)].first + (uint32_t)v;
-        out_mem(o, x->enum_json[e], x->enum_len[e]);
-      } else {
-        explain_value_json(p, vm, pd->type, v, o);
-      }
+      if (!decided(DS_STATUS(st))) OUT_LIT(o, "null");
+      else value_json(x, vm, pd->type, vm->mem[row + pd->slot], o);
     } else if (n->list >= 0) {
       const prog_list *l = &p->lists[n->list];
       ent_val base = vm->mem[p->fields[l->field].slot];
@@ -547,10 +770,10 @@ static void group_json(explain_ctx *x, const ent_vm *vm, int node,
       for (ent_val i = 0; i < cnt; i++) {
         ent_val irow = base + i * (ent_val)l->width;
         if (i) out_c(o, ',');
-        out_json_begin(o);
-        explain_item_key(p, vm, (uint32_t)n->list, irow, o);
-        out_json_end(o);
-        out_c(o, ':');
+        scope sc = item_scope(x, vm, n->list, irow);
+        out_c(o, '"');
+        out_mem(o, sc.key, sc.keyn);
+        OUT_LIT(o, "\":");
         group_json(x, vm, c, irow, o);
       }
       out_c(o, '}');
@@ -567,29 +790,23 @@ void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how) {
   uint32_t idn;
   const char *id = facts_case_id(vm, &idn);
   if (id) {
-    out_s(o, "\"case_id\":");
+    OUT_LIT(o, "\"case_id\":");
     out_json(o, id, idn);
     out_c(o, ',');
   }
-  out_s(o, "\"policy\":{");
-  str_field(o, "name", prog_str(p, p->name));
-  out_c(o, ',');
-  str_field(o, "version", prog_str(p, p->version));
-  out_c(o, ',');
-  str_field(o, "digest", x->digest);
-  out_s(o, "},\"decisions\":");
+  out_mem(o, x->head.s, x->head.n);
   group_json(x, vm, 0, 0, o);
   if (how == EXPLAIN_ALL) {
-    out_s(o, ",\"explanations\":{");
+    OUT_LIT(o, ",\"explanations\":{");
     int first = 1;
+    scope top = {0, -1, "", 0};
     for (uint32_t d = 0; d < p->ndecisions; d++) {
       const prog_decision *pd = &p->decisions[d];
       if (pd->list < 0) {
         if (!first) out_c(o, ',');
         first = 0;
-        out_json(o, prog_str(p, pd->name), strlen(prog_str(p, pd->name)));
-        out_c(o, ':');
-        decision_json(x, vm, d, 0, o);
+        out_mem(o, x->dec_pre[d].s, x->dec_pre[d].n);
+        decision_json(x, vm, d, &top, o);
         continue;
       }
       if (!first_of_list(p, d)) continue;
@@ -598,16 +815,15 @@ void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how) {
       ent_val base = vm->mem[p->fields[l->field].slot];
       ent_val cnt = vm->mem[p->fields[l->field].slot + 1];
       for (ent_val i = 0; i < cnt; i++) {
-        ent_val irow = base + i * (ent_val)l->width;
+        scope sc = item_scope(x, vm, pd->list, base + i * (ent_val)l->width);
         for (uint32_t e = d; e < p->ndecisions; e++) {
           if (p->decisions[e].list != pd->list) continue;
           if (!first) out_c(o, ',');
           first = 0;
-          out_json_begin(o);
-          explain_decision_path(p, vm, e, irow, o);
-          out_json_end(o);
-          out_c(o, ':');
-          decision_json(x, vm, e, irow, o);
+          out_mem(o, x->dec_pre[e].s, x->dec_pre[e].n);
+          out_mem(o, sc.key, sc.keyn);
+          out_mem(o, x->dec_post[e].s, x->dec_post[e].n);
+          decision_json(x, vm, e, &sc, o);
         }
       }
     }

@@ -40,7 +40,7 @@ static int reserve(outbuf *o, size_t n) {
 
 static void json_body(outbuf *o, const char *s, size_t n);
 
-void out_mem(outbuf *o, const void *s, size_t n) {
+void out_mem_slow(outbuf *o, const void *s, size_t n) {
   if (!n) return; /* nothing to copy, and the buffer may not exist yet */
   if (o->escape) {
     json_body(o, s, n);
@@ -156,5 +156,5 @@ int out_flush(outbuf *o) {
 }
 
 void out_maybe_flush(outbuf *o) {
-  if (o->f && o->len >= 1 << 16) out_flush(o);
+  if (o->f && o->len >= 1 << 20) out_flush(o);
 }
