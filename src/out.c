@@ -138,12 +138,12 @@ void out_json_end(outbuf *o) {
 
 void out_money(outbuf *o, int64_t pence) {
   char b[32];
-  out_mem(o, b, money_format(pence, b));
+  out_mem_slow(o, b, money_format(pence, b));
 }
 
 void out_date(outbuf *o, int64_t days) {
   char b[16];
-  out_mem(o, b, date_format(days, b));
+  out_mem_slow(o, b, date_format(days, b));
 }
 
 int out_flush(outbuf *o) {

@@ -26,10 +26,35 @@ typedef struct {
 void out_init(outbuf *o, FILE *f);
 void out_free(outbuf *o);
 void out_mem_slow(outbuf *o, const void *s, size_t n);
+/* Copies n bytes, 1 <= n <= 32, as two overlapping moves: explanations
+   are made of many short pieces, and a call to memcpy for each cost more
+   than the copying. */
+static inline void out_copy_short(char *d, const char *s, size_t n) {
+  uint64_t a, b, c, e;
+  if (n >= 16) {
+    memcpy(&a, s, 8), memcpy(&b, s + 8, 8);
+    memcpy(&c, s + n - 16, 8), memcpy(&e, s + n - 8, 8);
+    memcpy(d + n - 16, &c, 8), memcpy(d + n - 8, &e, 8);
+    memcpy(d, &a, 8), memcpy(d + 8, &b, 8);
+  } else if (n >= 8) {
+    memcpy(&a, s, 8), memcpy(&b, s + n - 8, 8);
+    memcpy(d, &a, 8), memcpy(d + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, s, 4), memcpy(&y, s + n - 4, 4);
+    memcpy(d, &x, 4), memcpy(d + n - 4, &y, 4);
+  } else {
+    d[0] = s[0];
+    d[n / 2] = s[n / 2];
+    d[n - 1] = s[n - 1];
+  }
+}
+
 /* Most writes are short copies into room already there: inline. */
 static inline void out_mem(outbuf *o, const void *s, size_t n) {
   if (!o->escape && n && n <= o->cap - o->len) {
-    memcpy(o->buf + o->len, s, n);
+    if (n <= 32) out_copy_short(o->buf + o->len, s, n);
+    else memcpy(o->buf + o->len, s, n);
     o->len += n;
     return;
   }
