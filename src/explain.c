@@ -145,6 +145,31 @@ static frag rule_frag(const ent_program *p, uint32_t ri) {
   return take(&o);
 }
 
+/* The JSON key '"name":', or with a list's path 'lp' the key
+   '"lp.ITEM.name":' as the two pieces around the item's key ITEM. */
+static void split_key(const char *lp, const char *name, frag *pre,
+                      frag *post) {
+  outbuf a, b;
+  out_init(&a, NULL);
+  out_init(&b, NULL);
+  out_json_begin(&a);
+  if (lp) {
+    out_s(&a, lp);
+    out_c(&a, '.');
+    out_json_end(&a);
+    a.len--; /* the key follows, inside the same string */
+    out_json_begin(&b);
+    b.len--;
+    out_c(&b, '.');
+  }
+  outbuf *o = lp ? &b : &a;
+  out_s(o, name);
+  out_json_end(o);
+  out_c(o, ':');
+  *pre = take(&a);
+  *post = take(&b);
+}
+
 /* The key '"path":' of what ref 'i' reads in a rule of a decision of list
    'list', split where an item's key goes. Mirrors explain_ref_path; a
    ref it cannot split that way is left to it. */
@@ -168,25 +193,7 @@ static void ref_frags(explain_ctx *x, uint32_t i, int list) {
       lp = prog_str(p, p->fields[p->lists[list].field].path);
     name = prog_str(p, p->fields[r->index].path);
   }
-  outbuf pre, post;
-  out_init(&pre, NULL);
-  out_init(&post, NULL);
-  out_json_begin(&pre);
-  if (lp) {
-    out_s(&pre, lp);
-    out_c(&pre, '.');
-    out_json_end(&pre);
-    pre.len--; /* the key follows, inside the same string */
-    out_json_begin(&post);
-    post.len--;
-    out_c(&post, '.');
-  }
-  outbuf *o = lp ? &post : &pre;
-  out_s(o, name);
-  out_json_end(o);
-  out_c(o, ':');
-  x->ref_pre[i] = take(&pre);
-  x->ref_post[i] = take(&post);
+  split_key(lp, name, &x->ref_pre[i], &x->ref_post[i]);
   x->ref_list[i] = list;
 }
 
@@ -214,25 +221,10 @@ static void decision_frags(explain_ctx *x, const prog_decision *pd) {
 static void decision_key_frags(explain_ctx *x, uint32_t d) {
   const ent_program *p = x->p;
   const prog_decision *pd = &p->decisions[d];
-  outbuf pre, post;
-  out_init(&pre, NULL);
-  out_init(&post, NULL);
-  out_json_begin(&pre);
-  if (pd->list >= 0) {
-    out_s(&pre, prog_str(p, p->fields[p->lists[pd->list].field].path));
-    out_c(&pre, '.');
-    out_json_end(&pre);
-    pre.len--;
-    out_json_begin(&post);
-    post.len--;
-    out_c(&post, '.');
-  }
-  outbuf *o = pd->list >= 0 ? &post : &pre;
-  out_s(o, prog_str(p, pd->name));
-  out_json_end(o);
-  out_c(o, ':');
-  x->dec_pre[d] = take(&pre);
-  x->dec_post[d] = take(&post);
+  split_key(pd->list >= 0
+                ? prog_str(p, p->fields[p->lists[pd->list].field].path)
+                : NULL,
+            prog_str(p, pd->name), &x->dec_pre[d], &x->dec_post[d]);
 }
 
 static void make_frags(explain_ctx *x) {
