@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <gc.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,36 @@ typedef struct {
   int how;
 } worker;
 
+typedef struct {
+  uint64_t steps, items, bytes;
+} limits;
+
+static void apply_limits(ent_vm *vm, const limits *lim) {
+  vm->budget = lim->steps;
+  vm->max_items = lim->items;
+  vm->max_bytes = lim->bytes;
+}
+
+/* Returns 0, or -1 if out of memory. Each thread makes its own worker,
+   so that its blocks come from that thread's allocator arena instead of
+   lying between another worker's, in cache lines both threads write:
+   with all workers made by one thread, deciding took 6% longer. */
+static int worker_init(worker *w, const ent_program *p, int how,
+                       const char *hex, const limits *lim) {
+  w->p = p;
+  w->how = how;
+  w->vm = vm_new(p);
+  w->x = explain_new(p, hex);
+  if (!w->vm || !w->x) return -1;
+  apply_limits(w->vm, lim);
+  return 0;
+}
+
+static void worker_free(worker *w) {
+  vm_free(w->vm);
+  explain_free(w->x);
+}
+
 /* Decides one line of --jsonl input into 'o'. Returns 1 if the line was
    not a valid case (an error record is written instead), 0 if decided. */
 static int decide_line(worker *w, const char *line, size_t len,
@@ -332,224 +363,391 @@ static int decide_line(worker *w, const char *line, size_t len,
   return 0;
 }
 
-/* A batch of input lines, copied out of the reader, and its results. */
+/* The input of --jsonl with several jobs. Lines are read straight into
+   the buffer of the batch that will decide them, and so are not copied;
+   only the start of a line that a read cut in two is carried over to the
+   next batch. The same lines as next_line() gives, the same skipping. */
 typedef struct {
-  char *data;
+  FILE *f;
+  size_t max;          /* longest line kept; longer ones are skipped */
+  char *carry;         /* the start of the line the last read cut */
+  size_t ncarry, capcarry;
+  int eof, error;
+  int skipping;        /* inside a line longer than 'max' */
+  uint64_t lineno;     /* lines handed out so far */
+} reader;
+
+/* A line of a batch; one longer than the limit has no text. */
+typedef struct {
+  size_t off, len;
+  int toolong;
+} span;
+
+/* A batch of whole input lines and its results. Batches are decided by
+   different threads side by side, so each has cache lines of its own. */
+typedef struct {
+  _Alignas(128) char *data;
   size_t len, cap;
-  size_t *start;
-  unsigned char *toolong;
-  uint32_t n, capn;
+  span *line;
+  size_t n, capn;
   uint64_t first;      /* the line number of its first line */
   outbuf out;
   uint64_t bad;
+  int done;            /* decided, its results not yet written */
 } batch;
 
-/* Lines per batch: large enough that threads rarely wait on each other,
-   small enough that results stream out steadily. */
-#define BATCH_LINES 512
+/* Input read for one batch: enough cases that the locks and the hand-over
+   of results cost little beside deciding them, few enough that results
+   stream out steadily and little memory is held (128 to 256 KiB were the
+   fastest on 2 KiB cases; 32 KiB and 1 MiB were slower). */
+#define BATCH_BYTES (256 * 1024)
 
-/* Appends a line; a NULL 'line' stands for one that was too long. */
-static int batch_add(batch *b, const char *line, size_t len) {
-  if (b->len + len > b->cap) {
-    size_t cap = b->cap ? b->cap : 1 << 20;
-    while (cap < b->len + len) cap *= 2;
-    char *d = realloc(b->data, cap);
-    if (!d) return -1;
-    b->data = d;
-    b->cap = cap;
-  }
-  if (b->n + 2 > b->capn) {
-    uint32_t capn = b->capn ? b->capn * 2 : BATCH_LINES + 2;
-    size_t *st = realloc(b->start, capn * sizeof *st);
-    if (!st) return -1;
-    b->start = st;
-    unsigned char *tl = realloc(b->toolong, capn);
-    if (!tl) return -1;
-    b->toolong = tl;
-    b->capn = capn;
-  }
-  b->toolong[b->n] = line == NULL;
-  if (len) memcpy(b->data + b->len, line, len);
-  b->start[b->n++] = b->len;
-  b->len += len;
-  b->start[b->n] = b->len;
+/* Makes room for 'n' more bytes of text. */
+static int batch_room(batch *b, size_t n) {
+  if (b->cap - b->len >= n) return 0;
+  size_t cap = b->cap ? b->cap : BATCH_BYTES;
+  while (cap - b->len < n) cap *= 2;
+  char *d = realloc(b->data, cap);
+  if (!d) return -1;
+  b->data = d;
+  b->cap = cap;
   return 0;
 }
 
-static void batch_run(batch *b, worker *w) {
-  b->out.len = 0;
-  b->bad = 0;
-  for (uint32_t i = 0; i < b->n; i++)
-    b->bad += (uint64_t)decide_line(w, b->toolong[i] ? NULL
-                                                   : b->data + b->start[i],
-                                    b->start[i + 1] - b->start[i],
-                                    b->first + i, &b->out);
+/* Records a line of the text; one too long has no text. */
+static int batch_add(batch *b, size_t off, size_t len, int toolong) {
+  if (b->n == b->capn) {
+    size_t capn = b->capn ? b->capn * 2 : 1024;
+    span *s = realloc(b->line, capn * sizeof *s);
+    if (!s) return -1;
+    b->line = s;
+    b->capn = capn;
+  }
+  b->line[b->n++] = (span){off, len, toolong};
+  return 0;
 }
 
+/* Keeps the start of a cut line for the next batch. */
+static int carry_over(reader *R, const char *s, size_t n) {
+  if (n > R->capcarry) {
+    size_t cap = R->capcarry ? R->capcarry : 4096;
+    while (cap < n) cap *= 2;
+    char *c = realloc(R->carry, cap);
+    if (!c) return -1;
+    R->carry = c;
+    R->capcarry = cap;
+  }
+  if (n) memcpy(R->carry, s, n);
+  R->ncarry = n;
+  return 0;
+}
+
+/* Reads the next batch of whole lines into 'b' (under the input lock).
+   Returns the number of lines, 0 at the end of the input. */
+static size_t fill(reader *R, batch *b) {
+  /* A batch grown for a long line gives the memory back. */
+  if (b->cap > 4 * BATCH_BYTES && R->ncarry <= BATCH_BYTES) {
+    free(b->data);
+    b->data = NULL;
+    b->cap = 0;
+  }
+  b->len = b->n = 0;
+  b->first = R->lineno + 1;
+  if (batch_room(b, R->ncarry > BATCH_BYTES ? R->ncarry : BATCH_BYTES))
+    goto nomem;
+  if (R->ncarry) memcpy(b->data, R->carry, R->ncarry);
+  b->len = R->ncarry;
+  R->ncarry = 0;
+  size_t start = 0, scan = 0, taken = 0;
+  for (;;) {
+    char *nl = b->len > scan ? memchr(b->data + scan, '\n', b->len - scan)
+                             : NULL;
+    if (nl) {
+      size_t end = (size_t)(nl - b->data);
+      int r = R->skipping ? batch_add(b, 0, 0, 1)
+                          : batch_add(b, start, end - start,
+                                      end - start > R->max);
+      if (r) goto nomem;
+      R->skipping = 0;
+      start = scan = end + 1;
+      continue;
+    }
+    /* The text of a line too long to keep is dropped as it comes. */
+    if (R->skipping || b->len - start > R->max) {
+      R->skipping = 1;
+      b->len = start;
+    }
+    scan = b->len;
+    if (R->eof) {
+      if (R->skipping || b->len > start) {
+        if (batch_add(b, start, b->len - start, R->skipping)) goto nomem;
+        R->skipping = 0;
+        start = b->len;
+      }
+      break;
+    }
+    /* Skipped text counts too: a run of long lines still makes batches. */
+    if (b->n && (b->len == b->cap || taken >= BATCH_BYTES)) break;
+    if (b->len == b->cap && batch_room(b, b->cap)) goto nomem;
+    size_t want = b->cap - b->len;
+    errno = 0;
+    size_t k = fread(b->data + b->len, 1, want, R->f);
+    b->len += k;
+    taken += k;
+    if (k < want) {
+      if (ferror(R->f)) R->error = errno ? errno : EIO;
+      R->eof = 1;
+    }
+  }
+  if (carry_over(R, b->data + start, b->len - start)) goto nomem;
+  R->lineno += b->n;
+  return b->n;
+nomem:
+  /* The lines read whole are still decided, as next_line() would. */
+  R->error = ENOMEM;
+  R->eof = 1;
+  R->skipping = 0;
+  R->ncarry = 0;
+  R->lineno += b->n;
+  return b->n;
+}
+
+/* The threads of --jsonl --jobs N, the calling thread among them. Each
+   takes the next batch and its ticket under the input lock, decides the
+   batch alone, and leaves it done. Results go out in ticket order: the
+   thread that finds the next ticket to write done writes it, and those
+   after it that are done too. A batch's slot is read into again only
+   once its results are written, so a thread can run ahead of a slow one
+   by a few batches, not without bound. */
 typedef struct {
-  pthread_barrier_t go, done;
-  batch *round;        /* the batches of the current round, one a thread */
-  worker *w;
-  int n, stop;
+  pthread_mutex_t in;  /* the reader and 'next' */
+  reader *R;
+  uint64_t next;       /* the ticket of the next batch read */
+  pthread_mutex_t out; /* the slots' 'done', 'turn' and what was written */
+  pthread_cond_t freed;
+  batch *slot;         /* ticket t is read into slot[t % nslot] */
+  uint64_t nslot;
+  uint64_t turn;       /* the ticket whose results go out next */
+  int writing;         /* a thread is writing results */
+  uint64_t bad;
+  int error;           /* errno of the first failed write */
+  uint64_t errline;    /* the last line of the results not written */
+  atomic_int stop;     /* a write failed: every thread ends */
+  const ent_program *p; /* what each thread's worker is made of */
+  int how;
+  const char *hex;
+  const limits *lim;
 } pool;
 
-typedef struct {
-  pool *pl;
-  int id;
-} pool_arg;
-
-static void *pool_thread(void *arg) {
-  pool_arg *a = arg;
-  pool *pl = a->pl;
-  for (;;) {
-    pthread_barrier_wait(&pl->go);
-    if (pl->stop) break;
-    batch_run(&pl->round[a->id], &pl->w[a->id]);
-    pthread_barrier_wait(&pl->done);
+/* Decides every line of 'b', unless the run is stopping. */
+static void batch_run(batch *b, worker *w, atomic_int *stop) {
+  b->out.len = 0;
+  b->bad = 0;
+  for (size_t i = 0; i < b->n; i++) {
+    if (atomic_load_explicit(stop, memory_order_relaxed)) return;
+    const span *s = &b->line[i];
+    b->bad += (uint64_t)decide_line(w, s->toolong ? NULL : b->data + s->off,
+                                    s->len, b->first + i, &b->out);
   }
+}
+
+/* Takes the next ticket and reads its batch. Returns the batch, or NULL
+   at the end of the input or when the run stops. */
+static batch *pool_take(pool *pl) {
+  batch *b = NULL;
+  pthread_mutex_lock(&pl->in);
+  pthread_mutex_lock(&pl->out);
+  while (pl->next >= pl->turn + pl->nslot && !atomic_load(&pl->stop))
+    pthread_cond_wait(&pl->freed, &pl->out);
+  pthread_mutex_unlock(&pl->out);
+  if (!atomic_load(&pl->stop)) {
+    b = &pl->slot[pl->next % pl->nslot];
+    if (fill(pl->R, b)) pl->next++;
+    else b = NULL;
+  }
+  pthread_mutex_unlock(&pl->in);
+  return b;
+}
+
+/* Marks 'b' done. Unless another thread is writing (it will come to
+   'b'), writes the results of the next ticket while it is done, and of
+   the ones after it, in order. */
+static void pool_done(pool *pl, batch *b) {
+  pthread_mutex_lock(&pl->out);
+  b->done = 1;
+  if (!pl->writing) {
+    pl->writing = 1;
+    batch *c;
+    while (!atomic_load(&pl->stop) &&
+           (c = &pl->slot[pl->turn % pl->nslot])->done) {
+      pthread_mutex_unlock(&pl->out);
+      int err = c->out.error;
+      errno = 0;
+      if (!err && c->out.len &&
+          fwrite(c->out.buf, 1, c->out.len, stdout) != c->out.len)
+        err = errno ? errno : EIO;
+      pthread_mutex_lock(&pl->out);
+      pl->bad += c->bad;
+      if (err) {
+        pl->error = err;
+        pl->errline = c->first + c->n - 1;
+        atomic_store(&pl->stop, 1);
+      }
+      c->done = 0;
+      pl->turn++;
+      pthread_cond_broadcast(&pl->freed);
+    }
+    pl->writing = 0;
+  }
+  pthread_mutex_unlock(&pl->out);
+}
+
+static void pool_work(pool *pl, worker *w) {
+  batch *b;
+  while ((b = pool_take(pl))) {
+    batch_run(b, w, &pl->stop);
+    pool_done(pl, b);
+  }
+}
+
+/* A thread that cannot make its worker leaves its share to the others. */
+static void *pool_thread(void *arg) {
+  pool *pl = arg;
+  worker w;
+  if (!worker_init(&w, pl->p, pl->how, pl->hex, pl->lim)) pool_work(pl, &w);
+  worker_free(&w);
   return NULL;
 }
 
-/* Reads up to 'n' batches; returns the number of lines read. */
-static uint64_t fill(lines *L, batch *bs, int n, uint64_t *lineno) {
-  uint64_t got = 0;
-  for (int k = 0; k < n; k++) {
-    batch *b = &bs[k];
-    b->len = b->n = 0;
-    b->first = *lineno + 1;
-    char *line;
-    size_t len;
-    int r;
-    while (b->n < BATCH_LINES && (r = next_line(L, &line, &len))) {
-      if (r == 2) line = NULL, len = 0;
-      if (batch_add(b, line, len)) {
-        L->error = ENOMEM;
-        return got;
-      }
-      (*lineno)++;
-      got++;
-    }
-  }
-  return got;
-}
-
-/* --jsonl: one case a line, one result a line, in order. With several
-   jobs, threads decide batches of lines while this thread reads the next
-   batches and writes the finished ones in input order. */
+/* What a --jsonl run came to. */
 typedef struct {
-  uint64_t steps, items, bytes;
-} limits;
+  uint64_t lines, bad;
+  int werror, rerror;  /* errno of a failed write, of a failed read */
+  uint64_t wline;      /* the line after which writing failed */
+} tally;
 
-static void apply_limits(ent_vm *vm, const limits *lim) {
-  vm->budget = lim->steps;
-  vm->max_items = lim->items;
-  vm->max_bytes = lim->bytes;
-}
-
-static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex,
-                      const limits *lim) {
-  int rc = EXIT_OK;
-  worker *w = calloc((size_t)jobs, sizeof *w);
-  for (int i = 0; w && i < jobs; i++) {
-    w[i].p = p;
-    w[i].how = how;
-    w[i].vm = vm_new(p);
-    w[i].x = explain_new(p, hex);
-    if (!w[i].vm || !w[i].x) rc = EXIT_INTERNAL;
-    else apply_limits(w[i].vm, lim);
-  }
-  if (!w || rc) {
-    fprintf(stderr, "entitle: error: out of memory\n");
-    return EXIT_INTERNAL;
+/* --jsonl with one job: read, decide and write in turn. Returns -1 if
+   out of memory. */
+static int run_one(const ent_program *p, int how, const char *hex,
+                   const limits *lim, tally *t) {
+  worker w;
+  if (worker_init(&w, p, how, hex, lim)) {
+    worker_free(&w);
+    return -1;
   }
   lines L = {stdin, NULL, 0, 0, 0, 0, 0, lim->bytes, 0};
   outbuf o;
   out_init(&o, stdout);
-  uint64_t lineno = 0, bad = 0;
-  if (jobs == 1) {
-    char *line;
-    size_t len;
-    int got;
-    while ((got = next_line(&L, &line, &len))) {
-      bad += (uint64_t)decide_line(&w[0], got == 2 ? NULL : line, len,
-                                   ++lineno, &o);
-      out_maybe_flush(&o);
-      if (o.error) break;
-    }
-    out_flush(&o);
-  } else {
-    batch *sets = calloc(2 * (size_t)jobs, sizeof *sets);
-    pool pl;
-    pthread_t *th = calloc((size_t)jobs, sizeof *th);
-    pool_arg *args = calloc((size_t)jobs, sizeof *args);
-    if (!sets || !th || !args) {
-      fprintf(stderr, "entitle: error: out of memory\n");
-      return EXIT_INTERNAL;
-    }
-    for (int i = 0; i < 2 * jobs; i++) out_init(&sets[i].out, NULL);
-    pl.w = w;
-    pl.n = jobs;
-    pl.stop = 0;
-    pthread_barrier_init(&pl.go, NULL, (unsigned)jobs + 1);
-    pthread_barrier_init(&pl.done, NULL, (unsigned)jobs + 1);
-    for (int i = 0; i < jobs; i++) {
-      args[i].pl = &pl;
-      args[i].id = i;
-      pthread_create(&th[i], NULL, pool_thread, &args[i]);
-    }
-    int r = 0;
-    uint64_t got = fill(&L, sets, jobs, &lineno);
-    while (got && !o.error) {
-      batch *cur = &sets[(r % 2) * jobs];
-      pl.round = cur;
-      pthread_barrier_wait(&pl.go);
-      got = fill(&L, &sets[((r + 1) % 2) * jobs], jobs, &lineno);
-      pthread_barrier_wait(&pl.done);
-      for (int k = 0; k < jobs && !o.error; k++) {
-        bad += cur[k].bad;
-        if (cur[k].out.len && fwrite(cur[k].out.buf, 1, cur[k].out.len,
-                                     stdout) != cur[k].out.len)
-          o.error = errno ? errno : EIO;
-      }
-      r++;
-    }
-    if (!o.error && fflush(stdout)) o.error = errno ? errno : EIO;
-    pl.stop = 1;
-    pthread_barrier_wait(&pl.go);
-    for (int i = 0; i < jobs; i++) pthread_join(th[i], NULL);
-    pthread_barrier_destroy(&pl.go);
-    pthread_barrier_destroy(&pl.done);
-    for (int i = 0; i < 2 * jobs; i++) {
-      free(sets[i].data);
-      free(sets[i].start);
-      free(sets[i].toolong);
-      out_free(&sets[i].out);
-    }
-    free(sets);
-    free(th);
-    free(args);
+  char *line;
+  size_t len = 0;
+  int got;
+  while ((got = next_line(&L, &line, &len))) {
+    t->bad += (uint64_t)decide_line(&w, got == 2 ? NULL : line, len,
+                                    ++t->lines, &o);
+    out_maybe_flush(&o);
+    if (o.error) break;
   }
-  if (o.error) {
-    fprintf(stderr, "entitle: error: cannot write the results after line "
-            "%llu: %s\n", (unsigned long long)lineno, strerror(o.error));
-    rc = EXIT_IO;
-  } else if (L.error) {
-    fprintf(stderr, "entitle: error: cannot read the cases after line "
-            "%llu: %s\n", (unsigned long long)lineno, strerror(L.error));
-    rc = EXIT_IO;
-  } else if (bad) {
-    fprintf(stderr, "entitle: %llu of %llu cases could not be decided\n",
-            (unsigned long long)bad, (unsigned long long)lineno);
-    rc = EXIT_CASE;
-  }
+  out_flush(&o);
+  t->werror = o.error;
+  t->wline = t->lines;
+  t->rerror = L.error;
   free(L.buf);
   out_free(&o);
-  for (int i = 0; i < jobs; i++) {
-    vm_free(w[i].vm);
-    explain_free(w[i].x);
+  worker_free(&w);
+  return 0;
+}
+
+/* Batches held at once, as many again as there are threads: enough that
+   a thread which decides faster than another (a core shared with other
+   work, a run of costly cases) seldom waits for it. */
+#define SLOTS_PER_JOB 2
+
+/* --jsonl with several jobs. Returns -1 if out of memory. A thread that
+   cannot be started leaves its share to the others. */
+static int run_pool(const ent_program *p, int how, const char *hex,
+                    const limits *lim, int jobs, tally *t) {
+  reader R = {stdin, lim->bytes, NULL, 0, 0, 0, 0, 0, 0};
+  pool pl;
+  memset(&pl, 0, sizeof pl);
+  pl.R = &R;
+  pl.nslot = (uint64_t)jobs * SLOTS_PER_JOB;
+  atomic_init(&pl.stop, 0);
+  pl.p = p;
+  pl.how = how;
+  pl.hex = hex;
+  pl.lim = lim;
+  worker w;
+  pl.slot = aligned_alloc(_Alignof(batch), pl.nslot * sizeof *pl.slot);
+  pthread_t *th = calloc((size_t)jobs, sizeof *th);
+  if (worker_init(&w, p, how, hex, lim) || !pl.slot || !th) {
+    worker_free(&w);
+    free(pl.slot);
+    free(th);
+    return -1;
   }
-  free(w);
-  return rc;
+  memset(pl.slot, 0, pl.nslot * sizeof *pl.slot);
+  for (uint64_t i = 0; i < pl.nslot; i++) out_init(&pl.slot[i].out, NULL);
+  pthread_mutex_init(&pl.in, NULL);
+  pthread_mutex_init(&pl.out, NULL);
+  pthread_cond_init(&pl.freed, NULL);
+  int started = 1;
+  while (started < jobs &&
+         !pthread_create(&th[started], NULL, pool_thread, &pl))
+    started++;
+  pool_work(&pl, &w);
+  for (int i = 1; i < started; i++) pthread_join(th[i], NULL);
+  errno = 0;
+  if (!pl.error && fflush(stdout)) {
+    pl.error = errno ? errno : EIO;
+    pl.errline = R.lineno;
+  }
+  t->lines = R.lineno;
+  t->bad = pl.bad;
+  t->werror = pl.error;
+  t->wline = pl.errline;
+  t->rerror = R.error;
+  pthread_mutex_destroy(&pl.in);
+  pthread_mutex_destroy(&pl.out);
+  pthread_cond_destroy(&pl.freed);
+  for (uint64_t i = 0; i < pl.nslot; i++) {
+    free(pl.slot[i].data);
+    free(pl.slot[i].line);
+    out_free(&pl.slot[i].out);
+  }
+  free(R.carry);
+  free(pl.slot);
+  free(th);
+  worker_free(&w);
+  return 0;
+}
+
+/* --jsonl: one case a line, one result a line, in order. Deciding does
+   not touch the collector, so the threads need not be known to it. */
+static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex,
+                      const limits *lim) {
+  tally t = {0, 0, 0, 0, 0};
+  int r = jobs == 1 ? run_one(p, how, hex, lim, &t)
+                    : run_pool(p, how, hex, lim, jobs, &t);
+  if (r) {
+    fprintf(stderr, "entitle: error: out of memory\n");
+    return EXIT_INTERNAL;
+  }
+  if (t.werror) {
+    fprintf(stderr, "entitle: error: cannot write the results after line "
+            "%llu: %s\n", (unsigned long long)t.wline, strerror(t.werror));
+    return EXIT_IO;
+  }
+  if (t.rerror) {
+    fprintf(stderr, "entitle: error: cannot read the cases after line "
+            "%llu: %s\n", (unsigned long long)t.lines, strerror(t.rerror));
+    return EXIT_IO;
+  }
+  if (t.bad) {
+    fprintf(stderr, "entitle: %llu of %llu cases could not be decided\n",
+            (unsigned long long)t.bad, (unsigned long long)t.lines);
+    return EXIT_CASE;
+  }
+  return EXIT_OK;
 }
 
 static int cmd_eval(int argc, char **argv) {
