@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <gc.h>
 #include <signal.h>
@@ -191,9 +192,29 @@ static const char *vm_error_text(int rc) {
   }
 }
 
+/* Whether input is waiting on 'fd' now: a read would not block. */
+static int input_ready(int fd) {
+  struct pollfd pf = {fd, POLLIN, 0};
+  return poll(&pf, 1, 0) != 0;
+}
+
+/* Reads what input has, up to 'n' bytes, into 'at': fewer when fewer are
+   there, so that a program which sends one case and waits for its result
+   gets it. Before waiting for more, writes out what 'pending' holds (a
+   file is always ready: nothing is written early). Returns the bytes
+   read, 0 at the end, or -1 with errno. */
+static ssize_t read_input(int fd, char *at, size_t n, outbuf *pending) {
+  if (pending && pending->len && !input_ready(fd)) out_flush(pending);
+  for (;;) {
+    ssize_t k = read(fd, at, n);
+    if (k >= 0 || errno != EINTR) return k;
+  }
+}
+
 /* One line of input for --jsonl, from a reused buffer. */
 typedef struct {
-  FILE *f;
+  int fd;
+  outbuf *pending;     /* results to write out before input is waited for */
   char *buf;
   size_t cap, start, end;
   int eof, error;
@@ -259,12 +280,14 @@ static int next_line(lines *l, char **line, size_t *len) {
       l->buf = nb;
       l->cap = cap;
     }
-    size_t k = fread(l->buf + l->end, 1, l->cap - l->end, l->f);
-    if (k == 0) {
-      if (ferror(l->f)) l->error = errno ? errno : EIO;
+    ssize_t k = read_input(l->fd, l->buf + l->end, l->cap - l->end,
+                           l->pending);
+    if (k <= 0) {
+      if (k < 0) l->error = errno ? errno : EIO;
       l->eof = 1;
+    } else {
+      l->end += (size_t)k;
     }
-    l->end += k;
   }
 }
 
@@ -368,7 +391,7 @@ static int decide_line(worker *w, const char *line, size_t len,
    only the start of a line that a read cut in two is carried over to the
    next batch. The same lines as next_line() gives, the same skipping. */
 typedef struct {
-  FILE *f;
+  int fd;
   size_t max;          /* longest line kept; longer ones are skipped */
   char *carry;         /* the start of the line the last read cut */
   size_t ncarry, capcarry;
@@ -486,17 +509,20 @@ static size_t fill(reader *R, batch *b) {
       }
       break;
     }
-    /* Skipped text counts too: a run of long lines still makes batches. */
-    if (b->n && (b->len == b->cap || taken >= BATCH_BYTES)) break;
+    /* Skipped text counts too: a run of long lines still makes batches.
+       A batch also ends when it has lines and no more input is there:
+       a program waiting for their results gets them. */
+    if (b->n && (b->len == b->cap || taken >= BATCH_BYTES ||
+                 !input_ready(R->fd)))
+      break;
     if (b->len == b->cap && batch_room(b, b->cap)) goto nomem;
-    size_t want = b->cap - b->len;
-    errno = 0;
-    size_t k = fread(b->data + b->len, 1, want, R->f);
-    b->len += k;
-    taken += k;
-    if (k < want) {
-      if (ferror(R->f)) R->error = errno ? errno : EIO;
+    ssize_t k = read_input(R->fd, b->data + b->len, b->cap - b->len, NULL);
+    if (k <= 0) {
+      if (k < 0) R->error = errno ? errno : EIO;
       R->eof = 1;
+    } else {
+      b->len += (size_t)k;
+      taken += (size_t)k;
     }
   }
   if (carry_over(R, b->data + start, b->len - start)) goto nomem;
@@ -583,8 +609,11 @@ static void pool_done(pool *pl, batch *b) {
       pthread_mutex_unlock(&pl->out);
       int err = c->out.error;
       errno = 0;
+      /* Flushed batch by batch: a program waiting for these results
+         gets them now, not when a buffer fills. */
       if (!err && c->out.len &&
-          fwrite(c->out.buf, 1, c->out.len, stdout) != c->out.len)
+          (fwrite(c->out.buf, 1, c->out.len, stdout) != c->out.len ||
+           fflush(stdout)))
         err = errno ? errno : EIO;
       pthread_mutex_lock(&pl->out);
       pl->bad += c->bad;
@@ -635,9 +664,9 @@ static int run_one(const ent_program *p, int how, const char *hex,
     worker_free(&w);
     return -1;
   }
-  lines L = {stdin, NULL, 0, 0, 0, 0, 0, lim->bytes, 0};
   outbuf o;
   out_init(&o, stdout);
+  lines L = {fileno(stdin), &o, NULL, 0, 0, 0, 0, 0, lim->bytes, 0};
   char *line;
   size_t len = 0;
   int got;
@@ -666,7 +695,7 @@ static int run_one(const ent_program *p, int how, const char *hex,
    cannot be started leaves its share to the others. */
 static int run_pool(const ent_program *p, int how, const char *hex,
                     const limits *lim, int jobs, tally *t) {
-  reader R = {stdin, lim->bytes, NULL, 0, 0, 0, 0, 0, 0};
+  reader R = {fileno(stdin), lim->bytes, NULL, 0, 0, 0, 0, 0, 0};
   pool pl;
   memset(&pl, 0, sizeof pl);
   pl.R = &R;
