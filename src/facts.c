@@ -564,6 +564,7 @@ static int object(dec *d, uint32_t obj, ent_val row) {
   const prog_object *o = &p->objects[obj];
   ent_vm *vm = d->vm;
   uint32_t gen = ++vm->gen;
+  uint32_t given = 0;  /* required fields seen */
   const char *open = d->s;
   /* Cases usually list fields in the schema's order: try the field after
      the last one first, then search. */
@@ -587,12 +588,17 @@ static int object(dec *d, uint32_t obj, ent_val row) {
           same(prog_str(p, p->fields[guess].name), key, kn)) {
         fi = guess;
       } else {
-        for (uint32_t f = o->first_field; f < last; f++)
+        /* After a field the case left out, the one given is further on:
+           search on from the guess, then from the object's first field. */
+        uint32_t f = guess;
+        for (uint32_t k = 0; k < o->nfields; k++, f++) {
+          if (f >= last) f = o->first_field;
           if (vm->name_len[f] == kn &&
               same(prog_str(p, p->fields[f].name), key, kn)) {
             fi = f;
             break;
           }
+        }
       }
       guess = fi + 1;
       if (fi == UINT32_MAX) {
@@ -613,6 +619,7 @@ static int object(dec *d, uint32_t obj, ent_val row) {
         return fail(d, kat, "'%s' is given twice", path);
       }
       vm->seen[fi] = gen;
+      given += vm->required[fi];
       if (expect_char(d, ':', "':'")) return -1;
       if (d->depth == FACTS_MAX_DEPTH)
         return fail(d, d->s, "nested more than %d deep", FACTS_MAX_DEPTH);
@@ -630,7 +637,9 @@ static int object(dec *d, uint32_t obj, ent_val row) {
       break;
     }
   }
-  /* Required fields that did not appear. */
+  /* Required fields that did not appear: when some did not, the first
+     of them in the schema's order is named. */
+  if (given == vm->nrequired[obj]) return 0;
   for (uint32_t k = 0; k < o->nfields; k++) {
     uint32_t f = o->first_field + k;
     const prog_field *pf = &p->fields[f];

@@ -29,13 +29,22 @@ ent_vm *vm_new(const ent_program *p) {
   vm->regs = calloc(p->nregs + 4, sizeof *vm->regs);
   vm->name_len = calloc(p->nfields + 1, sizeof *vm->name_len);
   vm->seen = calloc(p->nfields + 1, sizeof *vm->seen);
-  if (!vm->regs || !vm->name_len || !vm->seen || vm_reserve(vm, p->case_width
-      + 64)) {
+  vm->required = calloc(p->nfields + 1, sizeof *vm->required);
+  vm->nrequired = calloc(p->nobjects + 1, sizeof *vm->nrequired);
+  if (!vm->regs || !vm->name_len || !vm->seen || !vm->required ||
+      !vm->nrequired || vm_reserve(vm, p->case_width + 64)) {
     vm_free(vm);
     return NULL;
   }
   for (uint32_t i = 0; i < p->nfields; i++)
     vm->name_len[i] = (uint32_t)strlen(prog_str(p, p->fields[i].name));
+  for (uint32_t o = 0; o < p->nobjects; o++)
+    for (uint32_t k = 0; k < p->objects[o].nfields; k++) {
+      uint32_t f = p->objects[o].first_field + k;
+      if (f >= p->nfields) break;
+      vm->required[f] = !(p->fields[f].flags & (FF_OPTIONAL | FF_DEFAULT));
+      vm->nrequired[o] += vm->required[f];
+    }
   return vm;
 }
 
@@ -46,6 +55,8 @@ void vm_free(ent_vm *vm) {
   free(vm->text);
   free(vm->name_len);
   free(vm->seen);
+  free(vm->required);
+  free(vm->nrequired);
   free(vm->case_tmpl);
   if (vm->item_tmpl)
     for (uint32_t l = 0; l < vm->p->nlists; l++) free(vm->item_tmpl[l]);

@@ -27,6 +27,8 @@ typedef struct ent_vm {
   uint64_t steps;
   uint32_t *name_len;  /* length of each field's name, for the decoder */
   uint32_t *seen;      /* generation stamp per field, for the decoder */
+  unsigned char *required; /* per field: 1 if a case must give it */
+  uint32_t *nrequired; /* per object: how many of its fields are required */
   uint32_t gen;
   ent_val *case_tmpl;    /* a fresh case row: defaults, or absent */
   ent_val **item_tmpl;   /* the same for an item of each list */
