@@ -200,94 +200,11 @@ static int input_ready(int fd) {
 
 /* Reads what input has, up to 'n' bytes, into 'at': fewer when fewer are
    there, so that a program which sends one case and waits for its result
-   gets it. Before waiting for more, writes out what 'pending' holds (a
-   file is always ready: nothing is written early). Returns the bytes
-   read, 0 at the end, or -1 with errno. */
-static ssize_t read_input(int fd, char *at, size_t n, outbuf *pending) {
-  if (pending && pending->len && !input_ready(fd)) out_flush(pending);
+   gets it. Returns the bytes read, 0 at the end, or -1 with errno. */
+static ssize_t read_input(int fd, char *at, size_t n) {
   for (;;) {
     ssize_t k = read(fd, at, n);
     if (k >= 0 || errno != EINTR) return k;
-  }
-}
-
-/* One line of input for --jsonl, from a reused buffer. */
-typedef struct {
-  int fd;
-  outbuf *pending;     /* results to write out before input is waited for */
-  char *buf;
-  size_t cap, start, end;
-  int eof, error;
-  size_t max;          /* longest line kept; longer ones are skipped */
-  int skipping;        /* inside a line longer than 'max' */
-} lines;
-
-/* Returns 1 with the next line, 2 for a line longer than the limit
-   (skipped, so that memory stays bounded), 0 at the end. */
-static int next_line(lines *l, char **line, size_t *len) {
-  for (;;) {
-    char *nl = l->end > l->start
-                   ? memchr(l->buf + l->start, '\n', l->end - l->start)
-                   : NULL;
-    if (l->skipping) {
-      if (!nl) {
-        l->start = l->end;
-        if (l->eof) {
-          l->skipping = 0;
-          return 2;
-        }
-      } else {
-        l->start = (size_t)(nl - l->buf) + 1;
-        l->skipping = 0;
-        return 2;
-      }
-    } else if (!nl && l->end - l->start > l->max) {
-      l->skipping = 1;
-      continue;
-    } else if (nl && (size_t)(nl - (l->buf + l->start)) > l->max) {
-      l->start = (size_t)(nl - l->buf) + 1;
-      return 2;
-    }
-    if (nl) {
-      *line = l->buf + l->start;
-      *len = (size_t)(nl - *line);
-      l->start = (size_t)(nl - l->buf) + 1;
-      return 1;
-    }
-    if (l->eof) {
-      if (l->skipping) continue;
-      if (l->end > l->start) {
-        *line = l->buf + l->start;
-        *len = l->end - l->start;
-        l->start = l->end;
-        return 1;
-      }
-      return 0;
-    }
-    /* Move the partial line to the front, grow if it fills the buffer. */
-    if (l->start > 0) {
-      memmove(l->buf, l->buf + l->start, l->end - l->start);
-      l->end -= l->start;
-      l->start = 0;
-    }
-    if (l->end == l->cap) {
-      size_t cap = l->cap ? l->cap * 2 : 1 << 20;
-      char *nb = realloc(l->buf, cap);
-      if (!nb) {
-        l->error = ENOMEM;
-        return 0;
-      }
-      l->buf = nb;
-      l->cap = cap;
-    }
-    ssize_t k = read_input(l->fd, l->buf + l->end, l->cap - l->end,
-                           l->pending);
-    if (k <= 0) {
-      if (k < 0) l->error = errno ? errno : EIO;
-      l->eof = 1;
-    } else {
-      l->end += (size_t)k;
-    }
   }
 }
 
@@ -386,10 +303,10 @@ static int decide_line(worker *w, const char *line, size_t len,
   return 0;
 }
 
-/* The input of --jsonl with several jobs. Lines are read straight into
-   the buffer of the batch that will decide them, and so are not copied;
-   only the start of a line that a read cut in two is carried over to the
-   next batch. The same lines as next_line() gives, the same skipping. */
+/* The input of --jsonl. Lines are read straight into the buffer of the
+   batch that will decide them, and so are not copied; only the start of
+   a line that a read cut in two is carried over to the next batch. A line
+   longer than the limit is skipped as it comes, never held whole. */
 typedef struct {
   int fd;
   size_t max;          /* longest line kept; longer ones are skipped */
@@ -516,7 +433,7 @@ static size_t fill(reader *R, batch *b) {
                  !input_ready(R->fd)))
       break;
     if (b->len == b->cap && batch_room(b, b->cap)) goto nomem;
-    ssize_t k = read_input(R->fd, b->data + b->len, b->cap - b->len, NULL);
+    ssize_t k = read_input(R->fd, b->data + b->len, b->cap - b->len);
     if (k <= 0) {
       if (k < 0) R->error = errno ? errno : EIO;
       R->eof = 1;
@@ -529,7 +446,7 @@ static size_t fill(reader *R, batch *b) {
   R->lineno += b->n;
   return b->n;
 nomem:
-  /* The lines read whole are still decided, as next_line() would. */
+  /* The lines read whole are still decided. */
   R->error = ENOMEM;
   R->eof = 1;
   R->skipping = 0;
@@ -655,44 +572,14 @@ typedef struct {
   uint64_t wline;      /* the line after which writing failed */
 } tally;
 
-/* --jsonl with one job: read, decide and write in turn. Returns -1 if
-   out of memory. */
-static int run_one(const ent_program *p, int how, const char *hex,
-                   const limits *lim, tally *t) {
-  worker w;
-  if (worker_init(&w, p, how, hex, lim)) {
-    worker_free(&w);
-    return -1;
-  }
-  outbuf o;
-  out_init(&o, stdout);
-  lines L = {fileno(stdin), &o, NULL, 0, 0, 0, 0, 0, lim->bytes, 0};
-  char *line;
-  size_t len = 0;
-  int got;
-  while ((got = next_line(&L, &line, &len))) {
-    t->bad += (uint64_t)decide_line(&w, got == 2 ? NULL : line, len,
-                                    ++t->lines, &o);
-    out_maybe_flush(&o);
-    if (o.error) break;
-  }
-  out_flush(&o);
-  t->werror = o.error;
-  t->wline = t->lines;
-  t->rerror = L.error;
-  free(L.buf);
-  out_free(&o);
-  worker_free(&w);
-  return 0;
-}
-
 /* Batches held at once, as many again as there are threads: enough that
    a thread which decides faster than another (a core shared with other
    work, a run of costly cases) seldom waits for it. */
 #define SLOTS_PER_JOB 2
 
-/* --jsonl with several jobs. Returns -1 if out of memory. A thread that
-   cannot be started leaves its share to the others. */
+/* --jsonl with 'jobs' threads, the calling one among them (with one job,
+   it alone). Returns -1 if out of memory. A thread that cannot be started
+   leaves its share to the others. */
 static int run_pool(const ent_program *p, int how, const char *hex,
                     const limits *lim, int jobs, tally *t) {
   reader R = {fileno(stdin), lim->bytes, NULL, 0, 0, 0, 0, 0, 0};
@@ -755,8 +642,7 @@ static int run_pool(const ent_program *p, int how, const char *hex,
 static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex,
                       const limits *lim) {
   tally t = {0, 0, 0, 0, 0};
-  int r = jobs == 1 ? run_one(p, how, hex, lim, &t)
-                    : run_pool(p, how, hex, lim, jobs, &t);
+  int r = run_pool(p, how, hex, lim, jobs, &t);
   if (r) {
     fprintf(stderr, "entitle: error: out of memory\n");
     return EXIT_INTERNAL;

@@ -154,7 +154,3 @@ int out_flush(outbuf *o) {
   o->len = 0;
   return o->error ? -1 : 0;
 }
-
-void out_maybe_flush(outbuf *o) {
-  if (o->f && o->len >= 1 << 20) out_flush(o);
-}

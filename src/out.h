@@ -81,8 +81,5 @@ void out_money(outbuf *o, int64_t pence);
 void out_date(outbuf *o, int64_t days);
 /* Writes what is buffered (if there is a file). Returns 0 or -1. */
 int out_flush(outbuf *o);
-/* Flushes when the buffer holds 1 MB or more: writing explanations to a
-   file, 64 KB writes cost the kernel twice the time of 1 MB ones. */
-void out_maybe_flush(outbuf *o);
 
 #endif
