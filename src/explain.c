@@ -35,9 +35,11 @@ typedef struct {
   uint32_t n;
 } frag;
 
-/* Marks a ref whose key was not made (or was made for two lists): it is
-   written the slow way. */
+/* A ref whose key was not made, or was made for one list and is read
+   under another too (only a crafted program does that): either way no
+   scope's list matches it, and it is written the slow way. */
 #define NO_LIST (-2)
+#define MIXED_LISTS (-3)
 
 struct explain_ctx {
   const ent_program *p;
@@ -176,7 +178,7 @@ static void split_key(const char *lp, const char *name, frag *pre,
 static void ref_frags(explain_ctx *x, uint32_t i, int list) {
   const ent_program *p = x->p;
   if (x->ref_list[i] != NO_LIST) {
-    if (x->ref_list[i] != list) x->ref_list[i] = NO_LIST - 1;
+    if (x->ref_list[i] != list) x->ref_list[i] = MIXED_LISTS;
     return;
   }
   const prog_ref *r = &p->refs[i];
