@@ -62,12 +62,18 @@ static char *result(const ent_program *p) {
   return r;
 }
 
-START_TEST(round_trip_decides_the_same) {
+/* The test policy, compiled and saved into 'o' as a program file. */
+static ent_program *saved_policy(outbuf *o) {
   ent_program *p = compile_text(policy_text, NULL);
   ck_assert_ptr_nonnull(p);
+  out_init(o, NULL);
+  bc_save(p, o);
+  return p;
+}
+
+START_TEST(round_trip_decides_the_same) {
   outbuf o;
-  out_init(&o, NULL);
-  bc_save(p, &o);
+  ent_program *p = saved_policy(&o);
   char err[256];
   ent_program *q = bc_load((unsigned char *)o.buf, o.len, err, sizeof err);
   ck_assert_msg(q != NULL, "%s", err);
@@ -87,10 +93,8 @@ START_TEST(round_trip_decides_the_same) {
 END_TEST
 
 START_TEST(a_changed_byte_breaks_the_digest) {
-  ent_program *p = compile_text(policy_text, NULL);
   outbuf o;
-  out_init(&o, NULL);
-  bc_save(p, &o);
+  saved_policy(&o);
   char err[256];
   o.buf[o.len - 3] ^= 1;
   ck_assert_ptr_null(bc_load((unsigned char *)o.buf, o.len, err, sizeof err));
@@ -107,10 +111,8 @@ END_TEST
    so that the verifier, not the digest, has to catch it. Whatever loads
    must decide the case without a fault (run under ASan by scripts/test). */
 START_TEST(every_changed_byte_is_refused_or_harmless) {
-  ent_program *p = compile_text(policy_text, NULL);
   outbuf o;
-  out_init(&o, NULL);
-  bc_save(p, &o);
+  saved_policy(&o);
   size_t evl = (unsigned char)o.buf[12];
   size_t body = 16 + evl + 32;
   unsigned char *buf = malloc(o.len);
@@ -156,10 +158,8 @@ START_TEST(every_changed_byte_is_refused_or_harmless) {
 END_TEST
 
 START_TEST(truncated_files_are_refused) {
-  ent_program *p = compile_text(policy_text, NULL);
   outbuf o;
-  out_init(&o, NULL);
-  bc_save(p, &o);
+  saved_policy(&o);
   char err[256];
   for (size_t n = 0; n < o.len; n++)
     ck_assert_ptr_null(bc_load((unsigned char *)o.buf, n, err, sizeof err));
