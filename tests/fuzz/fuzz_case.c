@@ -11,12 +11,9 @@
 */
 #include "fuzz_common.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 /* In static storage, which the collector scans: the program stays. */
 static ent_program *prog;
-static explain_ctx *expl;
+static explain_ctx *explainer;
 static ent_program *api_prog;   /* the same, through the public library */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
@@ -38,7 +35,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
             "the source tree)\n", path);
     exit(1);
   }
-  expl = fuzz_explain_new(prog);
+  explainer = fuzz_explain_new(prog);
   ent_init();
   api_prog = ent_load_file(path, NULL);
   if (!api_prog) exit(1);
@@ -51,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *json = malloc(size ? size : 1);
   if (!json) return 0;
   memcpy(json, data, size);
-  fuzz_decide(prog, expl, json, size, 0, 1);
+  fuzz_decide(prog, explainer, json, size, 0, 1);
   fuzz_api_walk(api_prog, json, size);
   free(json);
   return 0;

@@ -24,6 +24,10 @@
 #include "policy.h"
 #include "vm.h"
 
+/* What every target defines: libFuzzer, or standalone.c, calls them. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 /* The source tree: $ENTITLE_SRCDIR, or the one the harness was built
    from (scripts/fuzz passes -DENTITLE_SRCDIR). */
 #ifndef ENTITLE_SRCDIR
