@@ -657,36 +657,106 @@ static int object(dec *d, uint32_t obj, ent_val row) {
   return 0;
 }
 
+/* The key of item 'i' of a list starting at 'first'; its bytes in
+   '*txt' when the key is text, else '*txt' is NULL. */
+static ent_val item_key(const dec *d, const prog_list *l, ent_val first,
+                        int64_t i, const char **txt, uint32_t *len) {
+  const prog_field *kf = &d->p->fields[l->key];
+  ent_val k = d->vm->mem[first + i * l->width + kf->slot];
+  *txt = TY_KIND(kf->type) == TK_TEXT ? vm_text(d->vm, k, len) : NULL;
+  return k;
+}
+
+static int same_key(const dec *d, const prog_list *l, ent_val first,
+                    int64_t i, int64_t j) {
+  const char *a, *b;
+  uint32_t la, lb;
+  ent_val ka = item_key(d, l, first, i, &a, &la);
+  ent_val kb = item_key(d, l, first, j, &b, &lb);
+  if (!a) return ka == kb;
+  return la == lb && !memcmp(a, b, la);
+}
+
+static uint64_t key_hash(const dec *d, const prog_list *l, ent_val first,
+                         int64_t i) {
+  const char *t;
+  uint32_t n;
+  uint64_t h = (uint64_t)item_key(d, l, first, i, &t, &n);
+  if (t) { /* FNV-1a */
+    h = 0xcbf29ce484222325u;
+    for (uint32_t k = 0; k < n; k++)
+      h = (h ^ (unsigned char)t[k]) * 0x100000001b3u;
+  }
+  h ^= h >> 33; /* the last mixing step of MurmurHash3 */
+  h *= 0xff51afd7ed558ccdu;
+  h ^= h >> 33;
+  return h;
+}
+
+/* Puts item 'i' in the set, or returns the item it repeats, or -1. */
+static int64_t keyset_add(const dec *d, keyset *ks, const prog_list *l,
+                          ent_val first, int64_t i) {
+  for (uint64_t h = key_hash(d, l, first, i);; h++) {
+    uint32_t *s = &ks->slot[h & ks->mask];
+    if (!*s) {
+      *s = (uint32_t)i + 1;
+      return -1;
+    }
+    if (same_key(d, l, first, *s - 1, i)) return *s - 1;
+  }
+}
+
+/* Empties the set and sizes it for items 0 to 'n', at most half full, and
+   puts items 0 to n - 1 (whose keys are distinct) back in. The slots in
+   use are only as many as 'n' needs: clearing them costs no more than
+   filling them, however long a list an earlier case had. */
+static int keyset_fill(dec *d, keyset *ks, const prog_list *l,
+                       ent_val first, int64_t n) {
+  uint64_t want = 64;
+  while (want < 2 * (uint64_t)(n + 1)) want *= 2;
+  if (want > UINT32_MAX) return -1;
+  if (want > ks->cap) {
+    uint32_t *s = realloc(ks->slot, want * sizeof *s);
+    if (!s) return -1;
+    ks->slot = s;
+    ks->cap = (uint32_t)want;
+  }
+  ks->mask = (uint32_t)want - 1;
+  memset(ks->slot, 0, want * sizeof *ks->slot);
+  for (int64_t j = 0; j < n; j++) keyset_add(d, ks, l, first, j);
+  return 0;
+}
+
 /* Keys are unique: item 'n' (just read, starting at 'at') against the
-   items before it. Lists are short, so comparing pairwise is cheaper than
-   any index. */
+   items before it. Short lists, the usual case, compare pairwise; from
+   KEYSET_FROM items on, a hash set of the keys, so that a list of
+   100,000 items costs 100,000 lookups and not 5 billion comparisons. */
+#define KEYSET_FROM 16
 static int repeated_key(dec *d, const prog_list *l, ent_val first,
                         int64_t n, const char *at) {
-  const ent_program *p = d->p;
-  ent_vm *vm = d->vm;
-  const prog_field *kf = &p->fields[l->key];
-  ent_val kn = vm->mem[first + n * l->width + kf->slot];
-  uint32_t ln;
-  const char *sn = TY_KIND(kf->type) == TK_TEXT ? vm_text(vm, kn, &ln) : NULL;
-  for (int64_t j = 0; j < n; j++) {
-    ent_val kj = vm->mem[first + j * l->width + kf->slot];
-    int same;
-    if (sn) {
-      uint32_t lj;
-      const char *sj = vm_text(vm, kj, &lj);
-      same = ln == lj && !memcmp(sn, sj, ln);
-    } else {
-      same = kn == kj;
+  int64_t j = -1;
+  if (n < KEYSET_FROM) {
+    for (int64_t k = 0; k < n && j < 0; k++)
+      if (same_key(d, l, first, k, n)) j = k;
+  } else {
+    ent_vm *vm = d->vm;
+    if (!vm->keysets) {
+      vm->keysets = calloc(FACTS_MAX_DEPTH + 1, sizeof *vm->keysets);
+      if (!vm->keysets) return fail(d, at, "out of memory");
+      vm->nkeysets = FACTS_MAX_DEPTH + 1;
     }
-    if (same) {
-      where(d, at);
-      char path[256];
-      memcpy(path, d->err->path, sizeof path);
-      return fail(d, at, "'%s' has the same %s as item %lld", path,
-                  prog_str(p, kf->name), (long long)j);
-    }
+    keyset *ks = &vm->keysets[d->depth];
+    if ((n == KEYSET_FROM || 2 * (uint64_t)(n + 1) > (uint64_t)ks->mask + 1) &&
+        keyset_fill(d, ks, l, first, n))
+      return fail(d, at, "out of memory");
+    j = keyset_add(d, ks, l, first, n);
   }
-  return 0;
+  if (j < 0) return 0;
+  where(d, at);
+  char path[256];
+  memcpy(path, d->err->path, sizeof path);
+  return fail(d, at, "'%s' has the same %s as item %lld", path,
+              prog_str(d->p, d->p->fields[l->key].name), (long long)j);
 }
 
 static int list(dec *d, const prog_field *f, ent_val row) {

@@ -61,6 +61,8 @@ void vm_free(ent_vm *vm) {
   if (vm->item_tmpl)
     for (uint32_t l = 0; l < vm->p->nlists; l++) free(vm->item_tmpl[l]);
   free(vm->item_tmpl);
+  for (uint32_t i = 0; i < vm->nkeysets; i++) free(vm->keysets[i].slot);
+  free(vm->keysets);
   free(vm);
 }
 

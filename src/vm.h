@@ -14,6 +14,14 @@
 
 #include "program.h"
 
+/* The keys of a long list seen so far (facts.c), so that a repeated key
+   is found in constant time; item indices plus one, 0 for empty. */
+typedef struct keyset {
+  uint32_t *slot;
+  uint32_t cap;   /* slots allocated */
+  uint32_t mask;  /* slots in use, minus one: a power of two */
+} keyset;
+
 typedef struct ent_vm {
   const ent_program *p;
   ent_val *mem;
@@ -32,6 +40,8 @@ typedef struct ent_vm {
   uint32_t gen;
   ent_val *case_tmpl;    /* a fresh case row: defaults, or absent */
   ent_val **item_tmpl;   /* the same for an item of each list */
+  keyset *keysets;     /* the decoder's, one per list nesting depth */
+  uint32_t nkeysets;
   uint32_t failed_part;  /* VM_INVALID: the requirement not met */
   int failed_code;       /* ... and why: ERR_NONE if it was false */
 } ent_vm;

@@ -315,6 +315,64 @@ START_TEST(deciding_allocates_nothing_in_the_steady_state) {
 }
 END_TEST
 
+/* A case of 'n' groups keyed by 'n' (a text, or an integer when 'ints');
+   group 'dup' (if not -1) has the key of group 'of'. */
+static char *long_list(int n, int dup, int of, int ints) {
+  char *s = malloc((size_t)n * 32 + 64);
+  size_t len = (size_t)sprintf(s, "{\"groups\":[");
+  for (int i = 0; i < n; i++)
+    len += (size_t)sprintf(s + len, ints ? "%s{\"n\":%d}" : "%s{\"n\":\"k%d\"}",
+                           i ? "," : "", i == dup ? of : i);
+  sprintf(s + len, "]}");
+  return s;
+}
+
+static const char *decode_error(ent_vm *vm, const char *json) {
+  static facts_error e;
+  return facts_decode(vm, json, strlen(json), &e) ? e.message : NULL;
+}
+
+/* Keys are unique however long the list: the decoder names the first item
+   that repeats a key and the item it repeats, for text and integer keys,
+   in lists short enough to compare pairwise and in long ones. */
+START_TEST(a_repeated_key_is_found_in_lists_of_any_length) {
+  for (int ints = 0; ints <= 1; ints++) {
+    char rules[512];
+    snprintf(rules, sizeof rules,
+             "policy \"P\" version \"1\"\n"
+             "document guide \"The Guide\"\n"
+             "record group\n  n: %s\nend\n"
+             "facts\n  groups: list of group keyed by n\nend\n"
+             "decision total: integer\n"
+             "rule t \"t\" cites guide \"s\" total = count g in groups\n",
+             ints ? "integer" : "text");
+    ent_program *p = policy(rules);
+    ent_vm *vm = vm_new(p);
+    static const int sizes[] = {2, 15, 16, 17, 40, 100, 3000, 20000, 16};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+      int n = sizes[k];
+      char *ok = long_list(n, -1, 0, ints);
+      ck_assert_ptr_null(decode_error(vm, ok));
+      ck_assert_int_eq(vm_run(vm), VM_OK);
+      ck_assert_int_eq(decision_value(vm, "total", NULL), n);
+      free(ok);
+      for (int dup = 1; dup < n; dup += n / 7 + 1)
+        for (int of = 0; of < dup; of += dup / 3 + 1) {
+          char *bad = long_list(n, dup, of, ints);
+          char want[96];
+          snprintf(want, sizeof want,
+                   "'groups[%d]' has the same n as item %d", dup, of);
+          const char *msg = decode_error(vm, bad);
+          ck_assert_ptr_nonnull(msg);
+          ck_assert_str_eq(msg, want);
+          free(bad);
+        }
+    }
+    vm_free(vm);
+  }
+}
+END_TEST
+
 Suite *vm_suite(void) {
   Suite *s = suite_create("vm");
   TCase *t = tcase_create("outcomes");
@@ -338,6 +396,7 @@ Suite *vm_suite(void) {
   tcase_add_test(t, requirements_refuse_a_case);
   tcase_add_test(t, the_loop_budget_stops_a_case);
   tcase_add_test(t, deciding_allocates_nothing_in_the_steady_state);
+  tcase_add_test(t, a_repeated_key_is_found_in_lists_of_any_length);
   suite_add_tcase(s, t);
   return s;
 }
