@@ -340,6 +340,24 @@ static int tables_ok(verifier *v) {
         r->value_part >= p->nparts)
       return bad(v, "rule %u has parts out of range", i);
   }
+  /* Each decision's range of rules holds its own rules only (each rule
+     lies in its decision's range, checked above, but a range could also
+     take in another decision's rules). A rule passes in one range at
+     most, so this is linear in the rules. */
+  for (uint32_t i = 0; i < p->ndecisions; i++) {
+    const prog_decision *d = &p->decisions[i];
+    for (uint32_t r = d->first_rule; r < d->first_rule + d->nrules; r++)
+      if (p->rules[r].decision != i)
+        return bad(v, "decision %u counts rule %u, which decides another",
+                   i, r);
+  }
+  /* Each list is held by the list field that names it. */
+  for (uint32_t i = 0; i < p->nlists; i++) {
+    const prog_field *f = &p->fields[p->lists[i].field];
+    if (TY_KIND(f->type) != TK_LIST || f->sub != i)
+      return bad(v, "list %u is held by field %u, which is not that list", i,
+                 p->lists[i].field);
+  }
   return groups_ok(v);
 }
 
@@ -377,23 +395,6 @@ static int operand_ok(verifier *v, uint32_t pc, char fmt, uint32_t x,
   if (x >= lim)
     return bad(v, "instruction %u (%s): operand %s is %s %u, of %u", pc,
                op_names[p->code[pc].op], which, what, x, lim);
-  /* Each decision's range of rules holds its own rules only (each rule
-     lies in its decision's range, checked above, but a range could also
-     take in another decision's rules). */
-  for (uint32_t i = 0; i < p->ndecisions; i++) {
-    const prog_decision *d = &p->decisions[i];
-    for (uint32_t r = d->first_rule; r < d->first_rule + d->nrules; r++)
-      if (p->rules[r].decision != i)
-        return bad(v, "decision %u counts rule %u, which decides another",
-                   i, r);
-  }
-  /* Each list is held by the list field that names it. */
-  for (uint32_t i = 0; i < p->nlists; i++) {
-    const prog_field *f = &p->fields[p->lists[i].field];
-    if (TY_KIND(f->type) != TK_LIST || f->sub != i)
-      return bad(v, "list %u is held by field %u, which is not that list", i,
-                 p->lists[i].field);
-  }
   return 0;
 }
 
