@@ -14,6 +14,7 @@
 
 typedef struct explain_ctx explain_ctx;
 
+/* NULL if out of memory. */
 explain_ctx *explain_new(const ent_program *p, const char *digest_hex);
 void explain_free(explain_ctx *x);
 

@@ -594,6 +594,12 @@ int testrun_main(int argc, char **argv) {
     bc_digest_hex(p, hex);
     explain_ctx *x = explain_new(p, hex);
     ent_vm *vm = vm_new(p);
+    if (!x || !vm) {
+      fprintf(stderr, "entitle: error: out of memory\n");
+      explain_free(x);
+      vm_free(vm);
+      return EXIT_INTERNAL;
+    }
     runner r = {s, d, p, 0, NULL, NULL, NULL, NULL};
     r.applied = GC_MALLOC_ATOMIC((p->nrules + 1) * sizeof *r.applied);
     r.refused = GC_MALLOC_ATOMIC((p->nrules + 1) * sizeof *r.refused);
