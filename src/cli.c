@@ -331,6 +331,7 @@ typedef struct {
   span *line;
   size_t n, capn;
   uint64_t first;      /* the line number of its first line */
+  uint64_t ticket;     /* its place in the order results go out */
   outbuf out;
   uint64_t bad;
   int done;            /* decided, its results not yet written */
@@ -482,15 +483,62 @@ typedef struct {
   const limits *lim;
 } pool;
 
+/* Writes what 'o' holds to the standard output; 0, or the errno. */
+static int write_out(outbuf *o) {
+  errno = 0;
+  /* Flushed each time: a program waiting for these results gets them
+     now, not when a buffer fills. */
+  if (o->len && (fwrite(o->buf, 1, o->len, stdout) != o->len ||
+                 fflush(stdout)))
+    return errno ? errno : EIO;
+  return 0;
+}
+
+/* Results a batch holds before it writes them out while still deciding,
+   when its turn to write has come; and, if its turn has not come, the
+   amount at which it waits for its turn. A batch is a few hundred cases
+   and most results are a few KB, but a large policy's explanations can
+   be megabytes a case, and a batch held whole took gigabytes. */
+#ifndef PART_BYTES /* the sanitizer build of scripts/test makes them small */
+#define PART_BYTES (4u << 20)
+#define WAIT_BYTES (64u << 20)
+#endif
+
+/* Writes the results 'b' has so far, if its turn has come (or, when it
+   holds WAIT_BYTES, once it has come), so that they are not all held
+   until the batch is done. */
+static void pool_part(pool *pl, batch *b, uint64_t line) {
+  pthread_mutex_lock(&pl->out);
+  while (b->out.len >= WAIT_BYTES && !atomic_load(&pl->stop) &&
+         (pl->turn != b->ticket || pl->writing))
+    pthread_cond_wait(&pl->freed, &pl->out);
+  if (pl->turn == b->ticket && !pl->writing && !atomic_load(&pl->stop)) {
+    pl->writing = 1;
+    pthread_mutex_unlock(&pl->out);
+    int err = b->out.error ? b->out.error : write_out(&b->out);
+    b->out.len = 0;
+    pthread_mutex_lock(&pl->out);
+    if (err) {
+      pl->error = err;
+      pl->errline = line;
+      atomic_store(&pl->stop, 1);
+    }
+    pl->writing = 0;
+    pthread_cond_broadcast(&pl->freed);
+  }
+  pthread_mutex_unlock(&pl->out);
+}
+
 /* Decides every line of 'b', unless the run is stopping. */
-static void batch_run(batch *b, worker *w, atomic_int *stop) {
+static void batch_run(pool *pl, batch *b, worker *w) {
   b->out.len = 0;
   b->bad = 0;
   for (size_t i = 0; i < b->n; i++) {
-    if (atomic_load_explicit(stop, memory_order_relaxed)) return;
+    if (atomic_load_explicit(&pl->stop, memory_order_relaxed)) return;
     const span *s = &b->line[i];
     b->bad += (uint64_t)decide_line(w, s->toolong ? NULL : b->data + s->off,
                                     s->len, b->first + i, &b->out);
+    if (b->out.len >= PART_BYTES) pool_part(pl, b, b->first + i);
   }
 }
 
@@ -505,6 +553,7 @@ static batch *pool_take(pool *pl) {
   pthread_mutex_unlock(&pl->out);
   if (!atomic_load(&pl->stop)) {
     b = &pl->slot[pl->next % pl->nslot];
+    b->ticket = pl->next;
     if (fill(pl->R, b)) pl->next++;
     else b = NULL;
   }
@@ -524,14 +573,7 @@ static void pool_done(pool *pl, batch *b) {
     while (!atomic_load(&pl->stop) &&
            (c = &pl->slot[pl->turn % pl->nslot])->done) {
       pthread_mutex_unlock(&pl->out);
-      int err = c->out.error;
-      errno = 0;
-      /* Flushed batch by batch: a program waiting for these results
-         gets them now, not when a buffer fills. */
-      if (!err && c->out.len &&
-          (fwrite(c->out.buf, 1, c->out.len, stdout) != c->out.len ||
-           fflush(stdout)))
-        err = errno ? errno : EIO;
+      int err = c->out.error ? c->out.error : write_out(&c->out);
       pthread_mutex_lock(&pl->out);
       pl->bad += c->bad;
       if (err) {
@@ -551,7 +593,7 @@ static void pool_done(pool *pl, batch *b) {
 static void pool_work(pool *pl, worker *w) {
   batch *b;
   while ((b = pool_take(pl))) {
-    batch_run(b, w, &pl->stop);
+    batch_run(pl, b, w);
     pool_done(pl, b);
   }
 }
@@ -730,9 +772,7 @@ static int cmd_eval(int argc, char **argv) {
   if (!p) return load_failed(d);
   char hex[65];
   bc_digest_hex(p, hex);
-  explain_ctx *x = explain_new(p, hex);
   if (jsonl) {
-    explain_free(x);
     limits lim = {max_steps, max_items, max_bytes};
     return eval_jsonl(p, how, jobs, hex, &lim);
   }
@@ -744,14 +784,12 @@ static int cmd_eval(int argc, char **argv) {
     if (!in) {
       fprintf(stderr, "entitle: error: cannot read '%s': %s\n", casef,
               strerror(errno));
-      explain_free(x);
       return EXIT_IO;
     }
     if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
       fprintf(stderr, "entitle: error: cannot read '%s': it is a directory\n",
               casef);
       fclose(in);
-      explain_free(x);
       return EXIT_IO;
     }
     name = casef;
@@ -762,17 +800,17 @@ static int cmd_eval(int argc, char **argv) {
   if (!text) {
     fprintf(stderr, "entitle: error: cannot read '%s': %s\n", name,
             strerror(errno ? errno : EIO));
-    explain_free(x);
     return EXIT_IO;
   }
   ent_vm *vm = vm_new(p);
+  explain_ctx *x = explain_new(p, hex);
   facts_error e;
   int rc = EXIT_OK;
   if (vm) {
     limits lim = {max_steps, max_items, max_bytes};
     apply_limits(vm, &lim);
   }
-  if (!vm) {
+  if (!vm || !x) {
     fprintf(stderr, "entitle: error: out of memory\n");
     rc = EXIT_INTERNAL;
   } else if (facts_decode(vm, text, len, &e)) {
