@@ -10,6 +10,10 @@ decision, a collect decision and a decision table every 200 rules. The same
 
   genrules.py --rules 10000 -o out/rules10k.rules
   entitle compile out/rules10k.rules -o out/rules10k.program
+  genrules.py --cases 1000 --items 8 -o out/gen-cases.jsonl
+
+With --cases, it writes that many cases instead (JSON Lines, the schema is
+the same for every --rules), seeded like the rules.
 """
 import argparse
 import random
@@ -164,13 +168,45 @@ def generate(nrules, seed=7):
     return '\n'.join(out) + '\n'
 
 
+def cases(n, items, seed=7):
+    """n cases of the generated schema, each with 'items' items."""
+    import json
+    rng = random.Random(seed)
+    streams = ['education', 'health', 'social_care', 'transport']
+    lines = []
+    for c in range(n):
+        case = {'case_id': 'G%06d' % c, 'decision_date': '2026-01-%02d' % (1 + c % 28),
+                'born': '%d-06-15' % rng.randint(2000, 2020),
+                'level': 'l%d' % rng.randrange(10), 'amount': rng.randrange(1000)}
+        for i in range(NF):
+            if rng.random() < 0.4:
+                case['f%d' % i] = rng.random() < 0.5
+        its = []
+        for k in range(items):
+            it = {'id': 'i%d' % k, 'stream': rng.choice(streams),
+                  'cost': '%d.%02d' % (rng.randrange(5000), rng.randrange(100)),
+                  'n': rng.randrange(10)}
+            for i in range(NB):
+                if rng.random() < 0.4:
+                    it['b%d' % i] = rng.random() < 0.5
+            its.append(it)
+        case['items'] = its
+        lines.append(json.dumps(case, separators=(',', ':')))
+    return '\n'.join(lines) + '\n'
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--rules', type=int, default=1000)
     ap.add_argument('--seed', type=int, default=7)
+    ap.add_argument('--cases', type=int, default=0)
+    ap.add_argument('--items', type=int, default=8)
     ap.add_argument('-o', '--output', default='-')
     a = ap.parse_args()
-    text = generate(a.rules, a.seed)
+    if a.cases:
+        text = cases(a.cases, a.items, a.seed)
+    else:
+        text = generate(a.rules, a.seed)
     if a.output == '-':
         print(text, end='')
     else:
