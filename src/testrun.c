@@ -177,14 +177,25 @@ static int give(runner *r, tnode *root, ast *g) {
   }
 }
 
-static int build(runner *r, int t, tnode **out, int depth) {
+#define LIKE_DEPTH 64
+
+/* The case of test 't', through the tests it is 'like'; 'chain' holds the
+   'depth' tests that led here, to tell a cycle from a long chain. */
+static int build(runner *r, int t, tnode **out, int *chain, int depth) {
   sem_test *st = &r->s->tests[t];
   tnode *root;
-  if (depth > 64) {
-    diag_error(r->d, st->d->name_loc, "tests are 'like' each other in a "
-               "cycle");
+  for (int k = 0; k < depth; k++)
+    if (chain[k] == t) {
+      diag_error(r->d, st->d->like_loc, "tests are 'like' each other in a "
+                 "cycle");
+      return -1;
+    }
+  if (depth == LIKE_DEPTH && st->d->like) {
+    diag_error(r->d, r->s->tests[chain[0]].d->like_loc, "tests are 'like' "
+               "each other more than %d deep", LIKE_DEPTH);
     return -1;
   }
+  chain[depth] = t;
   if (st->d->like) {
     int b = strmap_get(r->s->testmap, st->d->like);
     if (b < 0) {
@@ -193,7 +204,7 @@ static int build(runner *r, int t, tnode **out, int depth) {
       return -1;
     }
     tnode *base;
-    if (build(r, b, &base, depth + 1)) return -1;
+    if (build(r, b, &base, chain, depth + 1)) return -1;
     root = tcopy(base);
   } else {
     root = tnew('r', NULL);
@@ -207,17 +218,15 @@ static int build(runner *r, int t, tnode **out, int depth) {
 static void to_json(const tnode *t, outbuf *o) {
   if (t->kind == 'r' || t->kind == 'l') {
     out_c(o, t->kind == 'r' ? '{' : '[');
-    /* Given fields were pushed at the front: write them in order. */
-    const tnode *kids[4096];
-    int n = 0;
-    for (const tnode *k = t->kids; k && n < 4096; k = k->next) kids[n++] = k;
-    for (int i = 0; i < n; i++) {
-      if (i) out_c(o, ',');
+    /* Every field and item, however many: a list of 4,096 items at most
+       here cut longer lists in tests short without a word. */
+    for (const tnode *k = t->kids; k; k = k->next) {
+      if (k != t->kids) out_c(o, ',');
       if (t->kind == 'r') {
-        out_json(o, kids[i]->name, strlen(kids[i]->name));
+        out_json(o, k->name, strlen(k->name));
         out_c(o, ':');
       }
-      to_json(kids[i], o);
+      to_json(k, o);
     }
     out_c(o, t->kind == 'r' ? '}' : ']');
     return;
@@ -378,7 +387,8 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
   sem_test *st = &r->s->tests[t];
   int before = r->d->nerrors;
   tnode *root;
-  if (build(r, t, &root, 0)) return -1;
+  int chain[LIKE_DEPTH + 1];
+  if (build(r, t, &root, chain, 0)) return -1;
   outbuf js;
   out_init(&js, NULL);
   to_json(root, &js);
