@@ -519,6 +519,13 @@ static void ent_yyerror(loc_t *loc, parse_state *ps, void *scanner,
   (void)scanner;
   const char *m = msg;
   if (!strncmp(m, "syntax error, ", 14)) m += 14;
+  /* The parser's stack is full: only nesting does that (10,000 open
+     parentheses, or 'if' inside 'if' some thousands deep). */
+  if (!strcmp(m, "memory exhausted")) {
+    diag_error(ps->d, *loc, "nested too deeply to read: the parser's limit "
+               "is about %d levels of parentheses", YYMAXDEPTH);
+    return;
+  }
   /* A keyword where a name was expected: say why it cannot be a name. */
   int reserved = !strncmp(m, "unexpected '", 12) && strstr(m, "identifier");
   diag_error(ps->d, *loc, "%s%s", m, reserved ? " (a reserved word cannot "

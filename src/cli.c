@@ -186,7 +186,8 @@ static void case_error(const char *name, const facts_error *e) {
 static const char *vm_error_text(int rc) {
   switch (rc) {
   case VM_INVALID: return "the case does not meet a requirement";
-  case VM_BUDGET: return "the case needs more evaluation steps than allowed";
+  case VM_BUDGET:
+    return "the case needs more evaluation steps than allowed (--max-steps)";
   case VM_MEMORY: return "out of memory";
   default: return "internal error in the evaluator";
   }

@@ -151,6 +151,9 @@ char *diag_snippet(const diag *d, loc_t l) {
 
 static const char *sev_name[] = {"error", "warning", "note"};
 
+/* The most of a source line an error shows. */
+#define SNIPPET_BYTES 160
+
 void diag_print_one(const diag *d, const diag_msg *m, FILE *out) {
   if (m->loc.file < 0 || m->loc.file >= d->nfiles) {
     fprintf(out, "entitle: %s: %s\n", sev_name[m->severity], m->text);
@@ -166,16 +169,25 @@ void diag_print_one(const diag *d, const diag_msg *m, FILE *out) {
   while (bol > 0 && t[bol - 1] != '\n') bol--;
   size_t eol = bol;
   while (eol < len && t[eol] != '\n' && t[eol] != '\r') eol++;
-  fprintf(out, "%5d | ", line);
-  for (size_t i = bol; i < eol; i++)
-    fputc(t[i] == '\t' ? ' ' : t[i], out);
-  fputc('\n', out);
-  fprintf(out, "      | ");
   size_t s = m->loc.start > eol ? eol : m->loc.start;
-  for (size_t i = bol; i < s; i++)
+  size_t e = m->loc.end > eol ? eol : m->loc.end;
+  /* A long line is shown around the error: a generated rule file can have
+     a line of megabytes, and printing it whole buried the message. */
+  size_t from = bol, to = eol;
+  if (eol - bol > SNIPPET_BYTES) {
+    from = s > bol + SNIPPET_BYTES / 3 ? s - SNIPPET_BYTES / 3 : bol;
+    while (from > bol && !starts_char((unsigned char)t[from])) from--;
+    to = from + SNIPPET_BYTES < eol ? from + SNIPPET_BYTES : eol;
+    while (to < eol && !starts_char((unsigned char)t[to])) to++;
+  }
+  fprintf(out, "%5d | %s", line, from > bol ? "..." : "");
+  for (size_t i = from; i < to; i++)
+    fputc(t[i] == '\t' ? ' ' : t[i], out);
+  fprintf(out, "%s\n      | %s", to < eol ? "..." : "", from > bol ? "   " : "");
+  for (size_t i = from; i < s; i++)
     if (starts_char((unsigned char)t[i])) fputc(' ', out);
   fputc('^', out);
-  size_t e = m->loc.end > eol ? eol : m->loc.end;
+  if (e > to) e = to;
   int first = 1;
   for (size_t i = s; i < e; i++) {
     if (!starts_char((unsigned char)t[i])) continue;
