@@ -413,9 +413,11 @@ static void rule_code(cg *g, int sr, uint32_t pr) {
   g->top = save;
 }
 
-/* The rules that beat each rule, directly or through others. Rules are in
-   precedence order, so each rule's beaters are complete when it is
-   reached. */
+/* The rules that beat each rule directly, each once. A rule beaten
+   through others (a first table's last row, the end of a chain of
+   'overrides') is found at run time through the states of the rules that
+   beat it directly (OP_RULE in vm.c): listing every rule that beats a
+   rule made a table of n rows n^2/2 entries long and its compile cubic. */
 static void beaten_lists(cg *g, sem_decision *dc) {
   sema *s = g->s;
   int n = dc->nrules;
@@ -434,34 +436,21 @@ static void beaten_lists(cg *g, sem_decision *dc) {
       sem_intpush(&direct[b], &nd[b], &cd[b], a);
     }
   }
-  unsigned char *mark = GC_MALLOC_ATOMIC((size_t)nn);
-  uint32_t *first = GC_MALLOC_ATOMIC(nn * sizeof *first);
-  uint32_t *count = GC_MALLOC_ATOMIC(nn * sizeof *count);
+  /* mark[a] == b + 1: rule a is already listed as beating rule b */
+  int *mark = GC_MALLOC_ATOMIC(nn * sizeof *mark);
+  memset(mark, 0, nn * sizeof *mark);
   for (int b = 0; b < n; b++) {
-    memset(mark, 0, (size_t)n);
-    first[b] = g->nbeaten;
+    uint32_t first = g->nbeaten;
     for (int k = 0; k < nd[b]; k++) {
       int a = direct[b][k];
-      if (!mark[a]) {
-        mark[a] = 1;
-        GROW(g->beaten, g->nbeaten, g->capbeaten);
-        g->beaten[g->nbeaten++] = g->rule_index[dc->rules[a]];
-      }
-      for (uint32_t j = 0; j < count[a]; j++) {
-        uint32_t pr = g->beaten[first[a] + j];
-        /* A decision's program rules are numbered consecutively. */
-        int ap = (int)(pr - (uint32_t)g->rule_index[dc->rules[0]]);
-        if (!mark[ap]) {
-          mark[ap] = 1;
-          GROW(g->beaten, g->nbeaten, g->capbeaten);
-          g->beaten[g->nbeaten++] = pr;
-        }
-      }
+      if (mark[a] == b + 1) continue;
+      mark[a] = b + 1;
+      GROW(g->beaten, g->nbeaten, g->capbeaten);
+      g->beaten[g->nbeaten++] = g->rule_index[dc->rules[a]];
     }
-    count[b] = g->nbeaten - first[b];
     prog_rule *r = &g->p->rules[g->rule_index[dc->rules[b]]];
-    r->first_beaten_by = first[b];
-    r->nbeaten_by = count[b];
+    r->first_beaten_by = first;
+    r->nbeaten_by = g->nbeaten - first;
   }
 }
 

@@ -173,8 +173,10 @@ OP(DEC_END, '-', '-', '-')
 
 /* Opcode: RULE Bx
 ** Synopsis: start rule Bx; skip to its end if a stronger rule applied
-** Records the rule as overridden (naming the rule that beat it) when one
-** of the rules that take precedence over it has applied. */
+** Records the rule as overridden when a rule in its beaten-by list (the
+** rules that take precedence over it directly) applied, naming that rule,
+** or was itself overridden, naming the rule that beat that one: the
+** stronger rules run first, so precedence carries through chains. */
 OP(RULE, '-', 'U', '-')
 /* Opcode: PART B
 ** Synopsis: the rule is now evaluating condition B (for error reports) */

@@ -342,10 +342,15 @@ int vm_run(ent_vm *vm) {
         }
         vmbreak;
       }
+      /* Beaten if a rule that beats it directly applied, or was itself
+         beaten: by a rule that applied, which beats this one too. Rules
+         run after those that beat them, so their states are final. */
       for (uint32_t k = 0; k < r->nbeaten_by; k++) {
         uint32_t b = p->beaten_by[r->first_beaten_by + k];
-        if (RS_STATE(M[drow + rules[b].state_slot]) == RS_APPLIED) {
-          *state = RS_MAKE(RS_OVERRIDDEN, 0, 0, b);
+        ent_val bs = M[drow + rules[b].state_slot];
+        if (RS_STATE(bs) == RS_APPLIED || RS_STATE(bs) == RS_OVERRIDDEN) {
+          *state = RS_MAKE(RS_OVERRIDDEN, 0, 0,
+                           RS_STATE(bs) == RS_APPLIED ? b : RS_OPERAND(bs));
           pc = r->end_pc;
           break;
         }

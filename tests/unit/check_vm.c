@@ -147,6 +147,35 @@ START_TEST(first_tables_give_earlier_rows_precedence) {
 }
 END_TEST
 
+/* Precedence carries through: a rule beaten by a rule that is itself
+   beaten by one that applied is beaten by that one, even when the rule in
+   between did not apply. */
+START_TEST(precedence_carries_through_rules_that_did_not_apply) {
+  ent_program *p = policy(HEAD
+      "decision level: integer\n"
+      "table t first \"levels\" cites guide \"s\"\n"
+      "  | stage          | special || level |\n"
+      "  | annual_review  | -       || 1     |\n"
+      "  | none           | -       || 2     |\n"
+      "  | -              | -       || 3     |\n"
+      "end\n"
+      "decision ok: integer\n"
+      "rule a \"t\" cites guide \"s\" ok = 1\n"
+      "rule b \"t\" cites guide \"s\" ok = 2 when special overrides a\n"
+      "rule c \"t\" cites guide \"s\" ok = 3 when stage = annual_review "
+      "overrides b\n");
+  ent_vm *vm = decide(p, CASE(ITEMS));
+  ck_assert_int_eq(decision_value(vm, "level", NULL), 1);
+  ck_assert_ptr_null(overridden_by(vm, "t.row1"));
+  ck_assert_str_eq(overridden_by(vm, "t.row2"), "t.row1");
+  ck_assert_str_eq(overridden_by(vm, "t.row3"), "t.row1");
+  /* b does not apply (no 'special'); c beats b and, through it, a */
+  ck_assert_int_eq(decision_value(vm, "ok", NULL), 3);
+  ck_assert_str_eq(overridden_by(vm, "b"), "c");
+  ck_assert_str_eq(overridden_by(vm, "a"), "c");
+}
+END_TEST
+
 START_TEST(collect_gathers_every_value) {
   ent_program *p = policy(HEAD
       "decision grounds: set of ground (collect)\n"
@@ -384,6 +413,7 @@ Suite *vm_suite(void) {
   tcase_add_test(t, unless_blocks_a_rule);
   tcase_add_test(t, final_rules_beat_the_others);
   tcase_add_test(t, first_tables_give_earlier_rows_precedence);
+  tcase_add_test(t, precedence_carries_through_rules_that_did_not_apply);
   tcase_add_test(t, collect_gathers_every_value);
   tcase_add_test(t, an_absent_optional_fact_leaves_the_decision_undecided);
   suite_add_tcase(s, t);

@@ -65,6 +65,17 @@ const char *decided_by(const ent_vm *vm, const char *name) {
   return prog_str(vm->p, vm->p->rules[DS_RULE1(vm->mem[d->slot + 1])].id);
 }
 
+const char *overridden_by(const ent_vm *vm, const char *rule) {
+  const ent_program *p = vm->p;
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    if (strcmp(prog_str(p, p->rules[i].id), rule)) continue;
+    ent_val st = vm->mem[p->rules[i].state_slot];
+    if (RS_STATE(st) != RS_OVERRIDDEN) return NULL;
+    return prog_str(p, p->rules[RS_OPERAND(st)].id);
+  }
+  return NULL;
+}
+
 /* Counts every allocation through the C library, so that a test can show
    that deciding a case allocates nothing. The collector does not use
    malloc, so compiling does not count. */

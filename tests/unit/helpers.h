@@ -17,6 +17,9 @@ const char *first_error(const char *src);
 ent_vm *decide(const ent_program *p, const char *json);
 /* The value and state of case decision 'name' in the last decided case. */
 ent_val decision_value(const ent_vm *vm, const char *name, int *status);
+/* The rule that beat case-level rule 'rule' (its id), or NULL if it was
+   not beaten. */
+const char *overridden_by(const ent_vm *vm, const char *rule);
 /* The id of the rule that decided 'name'. */
 const char *decided_by(const ent_vm *vm, const char *name);
 
