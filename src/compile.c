@@ -517,9 +517,8 @@ static void lay_out_tables(cg *g) {
 
 /* The full title of the document a citation names by its short name. */
 static const char *document_title(sema *s, const char *name) {
-  for (decl *d = s->decls; d; d = d->next)
-    if (d->kind == DECL_DOCUMENT && !strcmp(d->name, name)) return d->str;
-  return name;
+  return strmap_get(s->docs, name) >= 0 ? sema_document_title(s, name)
+                                         : name;
 }
 
 /* Whether decision 'd' reads, for items other than its own, one of the

@@ -1032,13 +1032,14 @@ static int order_decisions(sema *s) {
 
 /* } ====== */
 
+/* By the map of names, not a walk of the declarations: a citation is
+   looked up for every rule, and a policy can have thousands of both. */
 static decl *docs_decl(sema *s, const char *name) {
-  for (decl *d = s->decls; d; d = d->next)
-    if (d->kind == DECL_DOCUMENT && !strcmp(d->name, name)) return d;
-  return NULL;
+  int i = strmap_get(s->docs, name);
+  return i >= 0 ? s->docdecls[i] : NULL;
 }
 
-static const char *docs_title(sema *s, const char *name) {
+const char *sema_document_title(sema *s, const char *name) {
   decl *d = docs_decl(s, name);
   return d ? d->str : "";
 }
@@ -1056,14 +1057,16 @@ static void collect_docs_and_tests(sema *s) {
          too, so that it reads whole; the titles must agree. */
       int prev = strmap_get(s->docs, d->name);
       if (prev >= 0) {
-        if (strcmp(docs_title(s, d->name), d->str)) {
+        if (strcmp(sema_document_title(s, d->name), d->str)) {
           diag_error(s->d, d->name_loc, "document '%s' is already declared "
                      "with another title", d->name);
           diag_note(s->d, docs_decl(s, d->name)->name_loc, "declared here");
         }
         continue;
       }
-      strmap_put(s->docs, d->name, 1);
+      int k = SEM_PUSH(s->docdecls, s->ndocdecls, s->capdocdecls);
+      s->docdecls[k] = d;
+      strmap_put(s->docs, d->name, k);
     } else if (d->kind == DECL_TEST) {
       int prev = strmap_get(s->testmap, d->name);
       if (prev >= 0 && s->tests[prev].module == d->module) {

@@ -148,6 +148,8 @@ typedef struct sema {
   SEM_ARRAY(sem_test, tests);
   SEM_ARRAY(sem_require, requires);
   SEM_ARRAY(sem_table, tables);
+  SEM_ARRAY(decl *, docdecls); /* each document's first declaration; 'docs'
+                                  maps a document's name to its index */
   int *order;          /* decisions in evaluation order */
   int case_width;
 } sema;
@@ -174,6 +176,8 @@ int module_check_text(diag *d, int file);
 
 /* resolve.c: builds the tables and checks the policy. */
 int resolve_policy(sema *s);
+/* The title of document 'name', or "" if no document has that name. */
+const char *sema_document_title(sema *s, const char *name);
 /* tables.c: warns about gaps, overlaps and rows that never apply. */
 void tables_check(sema *s);
 const char *type_name(const sema *s, int ty);
