@@ -505,6 +505,20 @@ static int write_out(outbuf *o) {
 #define WAIT_BYTES (64u << 20)
 #endif
 
+/* Writes 'o' out, the output lock released meanwhile (the caller holds
+   it, and 'writing' is set); a failure stops the run, naming 'line' as
+   the last line whose results were not written. */
+static void pool_write(pool *pl, outbuf *o, uint64_t line) {
+  pthread_mutex_unlock(&pl->out);
+  int err = o->error ? o->error : write_out(o);
+  pthread_mutex_lock(&pl->out);
+  if (err) {
+    pl->error = err;
+    pl->errline = line;
+    atomic_store(&pl->stop, 1);
+  }
+}
+
 /* Writes the results 'b' has so far, if its turn has come (or, when it
    holds WAIT_BYTES, once it has come), so that they are not all held
    until the batch is done. */
@@ -515,15 +529,8 @@ static void pool_part(pool *pl, batch *b, uint64_t line) {
     pthread_cond_wait(&pl->freed, &pl->out);
   if (pl->turn == b->ticket && !pl->writing && !atomic_load(&pl->stop)) {
     pl->writing = 1;
-    pthread_mutex_unlock(&pl->out);
-    int err = b->out.error ? b->out.error : write_out(&b->out);
+    pool_write(pl, &b->out, line);
     b->out.len = 0;
-    pthread_mutex_lock(&pl->out);
-    if (err) {
-      pl->error = err;
-      pl->errline = line;
-      atomic_store(&pl->stop, 1);
-    }
     pl->writing = 0;
     pthread_cond_broadcast(&pl->freed);
   }
@@ -573,15 +580,8 @@ static void pool_done(pool *pl, batch *b) {
     batch *c;
     while (!atomic_load(&pl->stop) &&
            (c = &pl->slot[pl->turn % pl->nslot])->done) {
-      pthread_mutex_unlock(&pl->out);
-      int err = c->out.error ? c->out.error : write_out(&c->out);
-      pthread_mutex_lock(&pl->out);
+      pool_write(pl, &c->out, c->first + c->n - 1);
       pl->bad += c->bad;
-      if (err) {
-        pl->error = err;
-        pl->errline = c->first + c->n - 1;
-        atomic_store(&pl->stop, 1);
-      }
       c->done = 0;
       pl->turn++;
       pthread_cond_broadcast(&pl->freed);
