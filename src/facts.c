@@ -333,11 +333,25 @@ static inline int same(const char *a, const char *b, size_t n) {
 static int enum_value(dec *d, int32_t ty, const char *s, size_t n,
                       const char *at, ent_val *out) {
   const prog_enum *e = &d->p->enums[TY_IDX(ty)];
-  for (uint32_t i = 0; i < e->n; i++) {
-    const char *v = prog_str(d->p, d->p->enum_values[e->first + i]);
-    if (v[0] == (n ? s[0] : 0) && strlen(v) == n && same(v, s, n)) {
-      *out = i;
-      return 0;
+  const uint32_t *len = d->vm->enum_len;
+  if (e->n >= VM_ENUM_HASH_FROM) {
+    const ent_vm *vm = d->vm;
+    for (uint64_t h = vm_enum_hash(TY_IDX(ty), s, n);; h++) {
+      uint32_t v = vm->enum_slot[h & vm->enum_mask];
+      if (!v--) break;
+      if (v - e->first < e->n && len[v] == n &&
+          same(prog_str(d->p, d->p->enum_values[v]), s, n)) {
+        *out = v - e->first;
+        return 0;
+      }
+    }
+  } else {
+    for (uint32_t i = 0; i < e->n; i++) {
+      const char *v = prog_str(d->p, d->p->enum_values[e->first + i]);
+      if (len[e->first + i] == n && same(v, s, n)) {
+        *out = i;
+        return 0;
+      }
     }
   }
   char list[200];
@@ -681,16 +695,8 @@ static uint64_t key_hash(const dec *d, const prog_list *l, ent_val first,
                          int64_t i) {
   const char *t;
   uint32_t n;
-  uint64_t h = (uint64_t)item_key(d, l, first, i, &t, &n);
-  if (t) { /* FNV-1a */
-    h = 0xcbf29ce484222325u;
-    for (uint32_t k = 0; k < n; k++)
-      h = (h ^ (unsigned char)t[k]) * 0x100000001b3u;
-  }
-  h ^= h >> 33; /* the last mixing step of MurmurHash3 */
-  h *= 0xff51afd7ed558ccdu;
-  h ^= h >> 33;
-  return h;
+  ent_val k = item_key(d, l, first, i, &t, &n);
+  return t ? vm_hash_bytes(t, n) : vm_hash_mix((uint64_t)k);
 }
 
 /* Puts item 'i' in the set, or returns the item it repeats, or -1. */

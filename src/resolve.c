@@ -80,12 +80,14 @@ static void collect_types(sema *s) {
       e->loc = d->name_loc;
       e->n = ast_count(d->fields);
       e->values = GC_MALLOC(e->n * sizeof *e->values);
+      e->index = strmap_new();
       int k = 0;
       for (ast *v = d->fields; v; v = v->next) {
-        for (int j = 0; j < k; j++)
-          if (!strcmp(e->values[j], v->name))
-            diag_error(s->d, v->loc, "'%s' is already a value of '%s'",
-                       v->name, d->name);
+        if (strmap_get(e->index, v->name) >= 0)
+          diag_error(s->d, v->loc, "'%s' is already a value of '%s'",
+                     v->name, d->name);
+        else
+          strmap_put(e->index, v->name, k);
         e->values[k++] = v->name;
       }
       strmap_put(s->types, d->name, TY(TK_ENUM, i));
@@ -912,6 +914,31 @@ static void resolve_overrides(sema *s) {
   }
 }
 
+/* A min-heap of rule positions: the ready rule declared first is taken
+   first, so ties keep declaration order without rescanning the rules. */
+static void heap_push(int *h, int *n, int v) {
+  int i = (*n)++;
+  while (i > 0 && h[(i - 1) / 2] > v) {
+    h[i] = h[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  h[i] = v;
+}
+
+static int heap_pop(int *h, int *n) {
+  int top = h[0], v = h[--*n], i = 0;
+  for (;;) {
+    int c = 2 * i + 1;
+    if (c >= *n) break;
+    if (c + 1 < *n && h[c + 1] < h[c]) c++;
+    if (h[c] >= v) break;
+    h[i] = h[c];
+    i = c;
+  }
+  if (*n) h[i] = v;
+  return top;
+}
+
 /* Orders the rules of each decision so that a rule comes after every rule
    that beats it (Kahn's algorithm; ties keep declaration order). A cycle
    of 'overrides' is an error naming the rules on it. */
@@ -921,6 +948,7 @@ static void order_rules(sema *s) {
     int n = dc->nrules;
     if (!n) continue;
     int *indeg = GC_MALLOC_ATOMIC(n * sizeof *indeg);
+    int *ready = GC_MALLOC_ATOMIC(n * sizeof *ready);
     int *out = GC_MALLOC_ATOMIC(n * sizeof *out);
     memset(indeg, 0, n * sizeof *indeg);
     for (int a = 0; a < n; a++) s->rules[dc->rules[a]].pos = a;
@@ -929,23 +957,20 @@ static void order_rules(sema *s) {
       for (int k = 0; k < ra->nbeats; k++)
         indeg[s->rules[ra->beats[k]].pos]++;
     }
-    int no = 0;
+    int no = 0, nready = 0;
     /* The default is last whatever happens: it is beaten by every rule. */
-    for (int round = 0; no < n; round++) {
-      int found = 0;
-      for (int a = 0; a < n; a++) {
-        sem_rule *ra = &s->rules[dc->rules[a]];
-        if (indeg[a] != 0 || ra->kind == RK_DEFAULT) continue;
-        if (no < n - (dc->default_rule >= 0) || 1) {
-          indeg[a] = -1;
-          out[no++] = dc->rules[a];
-          for (int k = 0; k < ra->nbeats; k++)
-            indeg[s->rules[ra->beats[k]].pos]--;
-          found = 1;
-          break;
-        }
+    for (int a = 0; a < n; a++)
+      if (!indeg[a] && s->rules[dc->rules[a]].kind != RK_DEFAULT)
+        heap_push(ready, &nready, a);
+    while (nready) {
+      int a = heap_pop(ready, &nready);
+      sem_rule *ra = &s->rules[dc->rules[a]];
+      out[no++] = dc->rules[a];
+      for (int k = 0; k < ra->nbeats; k++) {
+        int b = s->rules[ra->beats[k]].pos;
+        if (!--indeg[b] && s->rules[dc->rules[b]].kind != RK_DEFAULT)
+          heap_push(ready, &nready, b);
       }
-      if (!found) break;
     }
     if (dc->default_rule >= 0) out[no++] = dc->default_rule;
     if (no < n) {

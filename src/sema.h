@@ -23,6 +23,7 @@ typedef struct {
   loc_t loc;
   const char **values;
   int n;
+  strmap *index;       /* value name to its position in 'values' */
 } sem_enum;
 
 typedef struct {

@@ -101,6 +101,7 @@ typedef struct {
      not, and per exception where it held and where it did not. */
   uint32_t *applied, *refused;
   uint32_t *exc_held, *exc_not;  /* indexed by part */
+  strmap *decisions;             /* decision_names */
 } runner;
 
 /* Applies 'path = value' to the tree 'root'. A list's items are addressed
@@ -251,50 +252,85 @@ static void to_json(const tnode *t, outbuf *o) {
   }
 }
 
-/* Finds decision 'path' for an expectation: its index and row. */
-static int find_decision(const ent_program *p, const ent_vm *vm,
-                         const char *path, uint32_t *dec, ent_val *row) {
+/* The program's decisions by the name an expectation gives them: a
+   decision of the case by its name, a decision of each item of a list by
+   the list's path and the decision's name, split by a byte no name has. */
+static strmap *decision_names(const ent_program *p) {
+  strmap *m = strmap_new();
   for (uint32_t d = 0; d < p->ndecisions; d++) {
     const prog_decision *pd = &p->decisions[d];
     const char *name = prog_str(p, pd->name);
-    if (pd->list < 0) {
-      if (!strcmp(name, path)) {
-        *dec = d;
-        *row = 0;
-        return 0;
-      }
-      continue;
+    if (pd->list >= 0) {
+      const char *ln = prog_str(p, p->fields[p->lists[pd->list].field].path);
+      char *k = GC_MALLOC_ATOMIC(strlen(ln) + strlen(name) + 2);
+      sprintf(k, "%s\x01%s", ln, name);
+      name = k;
     }
-    const prog_list *l = &p->lists[pd->list];
-    const char *ln = prog_str(p, p->fields[l->field].path);
-    size_t lnl = strlen(ln), nl = strlen(name);
+    if (strmap_get(m, name) < 0) strmap_put(m, name, (int)d);
+  }
+  return m;
+}
+
+/* The items of list 'l' of the case just decided, by key: made the first
+   time an expectation names one of its items, so that a test of n items
+   with an expectation on each costs n lookups, not n walks of the list. */
+static strmap *item_names(const ent_program *p, const ent_vm *vm,
+                          uint32_t l) {
+  strmap *m = strmap_new();
+  const prog_list *pl = &p->lists[l];
+  ent_val base = vm->mem[p->fields[pl->field].slot];
+  ent_val cnt = vm->mem[p->fields[pl->field].slot + 1];
+  for (ent_val i = 0; i < cnt && i < INT32_MAX; i++) {
+    outbuf k;
+    out_init(&k, NULL);
+    explain_item_key(p, vm, l, base + i * (ent_val)pl->width, &k);
+    char *key = GC_MALLOC_ATOMIC(k.len + 1);
+    memcpy(key, k.buf ? k.buf : "", k.len);
+    key[k.len] = 0;
+    out_free(&k);
+    if (strmap_get(m, key) < 0) strmap_put(m, key, (int)i);
+  }
+  return m;
+}
+
+/* Finds decision 'path' for an expectation: its index and row; -1 when
+   no decision has that name, -2 when the decision is an item's and the
+   case has no such item. 'items' holds item_names per list, made as
+   needed. */
+static int find_decision(runner *r, const ent_vm *vm, strmap **items,
+                         const char *path, uint32_t *dec, ent_val *row) {
+  const ent_program *p = r->p;
+  int d = strmap_get(r->decisions, path);
+  if (d >= 0) {
+    *dec = (uint32_t)d;
+    *row = 0;
+    return 0;
+  }
+  for (uint32_t l = 0; l < p->nlists; l++) {
+    const char *ln = prog_str(p, p->fields[p->lists[l].field].path);
+    size_t lnl = strlen(ln);
     if (strncmp(path, ln, lnl) || path[lnl] != '.') continue;
     const char *id = path + lnl + 1;
     const char *last = strrchr(id, '.');
-    if (!last || strcmp(last + 1, name)) continue;
-    (void)nl;
-    ent_val base = vm->mem[p->fields[l->field].slot];
-    ent_val cnt = vm->mem[p->fields[l->field].slot + 1];
-    for (ent_val i = 0; i < cnt; i++) {
-      ent_val irow = base + i * (ent_val)l->width;
-      outbuf k;
-      out_init(&k, NULL);
-      explain_item_key(p, vm, (uint32_t)pd->list, irow, &k);
-      int same = k.len == (size_t)(last - id) &&
-                 !memcmp(k.buf ? k.buf : "", id, k.len);
-      out_free(&k);
-      if (same) {
-        *dec = d;
-        *row = irow;
-        return 0;
-      }
-    }
-    return -2; /* the decision exists but the item does not */
+    if (!last) continue;
+    char *k = GC_MALLOC_ATOMIC(lnl + strlen(last) + 1);
+    sprintf(k, "%s\x01%s", ln, last + 1);
+    d = strmap_get(r->decisions, k);
+    if (d < 0 || p->decisions[d].list != (int32_t)l) continue;
+    if (!items[l]) items[l] = item_names(p, vm, l);
+    char *key = GC_MALLOC_ATOMIC((size_t)(last - id) + 1);
+    memcpy(key, id, (size_t)(last - id));
+    key[last - id] = 0;
+    int i = strmap_get(items[l], key);
+    if (i < 0) return -2;
+    *dec = (uint32_t)d;
+    *row = vm->mem[p->fields[p->lists[l].field].slot] +
+           (ent_val)i * (ent_val)p->lists[l].width;
+    return 0;
   }
   return -1;
 }
 
-/* The expected value as the VM holds it. */
 static int expected_value(runner *r, int32_t ty, ast *v, ent_val *out) {
   const ent_program *p = r->p;
   int k = TY_KIND(ty);
@@ -431,11 +467,12 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
   }
   record_coverage(r, vm);
   int ok = 1;
+  strmap **items = GC_MALLOC((r->p->nlists + 1) * sizeof *items);
   for (ast *ex = st->d->expect; ex; ex = ex->next) {
     if (ex->op == 'i') continue;
     uint32_t dec;
     ent_val row;
-    int f = find_decision(r->p, vm, ex->a->name, &dec, &row);
+    int f = find_decision(r, vm, items, ex->a->name, &dec, &row);
     if (f == -1) {
       diag_error(r->d, ex->a->loc, "'%s' is not a decision", ex->a->name);
       ok = 0;
@@ -610,7 +647,7 @@ int testrun_main(int argc, char **argv) {
       vm_free(vm);
       return EXIT_INTERNAL;
     }
-    runner r = {s, d, p, 0, NULL, NULL, NULL, NULL};
+    runner r = {s, d, p, 0, NULL, NULL, NULL, NULL, decision_names(p)};
     r.applied = GC_MALLOC_ATOMIC((p->nrules + 1) * sizeof *r.applied);
     r.refused = GC_MALLOC_ATOMIC((p->nrules + 1) * sizeof *r.refused);
     r.exc_held = GC_MALLOC_ATOMIC((p->nparts + 1) * sizeof *r.exc_held);

@@ -119,10 +119,7 @@ static int bare_word(type_ctx *c, const ast *e) {
 
 static int enum_value(sema *s, int ty, const char *name) {
   if (TY_KIND(ty) != TK_ENUM) return -1;
-  sem_enum *en = &s->enums[TY_IDX(ty)];
-  for (int i = 0; i < en->n; i++)
-    if (!strcmp(en->values[i], name)) return i;
-  return -1;
+  return strmap_get(s->enums[TY_IDX(ty)].index, name);
 }
 
 static int type_name_ref(type_ctx *c, ast *e, int want) {

@@ -42,6 +42,10 @@ typedef struct ent_vm {
   ent_val **item_tmpl;   /* the same for an item of each list */
   keyset *keysets;     /* the decoder's, one per list nesting depth */
   uint32_t nkeysets;
+  uint32_t *enum_len;  /* length of each enumeration value's name */
+  uint32_t *enum_slot; /* long enumerations' values by name (vm_enum_hash):
+                          indices into enum_values plus one, 0 for empty */
+  uint32_t enum_mask;
   uint32_t failed_part;  /* VM_INVALID: the requirement not met */
   int failed_code;       /* ... and why: ERR_NONE if it was false */
 } ent_vm;
@@ -50,6 +54,30 @@ typedef struct ent_vm {
 #define VM_DEFAULT_BUDGET 50000000u
 #define VM_DEFAULT_MAX_ITEMS 100000u
 #define VM_DEFAULT_MAX_BYTES (64u << 20)
+
+/* From this many values on, the decoder finds an enumeration's value by
+   hash (enum_slot), not by trying each name. */
+#define VM_ENUM_HASH_FROM 16
+
+/* FNV-1a over the bytes, finished with MurmurHash3's last mixing step:
+   the decoder's hash of a list key or an enumeration value. */
+static inline uint64_t vm_hash_mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdu;
+  h ^= h >> 33;
+  return h;
+}
+
+static inline uint64_t vm_hash_bytes(const char *s, size_t n) {
+  uint64_t h = 0xcbf29ce484222325u;
+  for (size_t k = 0; k < n; k++) h = (h ^ (unsigned char)s[k]) * 0x100000001b3u;
+  return vm_hash_mix(h);
+}
+
+/* The hash of value name 's' of enumeration 'e' in enum_slot. */
+static inline uint64_t vm_enum_hash(uint32_t e, const char *s, size_t n) {
+  return vm_hash_bytes(s, n) ^ vm_hash_mix((uint64_t)e + 1);
+}
 
 enum { VM_OK = 0, VM_BUDGET = 1, VM_MEMORY = 2, VM_FAULT = 3, VM_INVALID = 4 };
 

@@ -247,6 +247,15 @@ def test_big_list(n):
     return "".join(s)
 
 
+def test_item_expectations(n):
+    # one test, n items, an expectation on every item's decision
+    s = [HEAD, FACTS, 'decision item.big: bool (default false)\n  "big"\n']
+    s.append(rule("r", "item.big", "true", "  when item.n > 1\n"))
+    s.append('test "t"\n  given\n    items = [\n' + ",\n".join('      {id: "k%d", cost: £1.00, n: %d}' % (i, i % 3) for i in range(n)) +
+             '\n    ]\n  expect\n' + "".join('    items.k%d.big = %s\n' % (i, "true" if i % 3 > 1 else "false") for i in range(n)))
+    return "".join(s)
+
+
 def syntax_error_at_end(n):
     return many_decisions(n) + "rule oops\n  = = =\n"
 
