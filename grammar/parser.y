@@ -39,6 +39,12 @@ static void ent_yyerror(loc_t *loc, parse_state *ps, void *scanner,
     }                                                                 \
   } while (0)
 
+static const char *binop_word(int op) {
+  static const char *const words[] = {"or", "and", "=", "!=", "<", "<=", ">",
+                                      ">=", "in", "not in", "+", "-", "*"};
+  return op >= OPB_OR && op <= OPB_MUL ? words[op - OPB_OR] : "?";
+}
+
 static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
                  ast *b, ast *c);
 static ast *leaf(ast_kind k, loc_t l, int64_t n);
@@ -485,9 +491,22 @@ static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
     for (ast *e = a; e; e = e->next)
       if (depth_of(e) > d) d = depth_of(e);
   n->aux = d + 1;
-  if (n->aux == PARSE_MAX_DEPTH + 1)
-    diag_error(ps->d, l, "expression nested more than %d deep",
-               PARSE_MAX_DEPTH);
+  if (n->aux == PARSE_MAX_DEPTH + 1) {
+    /* 'a or b or c ...' nests to the left, one level per term: say so in
+       the reader's words, at the term that went past the limit. */
+    if (k == AST_BINOP && a && a->kind == AST_BINOP && a->op == op && b) {
+      int terms = 2;
+      for (const ast *x = a; x->kind == AST_BINOP && x->op == op; x = x->a)
+        terms++;
+      diag_error(ps->d, b->loc, "%d terms joined by '%s' nest deeper than an "
+                 "expression may (%d levels)%s", terms, binop_word(op),
+                 PARSE_MAX_DEPTH, op == OPB_OR ? ": a long list of "
+                 "alternatives reads better as a set ('x in {a, b, c}') or a "
+                 "table" : "");
+    } else
+      diag_error(ps->d, l, "expression nested more than %d deep",
+                 PARSE_MAX_DEPTH);
+  }
   return n;
 }
 
