@@ -40,6 +40,8 @@ typedef struct {
   uint32_t ncites, capcites;
   int top, maxreg;
   int too_big;         /* an operand did not fit its 16 bits */
+  const ast *at;       /* the expression being compiled, or NULL */
+  const ast *big_at;   /* ... when an operand first did not fit */
   int level_reg[10];
   int *rule_index;     /* sema rule -> program rule, or -1 */
 } cg;
@@ -76,8 +78,11 @@ static strref intern(cg *g, const char *s) {
 static uint32_t emit(cg *g, int op, int a, int b, int c) {
   /* Operands are 16 bits: a policy too large for them is refused rather
      than compiled to read the wrong fact (found by fuzzing). */
-  if (a < 0 || a > 0xffff || b < 0 || b > 0xffff || c < 0 || c > 0xffff)
+  if ((a < 0 || a > 0xffff || b < 0 || b > 0xffff || c < 0 || c > 0xffff) &&
+      !g->too_big) {
     g->too_big = 1;
+    g->big_at = g->at;
+  }
   GROW(g->code, g->ncode, g->capcode);
   g->code[g->ncode] = (ent_ins){(uint16_t)op, (uint16_t)a, (uint16_t)b,
                                 (uint16_t)c};
@@ -222,7 +227,18 @@ static void aggregate(cg *g, ast *e, int dst) {
   g->top = save;
 }
 
+static void expr_code(cg *g, ast *e, int dst);
+
+/* Compiles 'e' into register 'dst', noting 'e' as the expression being
+   compiled: an instruction too large for the bytecode is reported there. */
 static void expr(cg *g, ast *e, int dst) {
+  const ast *outer = g->at;
+  g->at = e;
+  expr_code(g, e, dst);
+  g->at = outer;
+}
+
+static void expr_code(cg *g, ast *e, int dst) {
   switch (e->kind) {
   case AST_BOOL: case AST_INT: case AST_MONEY: case AST_DATE:
     load_value(g, dst, e->num);
@@ -693,9 +709,10 @@ ent_program *compile_policy(sema *s) {
   p->strings = g->str;
   p->nstrings = g->nstr;
   if (g->too_big || g->maxreg > 0xffff) {
-    diag_error(s->d, loc_make(s->root, 0, 0), "the policy is too large for "
-               "the bytecode: more than 65,535 facts, decisions, registers "
-               "or words in a row");
+    diag_error(s->d, g->big_at ? g->big_at->loc : loc_make(s->root, 0, 0),
+               "the policy is too large for the bytecode%s: an instruction "
+               "names at most 65,535 facts, decisions, registers or words "
+               "of a row", g->big_at ? " at this expression" : "");
     return NULL;
   }
   return p;

@@ -2,6 +2,7 @@
 ** check_front.c: the front end: tokens, syntax errors, names and types.
 ** Each test is a small policy and what the compiler says about it.
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -195,6 +196,27 @@ START_TEST(deep_nesting_is_refused) {
 }
 END_TEST
 
+START_TEST(a_policy_too_large_for_the_bytecode_is_refused_where_it_overflows) {
+  /* An instruction names a fact's slot in 16 bits: the rule reading the
+     66,000th fact is where the policy stops fitting. */
+  enum { FACTS = 66000 };
+  size_t cap = FACTS * 24 + 256, n = 0;
+  char *src = malloc(cap);
+  n += (size_t)sprintf(src + n, "policy \"P\" version \"1\"\n"
+                                "document g \"G\"\nfacts\n");
+  for (int i = 0; i < FACTS; i++)
+    n += (size_t)sprintf(src + n, "  f%d: integer\n", i);
+  sprintf(src + n, "end\ndecision d: integer\n"
+                   "rule r \"t\" cites g \"s\" d = f%d + 1\n", FACTS - 1);
+  const char *errs;
+  ck_assert_ptr_null(compile_text(src, &errs));
+  ck_assert_msg(strstr(errs, "test.rules:66006:28: error: the policy is too "
+                             "large for the bytecode at this expression"),
+                "%s", errs);
+  free(src);
+}
+END_TEST
+
 START_TEST(tables_are_checked_for_gaps_overlaps_and_dead_rows) {
   const char *errs;
   ck_assert_ptr_nonnull(compile_text(HEAD
@@ -330,6 +352,7 @@ Suite *front_suite(void) {
   tcase_add_test(t, records_are_never_optional);
   tcase_add_test(t, a_table_ends_with_end);
   tcase_add_test(t, a_rule_may_override_a_table);
+  tcase_add_test(t, a_policy_too_large_for_the_bytecode_is_refused_where_it_overflows);
   suite_add_tcase(s, t);
   return s;
 }
