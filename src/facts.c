@@ -291,7 +291,7 @@ static inline int expect_char(dec *d, char c, const char *what) {
 }
 
 #define literal(d, word) literal_n((d), (word), sizeof(word) - 1)
-static int literal_n(dec *d, const char *word, size_t n) {
+static inline int literal_n(dec *d, const char *word, size_t n) {
   if ((size_t)(d->end - d->s) < n || memcmp(d->s, word, n)) return 0;
   const char *after = d->s + n;
   if (after < d->end && ((*after >= 'a' && *after <= 'z') ||
