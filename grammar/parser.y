@@ -558,12 +558,15 @@ static void ent_yyerror(loc_t *loc, parse_state *ps, void *scanner,
    state therefore carries the tails of the lists it is building, a few
    at a time since lists nest (the attributes of a field of a record). A
    cached tail is always an element of its list, and lists only grow at
-   their end while parsing, so walking on from it finds the true end. */
+   their end while parsing, so walking on from it finds the true end.
+   The list used longest ago gives up its place: a list of 40,000
+   records makes a short list of fields for each record, and these must
+   not push the long list out (which made it quadratic again). */
 #define TAILS 8
 typedef struct {
   parse_state ps;              /* first: actions get &ext->ps as 'ps' */
   ast *head[TAILS], *tail[TAILS];
-  unsigned next;
+  unsigned long used[TAILS], clock;
 } parse_ext;
 
 static ast *append(parse_state *ps, ast *list, ast *item) {
@@ -576,7 +579,12 @@ static ast *append(parse_state *ps, ast *list, ast *item) {
       t = x->tail[k];
       break;
     }
-  if (k == TAILS) k = x->next++ % TAILS;
+  if (k == TAILS) {
+    k = 0;
+    for (unsigned j = 1; j < TAILS; j++)
+      if (x->used[j] < x->used[k]) k = j;
+  }
+  x->used[k] = ++x->clock;
   while (t->next) t = t->next;
   t->next = item;
   while (t->next) t = t->next;

@@ -27,6 +27,8 @@ typedef struct tnode {
   int kind;             /* 'r' record, 'l' list, 'v' value */
   struct tnode *kids;   /* record fields or list items */
   struct tnode *next;
+  strmap *index;        /* a list's items by key (item_index) */
+  struct tnode **items; /* ... the items the index points into */
 } tnode;
 
 static tnode *tnew(int kind, const char *name) {
@@ -81,15 +83,31 @@ static tnode *child(tnode *t, const char *name, size_t n) {
   return NULL;
 }
 
-/* The item of list 't' whose key field 'key' is the text 'id'. */
-static tnode *item(tnode *t, const char *key, const char *id, size_t n) {
-  for (tnode *k = t->kids; k; k = k->next) {
+/* Indexes the items of list 't' by their key field 'key', so that a test
+   giving a value to each of thousands of items finds each one at once. */
+static void item_index(tnode *t, const char *key) {
+  size_t n = 0;
+  for (tnode *k = t->kids; k; k = k->next) n++;
+  t->index = strmap_new();
+  t->items = GC_MALLOC((n + 1) * sizeof *t->items);
+  n = 0;
+  for (tnode *k = t->kids; k; k = k->next, n++) {
+    t->items[n] = k;
     tnode *f = child(k, key, strlen(key));
     if (f && f->value && f->value->kind == AST_TEXT &&
-        strlen(f->value->name) == n && !memcmp(f->value->name, id, n))
-      return k;
+        strmap_get(t->index, f->value->name) < 0)
+      strmap_put(t->index, f->value->name, (int)n);
   }
-  return NULL;
+}
+
+/* The item of list 't' whose key field 'key' is the text 'id'. */
+static tnode *item(tnode *t, const char *key, const char *id, size_t n) {
+  if (!t->index) item_index(t, key);
+  char *k = GC_MALLOC_ATOMIC(n + 1);
+  memcpy(k, id, n);
+  k[n] = 0;
+  int i = strmap_get(t->index, k);
+  return i < 0 ? NULL : t->items[i];
 }
 
 typedef struct {
@@ -109,6 +127,8 @@ typedef struct {
 static int give(runner *r, tnode *root, ast *g) {
   const char *path = g->a->name;
   tnode *t = root;
+  tnode *list = NULL; /* the list whose item 't' is, if it is one */
+  uint32_t list_id = 0;
   int obj = 0;
   const char *s = path;
   for (;;) {
@@ -128,6 +148,9 @@ static int give(runner *r, tnode *root, ast *g) {
     }
     tnode *c = child(t, s, n);
     if (!dot) {
+      /* A new key for an item: its list's index no longer holds. */
+      if (list && f == &r->p->fields[r->p->lists[list_id].key])
+        list->index = NULL;
       tnode *nv = from_value(g->b, f ? prog_str(r->p, f->name) : NULL);
       if (c) {
         nv->next = c->next;
@@ -146,6 +169,7 @@ static int give(runner *r, tnode *root, ast *g) {
         t->kids = c;
       }
       t = c;
+      list = NULL;
       obj = (int)f->sub;
       s = dot + 1;
       continue;
@@ -168,6 +192,8 @@ static int give(runner *r, tnode *root, ast *g) {
         return -1;
       }
       t = it;
+      list = c;
+      list_id = f->sub;
       obj = (int)l->object;
       s = d2 + 1;
       continue;
