@@ -25,6 +25,7 @@ typedef struct onode {
   int dec;             /* leaf: decision index */
   int list;            /* group of per-item decisions of this list */
   int first, next;     /* first child, next sibling (-1: none) */
+  int parent, last;    /* parent (-1: the root), last child (-1: none) */
 } onode;
 
 /* A piece of JSON made once per program, copied into every result: the
@@ -47,6 +48,8 @@ struct explain_ctx {
   frag *enum_json;     /* each enumeration value as a JSON string */
   onode *nodes;
   int nnodes, cap;
+  int *gslot;          /* the groups by parent and name (node index + 1) */
+  uint32_t gmask, ngroups;
   frag head;           /* '"policy":{...},"decisions":' */
   frag *rule_obj;      /* per rule: '"rule":{"id":...,"title":...}' */
   frag *rule_id;       /* per rule: its id as a JSON string */
@@ -93,14 +96,53 @@ static frag json_frag(explain_ctx *x, const char *s) {
   return take(x, &b);
 }
 
+static uint64_t group_hash(int parent, const char *name, size_t n) {
+  return vm_hash_bytes(name, n) ^ vm_hash_mix((uint64_t)parent + 1);
+}
+
+/* The slot of group 'name' under 'parent', or the empty slot it would
+   take: a policy of 60,000 decisions has 60,000 children of the root,
+   and looking each one up among its siblings was quadratic. */
+static int *group_slot(explain_ctx *x, int parent, const char *name,
+                       size_t n) {
+  for (uint64_t h = group_hash(parent, name, n);; h++) {
+    int *s = &x->gslot[h & x->gmask];
+    if (!*s) return s;
+    const onode *g = &x->nodes[*s - 1];
+    if (g->parent == parent && g->nlen == n && !memcmp(g->name, name, n))
+      return s;
+  }
+}
+
+/* Room for one more group, at most half the slots in use. */
+static int group_room(explain_ctx *x) {
+  if (x->gslot && 2 * ((uint64_t)x->ngroups + 1) <= (uint64_t)x->gmask + 1)
+    return 0;
+  uint64_t cap = x->gslot ? 2 * ((uint64_t)x->gmask + 1) : 64;
+  int *slots = cap <= UINT32_MAX ? calloc(cap, sizeof *slots) : NULL;
+  if (!slots) return -1;
+  free(x->gslot);
+  x->gslot = slots;
+  x->gmask = (uint32_t)(cap - 1);
+  for (int i = 0; i < x->nnodes; i++)
+    if (x->nodes[i].dec < 0 && x->nodes[i].parent >= 0)
+      *group_slot(x, x->nodes[i].parent, x->nodes[i].name,
+                  x->nodes[i].nlen) = i + 1;
+  return 0;
+}
+
 static int add_node(explain_ctx *x, int parent, const char *name, size_t n,
                     int dec, int list) {
   if (x->oom) return -1;
-  if (parent >= 0)
-    for (int c = x->nodes[parent].first; c >= 0; c = x->nodes[c].next)
-      if (x->nodes[c].nlen == n && !memcmp(x->nodes[c].name, name, n) &&
-          x->nodes[c].dec < 0 && dec < 0)
-        return c;
+  int *slot = NULL;
+  if (parent >= 0 && dec < 0) {
+    if (group_room(x)) {
+      x->oom = 1;
+      return -1;
+    }
+    slot = group_slot(x, parent, name, n);
+    if (*slot) return *slot - 1;
+  }
   if (x->nnodes == x->cap) {
     int cap = x->cap ? x->cap * 2 : 32;
     onode *nodes = realloc(x->nodes, (size_t)cap * sizeof *nodes);
@@ -112,7 +154,11 @@ static int add_node(explain_ctx *x, int parent, const char *name, size_t n,
     x->cap = cap;
   }
   int i = x->nnodes++;
-  x->nodes[i] = (onode){name, n, NULL, 0, dec, list, -1, -1};
+  x->nodes[i] = (onode){name, n, NULL, 0, dec, list, -1, -1, parent, -1};
+  if (slot) {
+    *slot = i + 1;
+    x->ngroups++;
+  }
   outbuf k;
   out_init(&k, NULL);
   out_json(&k, name, n);
@@ -121,9 +167,10 @@ static int add_node(explain_ctx *x, int parent, const char *name, size_t n,
   x->nodes[i].jkey = f.s;
   x->nodes[i].jlen = f.n;
   if (parent >= 0) {
-    int *link = &x->nodes[parent].first;
-    while (*link >= 0) link = &x->nodes[*link].next;
-    *link = i;
+    onode *pn = &x->nodes[parent];
+    if (pn->last >= 0) x->nodes[pn->last].next = i;
+    else pn->first = i;
+    pn->last = i;
   }
   return i;
 }
@@ -370,6 +417,7 @@ void explain_free(explain_ctx *x) {
   const ent_program *p = x->p;
   for (int i = 0; i < x->nnodes; i++) free(x->nodes[i].jkey);
   free(x->nodes);
+  free(x->gslot);
   free(x->head.s);
   free_frags(x->enum_json, p->nenum_values);
   free_frags(x->rule_obj, p->nrules);

@@ -7,5 +7,3 @@ python3 run_rules.py test test_item_expects 500
 python3 run_rules.py test test_item_edits 500
 python3 run_rules.py test many_decisions_test 2000
 python3 run_rules.py test test_big_list 500
-python3 run_rules.py test test_item_expectations 1000
-python3 run_rules.py test test_item_givens 5000

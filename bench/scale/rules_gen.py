@@ -247,26 +247,6 @@ def test_big_list(n):
     return "".join(s)
 
 
-def test_item_expectations(n):
-    # one test, n items, an expectation on every item's decision
-    s = [HEAD, FACTS, 'decision item.big: bool (default false)\n  "big"\n']
-    s.append(rule("r", "item.big", "true", "  when item.n > 1\n"))
-    s.append('test "t"\n  given\n    items = [\n' + ",\n".join('      {id: "k%d", cost: £1.00, n: %d}' % (i, i % 3) for i in range(n)) +
-             '\n    ]\n  expect\n' + "".join('    items.k%d.big = %s\n' % (i, "true" if i % 3 > 1 else "false") for i in range(n)))
-    return "".join(s)
-
-
-def test_item_givens(n):
-    # a test of n items, and a test like it giving a field of every item
-    s = [HEAD, FACTS, 'decision d: integer (default 0)\n  "d"\n']
-    s.append(rule("r", "d", "count i in items where i.b", ""))
-    s.append('test "t"\n  given\n    items = [\n' + ",\n".join('      {id: "k%d", cost: £1.00}' % i for i in range(n)) +
-             '\n    ]\n  expect\n    d = 0\n')
-    s.append('test "u"\n  like "t"\n  given\n' + "".join('    items.k%d.b = true\n' % i for i in range(n)) +
-             '  expect\n    d = %d by r\n' % n)
-    return "".join(s)
-
-
 def syntax_error_at_end(n):
     return many_decisions(n) + "rule oops\n  = = =\n"
 
