@@ -103,10 +103,7 @@ static void item_index(tnode *t, const char *key) {
 /* The item of list 't' whose key field 'key' is the text 'id'. */
 static tnode *item(tnode *t, const char *key, const char *id, size_t n) {
   if (!t->index) item_index(t, key);
-  char *k = GC_MALLOC_ATOMIC(n + 1);
-  memcpy(k, id, n);
-  k[n] = 0;
-  int i = strmap_get(t->index, k);
+  int i = strmap_get(t->index, GC_strndup(id, n));
   return i < 0 ? NULL : t->items[i];
 }
 
@@ -278,20 +275,25 @@ static void to_json(const tnode *t, outbuf *o) {
   }
 }
 
+/* The name in decision_names of decision 'name' of the items of the list
+   at path 'list': the two split by a byte no name has. */
+static char *item_decision_name(const char *list, const char *name) {
+  char *k = GC_MALLOC_ATOMIC(strlen(list) + strlen(name) + 2);
+  sprintf(k, "%s\x01%s", list, name);
+  return k;
+}
+
 /* The program's decisions by the name an expectation gives them: a
    decision of the case by its name, a decision of each item of a list by
-   the list's path and the decision's name, split by a byte no name has. */
+   item_decision_name. */
 static strmap *decision_names(const ent_program *p) {
   strmap *m = strmap_new();
   for (uint32_t d = 0; d < p->ndecisions; d++) {
     const prog_decision *pd = &p->decisions[d];
     const char *name = prog_str(p, pd->name);
-    if (pd->list >= 0) {
-      const char *ln = prog_str(p, p->fields[p->lists[pd->list].field].path);
-      char *k = GC_MALLOC_ATOMIC(strlen(ln) + strlen(name) + 2);
-      sprintf(k, "%s\x01%s", ln, name);
-      name = k;
-    }
+    if (pd->list >= 0)
+      name = item_decision_name(
+          prog_str(p, p->fields[p->lists[pd->list].field].path), name);
     if (strmap_get(m, name) < 0) strmap_put(m, name, (int)d);
   }
   return m;
@@ -310,9 +312,7 @@ static strmap *item_names(const ent_program *p, const ent_vm *vm,
     outbuf k;
     out_init(&k, NULL);
     explain_item_key(p, vm, l, base + i * (ent_val)pl->width, &k);
-    char *key = GC_MALLOC_ATOMIC(k.len + 1);
-    memcpy(key, k.buf ? k.buf : "", k.len);
-    key[k.len] = 0;
+    char *key = GC_strndup(k.buf ? k.buf : "", k.len);
     out_free(&k);
     if (strmap_get(m, key) < 0) strmap_put(m, key, (int)i);
   }
@@ -339,15 +339,10 @@ static int find_decision(runner *r, const ent_vm *vm, strmap **items,
     const char *id = path + lnl + 1;
     const char *last = strrchr(id, '.');
     if (!last) continue;
-    char *k = GC_MALLOC_ATOMIC(lnl + strlen(last) + 1);
-    sprintf(k, "%s\x01%s", ln, last + 1);
-    d = strmap_get(r->decisions, k);
+    d = strmap_get(r->decisions, item_decision_name(ln, last + 1));
     if (d < 0 || p->decisions[d].list != (int32_t)l) continue;
     if (!items[l]) items[l] = item_names(p, vm, l);
-    char *key = GC_MALLOC_ATOMIC((size_t)(last - id) + 1);
-    memcpy(key, id, (size_t)(last - id));
-    key[last - id] = 0;
-    int i = strmap_get(items[l], key);
+    int i = strmap_get(items[l], GC_strndup(id, (size_t)(last - id)));
     if (i < 0) return -2;
     *dec = (uint32_t)d;
     *row = vm->mem[p->fields[p->lists[l].field].slot] +
