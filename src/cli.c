@@ -27,6 +27,7 @@
 #include "facts.h"
 #include "out.h"
 #include "policy.h"
+#include "record.h"
 #include "vm.h"
 
 static const char usage_text[] =
@@ -35,21 +36,26 @@ static const char usage_text[] =
     "commands:\n"
     "  check FILE...                 check rule files; report every error\n"
     "  compile FILE -o OUT           compile a rule file to a program file\n"
-    "  eval [--format json|text] [--no-explain] PROGRAM [CASE|-]\n"
+    "  eval [--format json|text|record] [--no-explain] PROGRAM [CASE|-]\n"
     "                                decide one case (JSON) and explain it\n"
-    "  eval --jsonl [--no-explain] [--jobs N] PROGRAM < CASES\n"
+    "  eval --jsonl [--format json|record] [--no-explain] [--jobs N] PROGRAM < CASES\n"
     "                                decide one case per line (N threads)\n"
     "      eval limits: --max-steps N (loop steps a case may take, 50000000),\n"
     "      --max-items N (items in one list, 100000), --max-case-bytes N\n"
     "      (bytes of one case, 67108864)\n"
+    "  explain [--format text|json] PROGRAM RECORDS\n"
+    "                                render kept decision records\n"
+    "  verify PROGRAM CASES RECORDS  decide the cases again and compare them\n"
+    "                                with their records\n"
     "  test [--coverage] FILE...     run the tests written in rule files\n"
     "  disasm PROGRAM                list a program's code\n"
     "  help                          this text\n"
     "  version                       the version of entitle\n"
     "\n"
     "PROGRAM is a rule file or a compiled program. Exit status: 0 success,\n"
-    "1 errors in a rule file, 2 an invalid case, 3 failed tests, 64 usage,\n"
-    "70 internal error, 74 input or output error.\n";
+    "1 errors in a rule file, 2 an invalid case, 3 failed tests, 4 a record\n"
+    "that does not match, 64 usage, 70 internal error, 74 input or output\n"
+    "error.\n";
 
 static int usage(const char *msg) {
   if (msg) fprintf(stderr, "entitle: %s\n", msg);
@@ -233,6 +239,7 @@ typedef struct {
   const ent_program *p;
   ent_vm *vm;
   explain_ctx *x;
+  record_ctx *rec;     /* --format record, else NULL */
   int how;
 } worker;
 
@@ -256,12 +263,15 @@ static int worker_init(worker *w, const ent_program *p, int how,
   w->how = how;
   w->vm = vm_new(p);
   w->x = explain_new(p, hex);
+  w->rec = NULL;
   if (!w->vm || !w->x) return -1;
+  if (how == EXPLAIN_RECORD && !(w->rec = record_new(p, w->x))) return -1;
   apply_limits(w->vm, lim);
   return 0;
 }
 
 static void worker_free(worker *w) {
+  record_free(w->rec);
   vm_free(w->vm);
   explain_free(w->x);
 }
@@ -299,7 +309,8 @@ static int decide_line(worker *w, const char *line, size_t len,
     error_record(o, lineno, NULL, vm_error_text(r));
     return 1;
   }
-  explain_json(w->x, w->vm, o, w->how);
+  if (w->rec) record_write(w->rec, w->vm, o);
+  else explain_json(w->x, w->vm, o, w->how);
   out_c(o, '\n');
   return 0;
 }
@@ -761,13 +772,15 @@ static int cmd_eval(int argc, char **argv) {
       return usage("eval: too many arguments");
     }
   }
-  if (strcmp(format, "json") && strcmp(format, "text"))
-    return usage("eval: --format is json or text");
+  if (strcmp(format, "json") && strcmp(format, "text") &&
+      strcmp(format, "record"))
+    return usage("eval: --format is json, text or record");
+  if (!strcmp(format, "record")) how = EXPLAIN_RECORD;
   if (!prog) return usage("eval: name a program");
   if (jsonl && casef && strcmp(casef, "-"))
     return usage("eval --jsonl reads the cases from standard input");
   if (jsonl && !strcmp(format, "text"))
-    return usage("eval --jsonl writes JSON only");
+    return usage("eval --jsonl writes JSON or records, not text");
   diag *d = diag_new();
   ent_program *p = policy_open(d, prog);
   if (!p) return load_failed(d);
@@ -805,13 +818,14 @@ static int cmd_eval(int argc, char **argv) {
   }
   ent_vm *vm = vm_new(p);
   explain_ctx *x = explain_new(p, hex);
+  record_ctx *rec = x && how == EXPLAIN_RECORD ? record_new(p, x) : NULL;
   facts_error e;
   int rc = EXIT_OK;
   if (vm) {
     limits lim = {max_steps, max_items, max_bytes};
     apply_limits(vm, &lim);
   }
-  if (!vm || !x) {
+  if (!vm || !x || (how == EXPLAIN_RECORD && !rec)) {
     fprintf(stderr, "entitle: error: out of memory\n");
     rc = EXIT_INTERNAL;
   } else if (facts_decode(vm, text, len, &e)) {
@@ -833,7 +847,10 @@ static int cmd_eval(int argc, char **argv) {
     } else {
       outbuf o;
       out_init(&o, stdout);
-      if (!strcmp(format, "json")) {
+      if (rec) {
+        record_write(rec, vm, &o);
+        out_c(&o, '\n');
+      } else if (!strcmp(format, "json")) {
         explain_json(x, vm, &o, how);
         out_c(&o, '\n');
       } else {
@@ -848,6 +865,7 @@ static int cmd_eval(int argc, char **argv) {
     }
   }
   free(text);
+  record_free(rec);
   vm_free(vm);
   explain_free(x);
   return rc;
@@ -865,6 +883,8 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "eval")) return cmd_eval(argc, argv);
   if (!strcmp(cmd, "test")) return testrun_main(argc, argv);
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc, argv);
+  if (!strcmp(cmd, "explain")) return replay_explain(argc, argv);
+  if (!strcmp(cmd, "verify")) return replay_verify(argc, argv);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("entitle %s (program format %d)\n", PACKAGE_VERSION,
            BC_FORMAT_VERSION);
@@ -876,4 +896,13 @@ int cli_main(int argc, char **argv) {
   }
   fprintf(stderr, "entitle: unknown command '%s'\n", cmd);
   return usage(NULL);
+}
+
+int cli_usage(const char *msg) { return usage(msg); }
+
+ent_program *cli_open(const char *path, int *status) {
+  diag *d = diag_new();
+  ent_program *p = policy_open(d, path);
+  if (!p) *status = load_failed(d);
+  return p;
 }

@@ -10,12 +10,23 @@ enum {
   EXIT_RULES = 1,     /* errors in a rule file or a program file */
   EXIT_CASE = 2,      /* a case is not valid for the policy */
   EXIT_TESTS = 3,     /* some tests in the language failed */
+  EXIT_RECORD = 4,    /* a decision record does not match the program */
   EXIT_USAGE = 64,    /* wrong command line */
   EXIT_IO = 74,       /* a file could not be read or written */
   EXIT_INTERNAL = 70  /* a bug: please report it */
 };
 
+struct ent_program;
+
 int cli_main(int argc, char **argv);
+/* The usage text after 'msg' (when not NULL); returns EXIT_USAGE. */
+int cli_usage(const char *msg);
+/* A rule file or a program file, ready to run; NULL with the errors
+   printed and the exit status in '*status'. */
+struct ent_program *cli_open(const char *path, int *status);
+/* explain and verify (replay.c). */
+int replay_explain(int argc, char **argv);
+int replay_verify(int argc, char **argv);
 int testrun_main(int argc, char **argv);
 
 #endif

@@ -884,6 +884,12 @@ static void group_json(explain_ctx *x, const ent_vm *vm, int node,
   out_c(o, '}');
 }
 
+const char *explain_digest(const explain_ctx *x) { return x->digest; }
+
+void explain_decisions_json(explain_ctx *x, const ent_vm *vm, outbuf *o) {
+  group_json(x, vm, 0, 0, o);
+}
+
 void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how) {
   const ent_program *p = x->p;
   out_c(o, '{');

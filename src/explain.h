@@ -18,10 +18,16 @@ typedef struct explain_ctx explain_ctx;
 explain_ctx *explain_new(const ent_program *p, const char *digest_hex);
 void explain_free(explain_ctx *x);
 
-enum { EXPLAIN_NONE = 0, EXPLAIN_ALL = 1 };
+/* What a result holds: the decisions only, their explanations too, or
+   (the command's --format record) the decision record of record.h. */
+enum { EXPLAIN_NONE = 0, EXPLAIN_ALL = 1, EXPLAIN_RECORD = 2 };
 
 /* One case's result as one JSON object (no newline). */
 void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how);
+/* The program's digest as results name it: 'sha256:...'. */
+const char *explain_digest(const explain_ctx *x);
+/* The 'decisions' object of that result alone. */
+void explain_decisions_json(explain_ctx *x, const ent_vm *vm, outbuf *o);
 /* The same in text, for people. */
 void explain_text(explain_ctx *x, const ent_vm *vm, outbuf *o);
 /* The value of a decision as the JSON output shows it. */

@@ -853,3 +853,26 @@ const char *facts_case_id(const ent_vm *vm, uint32_t *len) {
   }
   return NULL;
 }
+
+int facts_blank(ent_vm *vm) {
+  const ent_program *p = vm->p;
+  if (!vm->case_tmpl && make_templates(vm)) return -1;
+  vm->memused = p->case_width;
+  vm->textused = 0;
+  memcpy(vm->mem, vm->case_tmpl, p->case_width * sizeof *vm->mem);
+  return 0;
+}
+
+ent_val facts_add_items(ent_vm *vm, uint32_t l, uint64_t n) {
+  const ent_program *p = vm->p;
+  const prog_list *pl = &p->lists[l];
+  if (n > vm->max_items || vm_reserve(vm, (size_t)n * pl->width)) return -1;
+  ent_val first = (ent_val)vm->memused;
+  for (uint64_t i = 0; i < n; i++)
+    memcpy(&vm->mem[vm->memused + i * pl->width], vm->item_tmpl[l],
+           pl->width * sizeof *vm->mem);
+  vm->memused += (size_t)n * pl->width;
+  vm->mem[p->fields[pl->field].slot] = first;
+  vm->mem[p->fields[pl->field].slot + 1] = (ent_val)n;
+  return first;
+}

@@ -23,6 +23,14 @@ typedef struct {
    -1 with 'err' filled in: nothing of the case may then be used. */
 int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err);
 
+/* A case with no facts given: every fact absent or its default, every
+   list empty. For a case made from a record rather than from JSON
+   (record.c). Returns 0, or -1 when out of memory. */
+int facts_blank(ent_vm *vm);
+/* Gives list 'l' of the blank case 'n' fresh items, returning the row of
+   the first, or -1 when out of memory or over the items limit. */
+ent_val facts_add_items(ent_vm *vm, uint32_t l, uint64_t n);
+
 /* The case identifier, if the schema has one and the case gave it. */
 const char *facts_case_id(const ent_vm *vm, uint32_t *len);
 

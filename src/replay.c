@@ -1,0 +1,484 @@
+/*
+** replay.c: the subcommands that read kept decision records: explain
+** (render them) and verify (decide their cases again and compare).
+**
+** A record is read back into a case memory (record.c), so explain gives
+** the bytes eval gives for the same case. verify decides each case with
+** the program, writes its record, and compares the two record by record:
+** first the program, then each decision's value by name, then the rest
+** of the explanation part by part, so that what differs is named.
+*/
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "explain.h"
+#include "facts.h"
+#include "out.h"
+#include "program.h"
+#include "record.h"
+#include "trace.h"
+#include "bytecode.h"
+
+/* An input named on the command line: a file, or standard input for
+   '-'. NULL, with the error printed, when it cannot be opened. */
+static FILE *open_input(const char *name) {
+  if (!strcmp(name, "-")) return stdin;
+  FILE *f = fopen(name, "rb");
+  struct stat st;
+  if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(f);
+    f = NULL;
+    errno = EISDIR;
+  }
+  if (!f)
+    fprintf(stderr, "entitle: error: cannot read '%s': %s\n", name,
+            strerror(errno));
+  return f;
+}
+
+/* The next line of 'f' without its end of line (and '\r'), in '*buf';
+   -1 at the end of the input. */
+static ssize_t next_line(FILE *f, char **buf, size_t *cap) {
+  ssize_t n = getline(buf, cap, f);
+  if (n < 0) return -1;
+  while (n && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r')) n--;
+  (*buf)[n] = 0;
+  return n;
+}
+
+static int blank(const char *s) {
+  while (*s == ' ' || *s == '\t') s++;
+  return !*s;
+}
+
+/* What both subcommands need to read records of one program. */
+typedef struct {
+  ent_program *p;
+  ent_vm *vm;
+  explain_ctx *x;
+  record_ctx *rec;
+} replay;
+
+static int replay_open(replay *r, const char *prog, int *status) {
+  memset(r, 0, sizeof *r);
+  r->p = cli_open(prog, status);
+  if (!r->p) return -1;
+  char hex[65];
+  bc_digest_hex(r->p, hex);
+  r->vm = vm_new(r->p);
+  r->x = r->vm ? explain_new(r->p, hex) : NULL;
+  r->rec = r->x ? record_new(r->p, r->x) : NULL;
+  if (!r->rec) {
+    fprintf(stderr, "entitle: error: out of memory\n");
+    *status = EXIT_INTERNAL;
+    return -1;
+  }
+  return 0;
+}
+
+static void replay_close(replay *r) {
+  record_free(r->rec);
+  explain_free(r->x);
+  vm_free(r->vm);
+}
+
+static int write_failed(outbuf *o) {
+  fprintf(stderr, "entitle: error: cannot write the result: %s\n",
+          strerror(o->error));
+  return EXIT_IO;
+}
+
+/* { ====== explain ====== */
+
+int replay_explain(int argc, char **argv) {
+  const char *format = "text", *prog = NULL, *recs = NULL;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--format") && i + 1 < argc) format = argv[++i];
+    else if (!strncmp(a, "--format=", 9)) format = a + 9;
+    else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "entitle: explain: unknown option '%s'\n", a);
+      return cli_usage(NULL);
+    } else if (!prog) prog = a;
+    else if (!recs) recs = a;
+    else return cli_usage("explain: too many arguments");
+  }
+  if (strcmp(format, "text") && strcmp(format, "json"))
+    return cli_usage("explain: --format is text or json");
+  if (!prog || !recs)
+    return cli_usage("explain: name a program and a file of records ('-' "
+                     "for standard input)");
+  int status = EXIT_OK;
+  replay r;
+  if (replay_open(&r, prog, &status)) return status;
+  FILE *in = open_input(recs);
+  if (!in) {
+    replay_close(&r);
+    return EXIT_IO;
+  }
+  const char *name = in == stdin ? "<stdin>" : recs;
+  outbuf o;
+  out_init(&o, stdout);
+  char *line = NULL, err[512];
+  size_t cap = 0;
+  ssize_t n;
+  for (unsigned long long lineno = 1;
+       (n = next_line(in, &line, &cap)) >= 0; lineno++) {
+    if (blank(line)) continue;
+    if (record_read(r.rec, r.vm, line, (size_t)n, err, sizeof err)) {
+      out_flush(&o);
+      fprintf(stderr, "%s:%llu: error: %s\n", name, lineno, err);
+      status = EXIT_RECORD;
+      continue;
+    }
+    if (!strcmp(format, "json")) {
+      explain_json(r.x, r.vm, &o, EXPLAIN_ALL);
+      out_c(&o, '\n');
+    } else {
+      explain_text(r.x, r.vm, &o);
+    }
+  }
+  if (ferror(in)) {
+    fprintf(stderr, "entitle: error: cannot read '%s': %s\n", name,
+            strerror(errno));
+    status = EXIT_IO;
+  }
+  if (out_flush(&o)) status = write_failed(&o);
+  out_free(&o);
+  free(line);
+  if (in != stdin) fclose(in);
+  replay_close(&r);
+  return status;
+}
+
+/* } ====== */
+
+/* { ====== verify ====== */
+
+/* The records of one file by case_id, parsed once. */
+typedef struct {
+  json_t **rec;
+  char **id;
+  unsigned long long *line;
+  unsigned char *used;
+  size_t n, cap;
+} recset;
+
+static int recset_add(recset *s, json_t *j, const char *id,
+                      unsigned long long line) {
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? 2 * s->cap : 256;
+    json_t **r = realloc(s->rec, cap * sizeof *r);
+    if (r) s->rec = r;
+    char **i = realloc(s->id, cap * sizeof *i);
+    if (i) s->id = i;
+    unsigned long long *l = realloc(s->line, cap * sizeof *l);
+    if (l) s->line = l;
+    unsigned char *u = realloc(s->used, cap);
+    if (u) s->used = u;
+    if (!r || !i || !l || !u) return -1;
+    s->cap = cap;
+  }
+  s->rec[s->n] = j;
+  s->id[s->n] = strdup(id);
+  s->line[s->n] = line;
+  s->used[s->n] = 0;
+  return s->id[s->n++] ? 0 : -1;
+}
+
+/* The record of case 'id', by a binary search of the sorted index. */
+static size_t *recset_sorted;
+static recset *recset_cmp_set;
+static int by_id(const void *a, const void *b) {
+  return strcmp(recset_cmp_set->id[*(const size_t *)a],
+                recset_cmp_set->id[*(const size_t *)b]);
+}
+
+static int64_t recset_find(const recset *s, const char *id) {
+  size_t lo = 0, hi = s->n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c = strcmp(s->id[recset_sorted[mid]], id);
+    if (!c) return (int64_t)recset_sorted[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
+static void recset_free(recset *s) {
+  for (size_t i = 0; i < s->n; i++) {
+    json_decref(s->rec[i]);
+    free(s->id[i]);
+  }
+  free(s->rec);
+  free(s->id);
+  free(s->line);
+  free(s->used);
+}
+
+/* Reads every record of 'name'. Returns the number of records that
+   could not be used (each reported), or -1 if the file cannot be read. */
+static long read_records(const char *name, recset *s) {
+  FILE *in = open_input(name);
+  if (!in) return -1;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  long bad = 0;
+  for (unsigned long long lineno = 1;
+       (n = next_line(in, &line, &cap)) >= 0; lineno++) {
+    if (blank(line)) continue;
+    json_error_t je;
+    json_t *j = json_loadb(line, (size_t)n, 0, &je);
+    const char *id = json_string_value(json_object_get(j, "case_id"));
+    if (!j || !id) {
+      fprintf(stderr, "%s:%llu: error: %s\n", name, lineno,
+              !j ? "not a record (not JSON)"
+                 : "the record has no case_id: records are matched to "
+                   "cases by case_id");
+      json_decref(j);
+      bad++;
+      continue;
+    }
+    if (recset_add(s, j, id, lineno)) {
+      json_decref(j);
+      fprintf(stderr, "entitle: error: out of memory\n");
+      bad = -1;
+      break;
+    }
+  }
+  free(line);
+  if (in != stdin) fclose(in);
+  return bad;
+}
+
+static void print_json(FILE *f, const json_t *j) {
+  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+  fputs(s ? s : "(none)", f);
+  free(s);
+}
+
+/* Every leaf of two 'decisions' objects that differs, by its name. */
+static int diff_decisions(const char *id, const char *path,
+                          const json_t *was, const json_t *now) {
+  if (json_is_object(was) && json_is_object(now)) {
+    int n = 0;
+    const char *k;
+    json_t *v;
+    char sub[1024];
+    json_object_foreach((json_t *)was, k, v) {
+      snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+      n += diff_decisions(id, sub, v, json_object_get(now, k));
+    }
+    json_object_foreach((json_t *)now, k, v) {
+      if (json_object_get(was, k)) continue;
+      snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+      n += diff_decisions(id, sub, NULL, v);
+    }
+    return n;
+  }
+  if (was && now && json_equal((json_t *)was, (json_t *)now)) return 0;
+  printf("case %s: %s: stored ", id, path);
+  print_json(stdout, was);
+  printf(", now ");
+  print_json(stdout, now);
+  printf("\n");
+  return 1;
+}
+
+/* When the decisions agree: the first part of the explanation that does
+   not, named for a person. */
+static void diff_explanation(const ent_program *p, const char *id,
+                             json_t *was, json_t *now) {
+  const char *k;
+  json_t *v;
+  json_object_foreach(json_object_get(now, "facts"), k, v)
+    if (!json_equal(v, json_object_get(json_object_get(was, "facts"), k))) {
+      printf("case %s: the explanation differs: fact %s: stored ", id, k);
+      print_json(stdout, json_object_get(json_object_get(was, "facts"), k));
+      printf(", now ");
+      print_json(stdout, v);
+      printf("\n");
+      return;
+    }
+  json_t *tw = json_object_get(was, "trace"), *tn = json_object_get(now,
+                                                                   "trace");
+  size_t i = 0;
+  for (uint32_t d = 0; d < p->ndecisions; d++) {
+    if (p->decisions[d].list >= 0) continue;
+    if (!json_equal(json_array_get(tw, i), json_array_get(tn, i))) {
+      printf("case %s: the explanation differs: decision %s: stored ", id,
+             prog_str(p, p->decisions[d].name));
+      print_json(stdout, json_array_get(tw, i));
+      printf(", now ");
+      print_json(stdout, json_array_get(tn, i));
+      printf("\n");
+      return;
+    }
+    i++;
+  }
+  json_object_foreach(json_object_get(now, "lists"), k, v) {
+    json_t *lw = json_object_get(json_object_get(was, "lists"), k);
+    if (json_equal(v, lw)) continue;
+    const char *part = !json_equal(json_object_get(v, "items"),
+                                   json_object_get(lw, "items"))
+                           ? "the facts of its items"
+                           : "the trace of its items";
+    printf("case %s: the explanation differs: list %s: %s\n", id, k, part);
+    return;
+  }
+  printf("case %s: the record differs from the one the program makes now\n",
+         id);
+}
+
+/* Compares one stored record with the one made now: 0 if they match. */
+static int compare(const ent_program *p, const char *id, json_t *was,
+                   json_t *now) {
+  const char *pw = json_string_value(json_object_get(was, "program"));
+  const char *pn = json_string_value(json_object_get(now, "program"));
+  if (!pw || !pn || strcmp(pw, pn)) {
+    printf("case %s: the record was made by program %s, not by this one, "
+           "%s\n", id, pw ? pw : "(none)", pn);
+    return 1;
+  }
+  if (diff_decisions(id, "", json_object_get(was, "decisions"),
+                     json_object_get(now, "decisions")))
+    return 1;
+  if (json_equal(was, now)) return 0;
+  diff_explanation(p, id, was, now);
+  return 1;
+}
+
+typedef struct {
+  unsigned long long cases, match, differ, errors;
+} tally;
+
+/* Decides the case of one line and compares it with its record. */
+static void verify_case(replay *r, recset *s, const char *name,
+                        unsigned long long lineno, const char *line,
+                        size_t len, outbuf *o, tally *t) {
+  facts_error e;
+  t->cases++;
+  if (facts_decode(r->vm, line, len, &e)) {
+    fprintf(stderr, "%s:%llu:%d: error: %s\n", name, lineno, e.col,
+            e.message);
+    t->errors++;
+    return;
+  }
+  uint32_t idn;
+  const char *idp = facts_case_id(r->vm, &idn);
+  char *id = idp ? strndup(idp, idn) : NULL;
+  int64_t k = id ? recset_find(s, id) : -1;
+  if (!id || k < 0) {
+    fprintf(stderr, "%s:%llu: error: %s%s%s\n", name, lineno,
+            id ? "case " : "the case has no case_id",
+            id ? id : "", id ? " has no record" : "");
+    t->errors++;
+    free(id);
+    return;
+  }
+  s->used[k] = 1;
+  int rc = vm_run(r->vm);
+  if (rc != VM_OK) {
+    printf("case %s: the program now refuses the case (%s)\n", id,
+           rc == VM_INVALID ? "a requirement is not met"
+                            : "it cannot be decided");
+    t->differ++;
+    free(id);
+    return;
+  }
+  o->len = 0;
+  record_write(r->rec, r->vm, o);
+  json_t *now = json_loadb(o->buf, o->len, 0, NULL);
+  if (compare(r->p, id, s->rec[k], now)) t->differ++;
+  else t->match++;
+  json_decref(now);
+  free(id);
+}
+
+int replay_verify(int argc, char **argv) {
+  const char *arg[3] = {NULL, NULL, NULL};
+  int nargs = 0;
+  for (int i = 0; i < argc; i++) {
+    if (argv[i][0] == '-' && argv[i][1]) {
+      fprintf(stderr, "entitle: verify: unknown option '%s'\n", argv[i]);
+      return cli_usage(NULL);
+    }
+    if (nargs == 3) return cli_usage("verify: too many arguments");
+    arg[nargs++] = argv[i];
+  }
+  if (nargs < 3)
+    return cli_usage("verify: name a program, a file of cases and a file "
+                     "of records");
+  if (!strcmp(arg[1], "-") && !strcmp(arg[2], "-"))
+    return cli_usage("verify: the cases and the records cannot both be "
+                     "standard input");
+  int status = EXIT_OK;
+  replay r;
+  if (replay_open(&r, arg[0], &status)) return status;
+  recset s = {0};
+  long bad = read_records(arg[2], &s);
+  FILE *in = bad < 0 ? NULL : open_input(arg[1]);
+  if (!in) {
+    recset_free(&s);
+    replay_close(&r);
+    return bad < 0 && errno == ENOMEM ? EXIT_INTERNAL : EXIT_IO;
+  }
+  size_t *order = malloc((s.n + 1) * sizeof *order);
+  for (size_t i = 0; order && i < s.n; i++) order[i] = i;
+  recset_sorted = order;
+  recset_cmp_set = &s;
+  if (order) qsort(order, s.n, sizeof *order, by_id);
+  tally t = {0, 0, 0, (unsigned long long)bad};
+  for (size_t i = 1; order && i < s.n; i++)
+    if (!strcmp(s.id[order[i]], s.id[order[i - 1]])) {
+      fprintf(stderr, "%s:%llu: error: a second record of case %s (the "
+              "first is on line %llu)\n", arg[2], s.line[order[i]],
+              s.id[order[i]], s.line[order[i - 1]]);
+      t.errors++;
+    }
+  const char *name = in == stdin ? "<stdin>" : arg[1];
+  outbuf o;
+  out_init(&o, NULL);
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  for (unsigned long long lineno = 1;
+       order && (n = next_line(in, &line, &cap)) >= 0; lineno++)
+    if (!blank(line))
+      verify_case(&r, &s, name, lineno, line, (size_t)n, &o, &t);
+  for (size_t i = 0; order && i < s.n; i++)
+    if (!s.used[i]) {
+      fprintf(stderr, "%s:%llu: error: the record of case %s has no case\n",
+              arg[2], s.line[i], s.id[i]);
+      t.errors++;
+    }
+  if (!order) {
+    fprintf(stderr, "entitle: error: out of memory\n");
+    status = EXIT_INTERNAL;
+  } else if (ferror(in)) {
+    fprintf(stderr, "entitle: error: cannot read '%s': %s\n", name,
+            strerror(errno));
+    status = EXIT_IO;
+  } else {
+    fflush(stdout);
+    fprintf(stderr, "entitle: %llu cases: %llu match their records, %llu "
+            "differ, %llu errors\n", t.cases, t.match, t.differ, t.errors);
+    if (t.differ || t.errors) status = EXIT_RECORD;
+  }
+  out_free(&o);
+  free(line);
+  free(order);
+  if (in != stdin) fclose(in);
+  recset_free(&s);
+  replay_close(&r);
+  return status;
+}
+
+/* } ====== */
