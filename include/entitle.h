@@ -35,6 +35,7 @@ typedef enum {
   ENT_OK = 0,
   ENT_ERULES = 1,    /* errors in a rule file, or an invalid program file */
   ENT_ECASE = 2,     /* the case is not valid for the policy */
+  ENT_ERECORD = 4,   /* a decision record that is not one of this program */
   ENT_EUSAGE = 64,   /* a bad argument (NULL where a value is needed) */
   ENT_EINTERNAL = 70,/* a bug, or out of memory */
   ENT_EIO = 74       /* a file could not be read */
@@ -121,6 +122,23 @@ ent_status ent_decide(ent_context *c, const char *json, size_t len,
    threads: context; errors: NULL if no case was decided] */
 const char *ent_result_json(ent_context *c, int explanations, size_t *len);
 const char *ent_result_text(ent_context *c, size_t *len);
+
+/* The decision record of the last case (doc/record.md): one line of JSON,
+   without its newline, holding the decisions and all that their
+   explanation needs but the program. Valid until the next call on the
+   context. [alloc: none (a buffer the context reuses); threads: context;
+   errors: NULL if no case was decided or out of memory] */
+const char *ent_result_record(ent_context *c, size_t *len);
+
+/* Reads a record made by this context's program, as if its case had just
+   been decided: every function below, ent_result_json() and
+   ent_result_text() then read the record's case, and give what they gave
+   for the case itself. ENT_ERECORD when the text is not a record of this
+   program (another program's digest, a decision it does not have), with
+   the reason in 'err'. [alloc: none in the steady state; threads:
+   context; errors: ENT_ERECORD, ENT_EUSAGE, ENT_EINTERNAL] */
+ent_status ent_context_load_record(ent_context *c, const char *record,
+                                   size_t len, ent_error *err);
 
 /* { ====== walking decisions and explanations ====== */
 

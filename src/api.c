@@ -22,6 +22,7 @@
 #include "facts.h"
 #include "out.h"
 #include "policy.h"
+#include "record.h"
 #include "vm.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -199,6 +200,7 @@ struct ent_context {
   const ent_program *p;
   ent_vm *vm;
   explain_ctx *x;
+  record_ctx *rec;     /* made on first use */
   outbuf out;          /* results */
   outbuf scratch;      /* strings handed out by the walking functions */
   int decided;
@@ -224,6 +226,7 @@ ent_context *ent_context_new(const ent_program *p) {
 
 void ent_context_free(ent_context *c) {
   if (!c) return;
+  record_free(c->rec);
   vm_free(c->vm);
   explain_free(c->x);
   out_free(&c->out);
@@ -310,6 +313,45 @@ const char *ent_result_json(ent_context *c, int explanations, size_t *len) {
   if (c->out.error) return NULL;
   if (len) *len = c->out.len - 1;
   return c->out.buf;
+}
+
+static int need_record(ent_context *c) {
+  if (!c->rec) c->rec = record_new(c->p, c->x);
+  return c->rec ? 0 : -1;
+}
+
+const char *ent_result_record(ent_context *c, size_t *len) {
+  if (!c || !c->decided || need_record(c)) return NULL;
+  c->out.len = 0;
+  record_write(c->rec, c->vm, &c->out);
+  out_c(&c->out, 0);
+  if (c->out.error) return NULL;
+  if (len) *len = c->out.len - 1;
+  return c->out.buf;
+}
+
+ent_status ent_context_load_record(ent_context *c, const char *record,
+                                   size_t len, ent_error *err) {
+  if (!c || !record) {
+    set_error(err, ENT_EUSAGE, "a context and a record are needed");
+    return ENT_EUSAGE;
+  }
+  c->decided = 0;
+  if (need_record(c)) {
+    set_error(err, ENT_EINTERNAL, "out of memory");
+    return ENT_EINTERNAL;
+  }
+  char msg[512];
+  if (record_read(c->rec, c->vm, record, len, msg, sizeof msg)) {
+    set_error(err, ENT_ERECORD, msg);
+    return ENT_ERECORD;
+  }
+  if (index_case(c)) {
+    set_error(err, ENT_EINTERNAL, "out of memory");
+    return ENT_EINTERNAL;
+  }
+  c->decided = 1;
+  return ENT_OK;
 }
 
 const char *ent_result_text(ent_context *c, size_t *len) {

@@ -51,6 +51,27 @@ static ssize_t next_line(FILE *f, char **buf, size_t *cap) {
   return n;
 }
 
+/* The whole of 'f'; NULL with errno when it cannot be read. */
+static char *slurp_all(FILE *f, size_t *len) {
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    if (n == cap) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb) break;
+      buf = nb;
+    }
+    size_t k = fread(buf + n, 1, cap - n, f);
+    n += k;
+    if (k) continue;
+    if (ferror(f)) break;
+    *len = n;
+    return buf;
+  }
+  free(buf);
+  return NULL;
+}
+
 static int blank(const char *s) {
   while (*s == ' ' || *s == '\t') s++;
   return !*s;
@@ -449,10 +470,22 @@ int replay_verify(int argc, char **argv) {
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
-  for (unsigned long long lineno = 1;
-       order && (n = next_line(in, &line, &cap)) >= 0; lineno++)
-    if (!blank(line))
-      verify_case(&r, &s, name, lineno, line, (size_t)n, &o, &t);
+  /* One case as eval takes it, over many lines, or one case a line. */
+  size_t len;
+  char *all = order ? slurp_all(in, &len) : NULL;
+  json_t *one = all ? json_loadb(all, len, 0, NULL) : NULL;
+  if (json_is_object(one)) {
+    verify_case(&r, &s, name, 1, all, len, &o, &t);
+  } else if (all && len) {
+    FILE *lines = fmemopen(all, len, "r");
+    for (unsigned long long lineno = 1;
+         lines && (n = next_line(lines, &line, &cap)) >= 0; lineno++)
+      if (!blank(line))
+        verify_case(&r, &s, name, lineno, line, (size_t)n, &o, &t);
+    if (lines) fclose(lines);
+  }
+  json_decref(one);
+  free(all);
   for (size_t i = 0; order && i < s.n; i++)
     if (!s.used[i]) {
       fprintf(stderr, "%s:%llu: error: the record of case %s has no case\n",
