@@ -11,6 +11,7 @@
 #include "explain.h"
 
 #include "facts.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -885,6 +886,7 @@ static void group_json(explain_ctx *x, const ent_vm *vm, int node,
 }
 
 const char *explain_digest(const explain_ctx *x) { return x->digest; }
+const ent_program *explain_program(const explain_ctx *x) { return x->p; }
 
 void explain_decisions_json(explain_ctx *x, const ent_vm *vm, outbuf *o) {
   group_json(x, vm, 0, 0, o);
@@ -1071,43 +1073,58 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
     header = 1;
     out_s(o, "    ");
     out_s(o, prog_str(p, r->id));
-    switch (state) {
-    case RS_FAILED: {
-      const prog_part *pt = &p->parts[r->first_part + RS_PART(rs)];
-      out_s(o, ": '");
-      out_s(o, prog_str(p, pt->text));
-      out_s(o, "' does not hold");
-      reads_text(p, vm, pt, row, pd->list, o);
-      break;
-    }
-    case RS_EXCEPTED: {
-      const prog_part *pt = &p->parts[r->first_part + RS_PART(rs)];
-      out_s(o, ": its exception '");
-      out_s(o, prog_str(p, pt->text));
-      out_s(o, "' holds");
-      reads_text(p, vm, pt, row, pd->list, o);
-      break;
-    }
-    case RS_OVERRIDDEN:
-      out_s(o, ": overridden by ");
-      out_s(o, prog_str(p, p->rules[RS_OPERAND(rs)].id));
-      break;
-    case RS_ERROR:
-      out_s(o, ": could not be evaluated: ");
-      if (RS_CODE(rs) == ERR_ABSENT) {
-        out_s(o, prog_str(p, p->fields[RS_OPERAND(rs)].path));
-        out_s(o, " is absent");
-      } else if (RS_CODE(rs) == ERR_DECISION) {
-        out_s(o, prog_str(p, p->decisions[RS_OPERAND(rs)].name));
-        out_s(o, " is undecided or in conflict");
-      } else {
-        out_s(o, err_names[RS_CODE(rs) < 6 ? RS_CODE(rs) : 0]);
-      }
-      break;
-    default:
-      out_s(o, ": not evaluated");
-    }
+    out_s(o, ": ");
+    explain_why_not_text(p, vm, rj, row, 1, o);
     out_c(o, '\n');
+  }
+}
+
+const prog_part *explain_why_not_part(const ent_program *p, const ent_vm *vm,
+                                      uint32_t ri, ent_val row) {
+  const prog_rule *r = &p->rules[ri];
+  int state = RS_STATE(tr_rule_state(vm, r, row));
+  if (state != RS_FAILED && state != RS_EXCEPTED) return NULL;
+  return &p->parts[r->first_part + RS_PART(tr_rule_state(vm, r, row))];
+}
+
+void explain_why_not_text(const ent_program *p, const ent_vm *vm,
+                          uint32_t ri, ent_val row, int with_reads,
+                          outbuf *o) {
+  const prog_rule *r = &p->rules[ri];
+  ent_val rs = tr_rule_state(vm, r, row);
+  const prog_part *pt = explain_why_not_part(p, vm, ri, row);
+  int list = p->decisions[r->decision].list;
+  switch (RS_STATE(rs)) {
+  case RS_FAILED:
+    out_c(o, '\'');
+    out_s(o, prog_str(p, pt->text));
+    out_s(o, "' does not hold");
+    if (with_reads) reads_text(p, vm, pt, row, list, o);
+    break;
+  case RS_EXCEPTED:
+    out_s(o, "its exception '");
+    out_s(o, prog_str(p, pt->text));
+    out_s(o, "' holds");
+    if (with_reads) reads_text(p, vm, pt, row, list, o);
+    break;
+  case RS_OVERRIDDEN:
+    out_s(o, "overridden by ");
+    out_s(o, prog_str(p, p->rules[RS_OPERAND(rs)].id));
+    break;
+  case RS_ERROR:
+    out_s(o, "could not be evaluated: ");
+    if (RS_CODE(rs) == ERR_ABSENT) {
+      out_s(o, prog_str(p, p->fields[RS_OPERAND(rs)].path));
+      out_s(o, " is absent");
+    } else if (RS_CODE(rs) == ERR_DECISION) {
+      out_s(o, prog_str(p, p->decisions[RS_OPERAND(rs)].name));
+      out_s(o, " is undecided or in conflict");
+    } else {
+      out_s(o, err_names[RS_CODE(rs) < 6 ? RS_CODE(rs) : 0]);
+    }
+    break;
+  default:
+    out_s(o, "not evaluated");
   }
 }
 
@@ -1126,6 +1143,37 @@ void explain_requirement(const ent_program *p, const ent_vm *vm,
   out_c(o, ')');
 }
 
+void explain_each(explain_ctx *x, const ent_vm *vm, explain_visit *fn,
+                  void *arg) {
+  const ent_program *p = x->p;
+  for (uint32_t d = 0; d < p->ndecisions; d++) {
+    const prog_decision *pd = &p->decisions[d];
+    if (pd->list < 0) {
+      fn(arg, d, 0);
+      continue;
+    }
+    if (!first_of_list(x, d)) continue;
+    ent_val base, cnt;
+    tr_items(p, vm, (uint32_t)pd->list, &base, &cnt);
+    const uint32_t *decs = x->ldec + x->ldec_at[pd->list];
+    for (ent_val i = 0; i < cnt; i++)
+      for (uint32_t k = 0; k < x->ldec_n[pd->list]; k++)
+        fn(arg, decs[k], tr_item_row(p, (uint32_t)pd->list, base, i));
+  }
+}
+
+typedef struct {
+  explain_ctx *x;
+  const ent_vm *vm;
+  outbuf *o;
+} text_visit;
+
+static void text_one(void *arg, uint32_t dec, ent_val row) {
+  text_visit *t = arg;
+  explain_decision_text(t->x, t->vm, dec, row, t->o);
+  out_c(t->o, '\n');
+}
+
 void explain_text(explain_ctx *x, const ent_vm *vm, outbuf *o) {
   const ent_program *p = x->p;
   uint32_t idn;
@@ -1142,25 +1190,8 @@ void explain_text(explain_ctx *x, const ent_vm *vm, outbuf *o) {
   out_s(o, " (");
   out_s(o, x->digest);
   out_s(o, ")\n\n");
-  for (uint32_t d = 0; d < p->ndecisions; d++) {
-    const prog_decision *pd = &p->decisions[d];
-    if (pd->list < 0) {
-      explain_decision_text(x, vm, d, 0, o);
-      out_c(o, '\n');
-      continue;
-    }
-    if (!first_of_list(x, d)) continue;
-    const prog_list *l = &p->lists[pd->list];
-    ent_val base = vm->mem[p->fields[l->field].slot];
-    ent_val cnt = vm->mem[p->fields[l->field].slot + 1];
-    const uint32_t *decs = x->ldec + x->ldec_at[pd->list];
-    for (ent_val i = 0; i < cnt; i++)
-      for (uint32_t k = 0; k < x->ldec_n[pd->list]; k++) {
-        explain_decision_text(x, vm, decs[k], base + i * (ent_val)l->width,
-                              o);
-        out_c(o, '\n');
-      }
-  }
+  text_visit t = {x, vm, o};
+  explain_each(x, vm, text_one, &t);
 }
 
 /* } ====== */

@@ -26,6 +26,7 @@ enum { EXPLAIN_NONE = 0, EXPLAIN_ALL = 1, EXPLAIN_RECORD = 2 };
 void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how);
 /* The program's digest as results name it: 'sha256:...'. */
 const char *explain_digest(const explain_ctx *x);
+const ent_program *explain_program(const explain_ctx *x);
 /* The 'decisions' object of that result alone. */
 void explain_decisions_json(explain_ctx *x, const ent_vm *vm, outbuf *o);
 /* The same in text, for people. */
@@ -50,6 +51,21 @@ void explain_ref_path(const ent_program *p, const ent_vm *vm,
                       const prog_ref *r, ent_val row, int list, outbuf *o);
 void explain_ref_value(const ent_program *p, const ent_vm *vm,
                        const prog_ref *r, ent_val row, int json, outbuf *o);
+/* Calls 'fn' for each decision of the case in the order explanations
+   show them: the case's own in program order, and at the first decision
+   of a list, each item with all of that list's decisions. */
+typedef void explain_visit(void *arg, uint32_t dec, ent_val row);
+void explain_each(explain_ctx *x, const ent_vm *vm, explain_visit *fn,
+                  void *arg);
+/* Why rule 'ri', which did not apply in row 'row', did not: "'C' does
+   not hold", "its exception 'E' holds", "overridden by R", ..., with what
+   the part read when 'with_reads'. */
+void explain_why_not_text(const ent_program *p, const ent_vm *vm,
+                          uint32_t ri, ent_val row, int with_reads,
+                          outbuf *o);
+/* The condition or exception that made rule 'ri' not apply, or NULL. */
+const prog_part *explain_why_not_part(const ent_program *p, const ent_vm *vm,
+                                      uint32_t ri, ent_val row);
 /* The explanation of one decision in one row, in text. */
 void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
                            ent_val row, outbuf *o);

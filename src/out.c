@@ -39,9 +39,14 @@ static int reserve(outbuf *o, size_t n) {
 }
 
 static void json_body(outbuf *o, const char *s, size_t n);
+static void html_body(outbuf *o, const char *s, size_t n);
 
 void out_mem_slow(outbuf *o, const void *s, size_t n) {
   if (!n) return; /* nothing to copy, and the buffer may not exist yet */
+  if (o->escape == OUT_ESC_HTML) {
+    html_body(o, s, n);
+    return;
+  }
   if (o->escape) {
     json_body(o, s, n);
     return;
@@ -54,6 +59,10 @@ void out_mem_slow(outbuf *o, const void *s, size_t n) {
 void out_s(outbuf *o, const char *s) { out_mem(o, s, strlen(s)); }
 
 void out_c_slow(outbuf *o, char c) {
+  if (o->escape == OUT_ESC_HTML) {
+    html_body(o, &c, 1);
+    return;
+  }
   if (o->escape) {
     json_body(o, &c, 1);
     return;
@@ -116,6 +125,35 @@ static void json_body(outbuf *o, const char *s, size_t n) {
   out_mem(o, s + run, n - run);
   o->escape = esc;
 }
+
+/* Writes 's' as HTML text: the five characters with a meaning in HTML as
+   references, and control characters (which HTML forbids) as U+FFFD. */
+static void html_body(outbuf *o, const char *s, size_t n) {
+  int esc = o->escape;
+  o->escape = 0;
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    const char *ref;
+    switch (c) {
+    case '&': ref = "&amp;"; break;
+    case '<': ref = "&lt;"; break;
+    case '>': ref = "&gt;"; break;
+    case '"': ref = "&quot;"; break;
+    case '\'': ref = "&#39;"; break;
+    default:
+      if (c >= 0x20 || c == '\n' || c == '\t') continue;
+      ref = "&#xFFFD;";
+    }
+    out_mem(o, s + run, i - run);
+    out_s(o, ref);
+    run = i + 1;
+  }
+  out_mem(o, s + run, n - run);
+  o->escape = esc;
+}
+
+void out_html(outbuf *o, const char *s, size_t n) { html_body(o, s, n); }
 
 void out_json(outbuf *o, const char *s, size_t n) {
   int esc = o->escape;

@@ -18,10 +18,13 @@ typedef struct {
   size_t len, cap;
   FILE *f;            /* NULL: keep everything in memory */
   int error;          /* errno of the first failed write */
-  int escape;         /* while set, everything written is JSON-escaped:
-                         lets a name be built piece by piece inside a
-                         JSON string without a second buffer */
+  int escape;         /* while set, everything written is escaped, for a
+                         JSON string (OUT_ESC_JSON) or HTML text
+                         (OUT_ESC_HTML): lets a name be built piece by
+                         piece inside either without a second buffer */
 } outbuf;
+
+enum { OUT_ESC_NONE, OUT_ESC_JSON, OUT_ESC_HTML };
 
 void out_init(outbuf *o, FILE *f);
 void out_free(outbuf *o);
@@ -74,6 +77,8 @@ static inline void out_c(outbuf *o, char c) {
 void out_int(outbuf *o, int64_t v);
 /* A JSON string, with quotes and escapes. */
 void out_json(outbuf *o, const char *s, size_t n);
+/* 'n' bytes of 's' as HTML text, escaped. */
+void out_html(outbuf *o, const char *s, size_t n);
 /* Between these, what is written forms one JSON string. */
 void out_json_begin(outbuf *o);
 void out_json_end(outbuf *o);
