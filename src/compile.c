@@ -606,7 +606,7 @@ ent_program *compile_policy(sema *s) {
       int line = 0, col;
       if (ru->id_loc.file >= 0) {
         diag_linecol(s->d, ru->id_loc.file, ru->id_loc.start, &line, &col);
-        r->file = intern(g, s->d->names[ru->id_loc.file]);
+        r->file = intern(g, sema_source_name(s, ru->id_loc.file));
       } else {
         r->file = intern(g, "");
       }

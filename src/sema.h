@@ -136,6 +136,12 @@ typedef struct sema {
   decl *decls;
   decl *policy;
   int root;            /* file id of the root file */
+  const char **src_names; /* by file id: the source name kept in the
+                             program (module.c, stored_name) */
+  int nsrc_names;
+  int *files;          /* file ids of the policy, root first, in the order
+                          they were read */
+  int nfiles;
   strmap *docs, *types, *fieldmap, *decmap, *parammap, *rulemap, *testmap;
   strmap *tablemap;
   SEM_ARRAY(sem_enum, enums);
@@ -174,6 +180,9 @@ sema *module_load(diag *d, const char *path, const char *text, size_t len);
    are errors located in 'd'. Returns the file id, or -1. */
 int module_read_file(diag *d, const char *path, loc_t from);
 int module_check_text(diag *d, int file);
+/* The name file 'file' is kept under in the program: relative to the root
+   file's folder, so that it does not depend on where entitle runs. */
+const char *sema_source_name(const sema *s, int file);
 
 /* resolve.c: builds the tables and checks the policy. */
 int resolve_policy(sema *s);
