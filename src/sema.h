@@ -186,6 +186,9 @@ const char *sema_source_name(const sema *s, int file);
 
 /* resolve.c: builds the tables and checks the policy. */
 int resolve_policy(sema *s);
+/* 'entitle check --strict': a default without a citation is an error,
+   and so is every warning already reported. */
+void sema_check_strict(sema *s);
 /* The title of document 'name', or "" if no document has that name. */
 const char *sema_document_title(sema *s, const char *name);
 /* tables.c: warns about gaps, overlaps and rows that never apply. */
