@@ -50,6 +50,8 @@ static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
 static ast *leaf(ast_kind k, loc_t l, int64_t n);
 static char *join(const char *a, const char *b);
 static void item(parse_state *ps, decl *d);
+static decl *also_cites(loc_t l, const char *what, const char *name,
+                        loc_t name_loc, ast *cites);
 static ast *append(parse_state *ps, ast *list, ast *item);
 }
 
@@ -76,7 +78,7 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 %token DOCUMENT "'document'" ENUM "'enum'" RECORD "'record'" END "'end'"
 %token FACTS "'facts'" LIST "'list'" OF "'of'" KEYED "'keyed'" BY "'by'" SET "'set'"
 %token PARAMETER "'parameter'" DECISION "'decision'" RULE "'rule'" FINAL "'final'"
-%token CITES "'cites'" WHEN "'when'" UNLESS "'unless'" OVERRIDES "'overrides'"
+%token CITES "'cites'" ALSO "'also'" WHEN "'when'" UNLESS "'unless'" OVERRIDES "'overrides'"
 %token INCLUDES "'includes'" REPLACE "'replace'" REQUIRE "'require'"
 %token TABLE "'table'" FIRST "'first'"
 %token TEST "'test'" LIKE "'like'" GIVEN "'given'" EXPECT "'expect'"
@@ -91,7 +93,7 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 %token NE "'!='" LE "'<='" GE "'>='"
 
 %type <s> path tpath title_opt
-%type <node> cites
+%type <node> cites cites1
 %type <n> rule_head first_opt
 %type <node> names paths fields field type attrs_opt attrs attr expr postfix
 %type <node> primary exprs cells cell gives give expects expectation value
@@ -145,6 +147,19 @@ item: policy                        { item(ps, $1); }
     | REQUIRE expr title_opt        {
         decl *d = decl_new(DECL_REQUIRE, @$); d->name = "require";
         d->name_loc = @1; d->value = $2; d->title = $3; item(ps, d); }
+    /* 'rule ID also cites DOC "section"': adds citations to a rule
+       declared elsewhere (an imported file's, typically), keeping its
+       own; the same for a table's rows and a decision's default. */
+    | rule_head IDENT ALSO cites1   {
+        if ($1)
+          diag_error(ps->d, @1, "'also cites' adds to a rule declared "
+                     "elsewhere: write 'rule %s also cites ...', without "
+                     "'final' or 'replace'", $2);
+        item(ps, also_cites(@$, "rule", $2, @2, $4)); }
+    | TABLE IDENT ALSO cites1       {
+        item(ps, also_cites(@$, "table", $2, @2, $4)); }
+    | DECISION path ALSO cites1     {
+        item(ps, also_cites(@$, "decision", $2, @2, $4)); }
     | rule                          { item(ps, $1); }
     | table END                     { $1->loc = @$; item(ps, $1); }
     | test                          { item(ps, $1); }
@@ -269,6 +284,13 @@ cites: %empty                       { $$ = NULL; }
          c->a = ast_new(AST_TEXT, @4); c->a->name = $4;
          $$ = append(ps, $1, c); }
      ;
+
+/* At least one citation: after 'also'. */
+cites1: CITES IDENT STRING cites    {
+          ast *c = ast_new(AST_NAME, @2); c->name = $2;
+          c->a = ast_new(AST_TEXT, @3); c->a->name = $3;
+          c->next = $4; $$ = c; }
+      ;
 
 rule_head: RULE                     { $$ = 0; }
          | FINAL RULE               { $$ = 1; }
@@ -529,6 +551,19 @@ static void item(parse_state *ps, decl *d) {
   d->module = ps->file;
   d->next = ps->items;
   ps->items = d;
+}
+
+/* An 'also cites' declaration: 'str' says what it adds to ("rule",
+   "table" or "decision"), 'name' which one; resolve.c adds the
+   citations. */
+static decl *also_cites(loc_t l, const char *what, const char *name,
+                        loc_t name_loc, ast *cites) {
+  decl *d = decl_new(DECL_CITE, l);
+  d->str = what;
+  d->name = name;
+  d->name_loc = name_loc;
+  d->cites = cites;
+  return d;
 }
 
 /* bison's messages name tokens by their quoted aliases; we only prefix

@@ -75,7 +75,7 @@ struct ast {
 
 #define DECL_KINDS(X)                                                  \
   X(POLICY) X(IMPORT) X(DOCUMENT) X(ENUM) X(RECORD) X(FACTS) X(PARAM)  \
-  X(DECISION) X(RULE) X(TABLE) X(TEST) X(REQUIRE)
+  X(DECISION) X(RULE) X(TABLE) X(TEST) X(REQUIRE) X(CITE)
 
 typedef enum {
 #define X(k) DECL_##k,
@@ -93,11 +93,13 @@ struct decl {
   int replace;          /* 'replace rule' / 'replace parameter' */
   int final_;           /* 'final rule' */
   int first;            /* 'table t first' */
-  const char *str;      /* policy name, import path, document title */
+  const char *str;      /* policy name, import path, document title;
+                           'also cites': "rule", "table" or "decision" */
   const char *version, *status;   /* policy */
   const char *title;    /* rule, table, decision, parameter description */
   loc_t title_loc;
-  ast *cites;           /* rule, table: NAME document, TEXT section in 'a' */
+  ast *cites;           /* rule, table, decision, 'also cites': NAME
+                           document, TEXT section in 'a' */
   ast *type;            /* decision, parameter */
   ast *attrs;           /* decision attributes (ATTR list) */
   ast *fields;          /* record, facts: FIELD list; enum: NAME list */

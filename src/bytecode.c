@@ -78,6 +78,9 @@ static const member ref_layout[] = {M4(prog_ref, kind), M4(prog_ref, index),
 static const member param_layout[] = {M4(prog_param, name),
                                       M4(prog_param, type),
                                       M8(prog_param, value), END};
+static const member import_layout[] = {M4(prog_import, file),
+                                       M4(prog_import, name),
+                                       M4(prog_import, version), END};
 static const member u32_layout[] = {{0, 4}, END};
 static const member val_layout[] = {{0, 8}, END};
 
@@ -131,6 +134,7 @@ static void body(const ent_program *p, outbuf *o) {
   put32(o, p->nregs);
   put32(o, p->nstrings);
   out_mem(o, p->strings, p->nstrings);
+  put_array(o, p->imports, p->nimports, sizeof *p->imports, import_layout);
   put_array(o, p->enums, p->nenums, sizeof *p->enums, enum_layout);
   put_array(o, p->enum_values, p->nenum_values, 4, u32_layout);
   put_array(o, p->fields, p->nfields, sizeof *p->fields, field_layout);
@@ -315,6 +319,8 @@ ent_program *bc_load(const unsigned char *data, size_t len, char *err,
   memcpy(p->strings, r->s, p->nstrings);
   p->strings[p->nstrings] = 0;
   r->s += p->nstrings;
+  p->imports = get_array(r, &p->nimports, sizeof *p->imports, import_layout,
+                         "import");
   p->enums = get_array(r, &p->nenums, sizeof *p->enums, enum_layout, "enum");
   p->enum_values = get_array(r, &p->nenum_values, 4, u32_layout,
                              "enum value");

@@ -28,13 +28,14 @@
 #include "out.h"
 #include "policy.h"
 #include "record.h"
+#include "sema.h"
 #include "vm.h"
 
 static const char usage_text[] =
     "usage: entitle COMMAND [OPTIONS] ARGS\n"
     "\n"
     "commands:\n"
-    "  check FILE...                 check rule files; report every error\n"
+    "  check [--strict] FILE...      check rule files; report every error\n"
     "  compile FILE -o OUT           compile a rule file to a program file\n"
     "  eval [--format json|text|record] [--no-explain] PROGRAM [CASE|-]\n"
     "                                decide one case (JSON) and explain it\n"
@@ -78,12 +79,19 @@ static int load_failed(diag *d) {
   return EXIT_RULES;
 }
 
+/* --strict: every warning is an error, and so is a default that cites
+   no policy text (sema_check_strict). */
 static int cmd_check(int argc, char **argv) {
+  int strict = argc > 0 && !strcmp(argv[0], "--strict");
+  argc -= strict;
+  argv += strict;
   if (argc < 1) return usage("check: name at least one rule file");
   int rc = EXIT_OK;
   for (int i = 0; i < argc; i++) {
     diag *d = diag_new();
-    ent_program *p = policy_compile(d, argv[i], NULL, 0, NULL);
+    struct sema *s = NULL;
+    ent_program *p = policy_compile(d, argv[i], NULL, 0, &s);
+    if (p && strict) sema_check_strict(s);
     int r = p ? report(d) : load_failed(d);
     if (r > rc) rc = r;
   }

@@ -550,6 +550,26 @@ static int reads_across(const sema *s, int d, const int *order, int first,
   return 0;
 }
 
+/* The name and version of each imported file, in the order the files
+   were read: a council's policy rests on the national rules too, and their
+   version must be named with every decision. */
+static void record_imports(cg *g) {
+  sema *s = g->s;
+  ent_program *p = g->p;
+  p->nimports = s->nfiles > 0 ? (uint32_t)s->nfiles - 1 : 0;
+  p->imports = GC_MALLOC_ATOMIC((p->nimports + 1) * sizeof *p->imports);
+  for (uint32_t i = 0; i < p->nimports; i++) {
+    int file = s->files[i + 1];
+    decl *pol = NULL;
+    for (decl *d = s->decls; d && !pol; d = d->next)
+      if (d->kind == DECL_POLICY && d->module == file) pol = d;
+    p->imports[i].file = intern(g, sema_source_name(s, file));
+    p->imports[i].name = intern(g, pol && pol->str ? pol->str : "");
+    p->imports[i].version = intern(g, pol && pol->version ? pol->version
+                                                          : "");
+  }
+}
+
 ent_program *compile_policy(sema *s) {
   cg G = {0}, *g = &G;
   g->s = s;
@@ -561,6 +581,7 @@ ent_program *compile_policy(sema *s) {
   p->name = intern(g, pol ? pol->str : "");
   p->version = intern(g, pol ? pol->version : "");
   p->status = intern(g, pol ? pol->status : "");
+  record_imports(g);
   lay_out_tables(g);
 
   /* Rules in program order: grouped by decision, strongest first. */
@@ -606,7 +627,7 @@ ent_program *compile_policy(sema *s) {
       int line = 0, col;
       if (ru->id_loc.file >= 0) {
         diag_linecol(s->d, ru->id_loc.file, ru->id_loc.start, &line, &col);
-        r->file = intern(g, s->d->names[ru->id_loc.file]);
+        r->file = intern(g, sema_source_name(s, ru->id_loc.file));
       } else {
         r->file = intern(g, "");
       }

@@ -335,7 +335,19 @@ static void make_frags(explain_ctx *x) {
   str_field(&h, "version", prog_str(p, p->version));
   out_c(&h, ',');
   str_field(&h, "digest", x->digest);
-  out_s(&h, "},\"decisions\":");
+  /* Only for a policy that imports files, so that one file's output is
+     as it was before imports were recorded. */
+  if (p->nimports) out_s(&h, ",\"imports\":[");
+  for (uint32_t i = 0; i < p->nimports; i++) {
+    out_s(&h, i ? ",{" : "{");
+    str_field(&h, "file", prog_str(p, p->imports[i].file));
+    out_c(&h, ',');
+    str_field(&h, "name", prog_str(p, p->imports[i].name));
+    out_c(&h, ',');
+    str_field(&h, "version", prog_str(p, p->imports[i].version));
+    out_c(&h, '}');
+  }
+  out_s(&h, p->nimports ? "]},\"decisions\":" : "},\"decisions\":");
   x->head = take(x, &h);
   x->enum_json = calloc(p->nenum_values + 1, sizeof *x->enum_json);
   x->rule_obj = calloc(p->nrules + 1, sizeof *x->rule_obj);
@@ -1189,7 +1201,19 @@ void explain_text(explain_ctx *x, const ent_vm *vm, outbuf *o) {
   }
   out_s(o, " (");
   out_s(o, x->digest);
-  out_s(o, ")\n\n");
+  out_s(o, ")\n");
+  for (uint32_t i = 0; i < p->nimports; i++) {
+    out_s(o, "  importing ");
+    out_s(o, prog_str(p, p->imports[i].file));
+    out_s(o, ": ");
+    out_s(o, prog_str(p, p->imports[i].name));
+    if (*prog_str(p, p->imports[i].version)) {
+      out_s(o, ", ");
+      out_s(o, prog_str(p, p->imports[i].version));
+    }
+    out_c(o, '\n');
+  }
+  out_c(o, '\n');
   text_visit t = {x, vm, o};
   explain_each(x, vm, text_one, &t);
 }

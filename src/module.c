@@ -123,6 +123,10 @@ typedef struct {
   const char *stack[64];
   int depth;
   decl *out;           /* all declarations, reversed */
+  const char **stored; /* by file id: the name kept in the program */
+  int nstored;
+  int *order;          /* file ids in the order they were read */
+  int norder, caporder;
 } loader;
 
 static char *dir_join(const char *from, const char *rel) {
@@ -170,8 +174,32 @@ static char *normalize(const char *p) {
   return out;
 }
 
-static int load(loader *L, const char *path, loc_t from, const char *text,
-                size_t len) {
+/* The name a file is kept under in the program: the top file by its base
+   name, an import relative to the top file's folder (or as written, if
+   written as an absolute path). So where the policy was compiled from,
+   and how its path was typed, never change the program or its digest;
+   diagnostics still use the path as typed. */
+static const char *stored_name(const char *importer, const char *path) {
+  if (!importer) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+  }
+  return normalize(dir_join(importer, path));
+}
+
+static void remember_file(loader *L, int file, const char *stored) {
+  if (file >= L->nstored) {
+    int cap = file + 16;
+    L->stored = sem_grow(L->stored, L->nstored, cap, sizeof *L->stored);
+    for (int i = L->nstored; i < cap; i++) L->stored[i] = NULL;
+    L->nstored = cap;
+  }
+  L->stored[file] = stored;
+  sem_intpush(&L->order, &L->norder, &L->caporder, file);
+}
+
+static int load(loader *L, const char *path, const char *stored, loc_t from,
+                const char *text, size_t len) {
   const char *key = normalize(path);
   int st = strmap_get(L->seen, key);
   if (st == 2) return 0;
@@ -194,6 +222,7 @@ static int load(loader *L, const char *path, loc_t from, const char *text,
     file = module_read_file(L->d, path, from);
     if (file < 0) return -1;
   }
+  remember_file(L, file, stored);
   strmap_put(L->seen, key, 1);
   L->stack[L->depth++] = key;
   int before = L->d->nerrors;
@@ -201,7 +230,8 @@ static int load(loader *L, const char *path, loc_t from, const char *text,
   int rc = L->d->nerrors > before ? -1 : 0;
   for (decl *x = ds; x; x = x->next)
     if (x->kind == DECL_IMPORT &&
-        load(L, dir_join(key, x->str), x->name_loc, NULL, 0))
+        load(L, dir_join(key, x->str), stored_name(stored, x->str),
+             x->name_loc, NULL, 0))
       rc = -1;
   while (ds) {
     decl *n = ds->next;
@@ -219,7 +249,8 @@ sema *module_load(diag *d, const char *path, const char *text, size_t len) {
   L.d = d;
   L.seen = strmap_new();
   int first_file = d->nfiles;
-  int rc = load(&L, path, NOLOC, text, len);
+  int rc = load(&L, path, stored_name(NULL, normalize(path)), NOLOC, text,
+                len);
   decl *rev = NULL;
   while (L.out) {
     decl *n = L.out->next;
@@ -232,5 +263,15 @@ sema *module_load(diag *d, const char *path, const char *text, size_t len) {
   s->d = d;
   s->decls = rev;
   s->root = first_file;
+  s->src_names = L.stored;
+  s->nsrc_names = L.nstored;
+  s->files = L.order;
+  s->nfiles = L.norder;
   return s;
+}
+
+const char *sema_source_name(const sema *s, int file) {
+  if (file >= 0 && file < s->nsrc_names && s->src_names[file])
+    return s->src_names[file];
+  return "";
 }

@@ -145,8 +145,18 @@ typedef struct {
   ent_val value;
 } prog_param;
 
+/* A file the policy imports, with the name and version of its own
+   'policy' header ('' for a file without one): an explanation names
+   every text the decision rests on, not only the top file's. */
+typedef struct {
+  strref file;          /* relative to the top file's folder */
+  strref name, version;
+} prog_import;
+
 typedef struct ent_program {
   strref name, version, status;
+  prog_import *imports;       /* in the order they were read */
+  uint32_t nimports;
   unsigned char digest[32];   /* sha256 of the program's bytes */
   char digest_text[72];       /* 'sha256:' and the digest in hex */
   char *strings;

@@ -805,6 +805,145 @@ static void collect_rules(sema *s) {
 
 /* } ====== */
 
+/* { ====== 'also cites': citations added to a rule declared elsewhere ====== */
+
+/* A new list: the citations of 'list', then 'add'. The nodes are copied,
+   since a list may be shared (a decision's citations are its default's)
+   and its links are the nodes' own 'next'. */
+static ast *cites_concat(ast *list, ast *add) {
+  ast *head = NULL, **tail = &head;
+  for (int pass = 0; pass < 2; pass++)
+    for (ast *c = pass ? add : list; c; c = c->next) {
+      ast *n = ast_new(AST_NAME, c->loc);
+      n->name = c->name;
+      n->a = c->a;
+      *tail = n;
+      tail = &n->next;
+    }
+  return head;
+}
+
+/* Whether 'list' already cites the document and section of 'c'. */
+static int cites_has(const ast *list, const ast *c) {
+  for (; list; list = list->next)
+    if (!strcmp(list->name, c->name) && !strcmp(list->a->name, c->a->name))
+      return 1;
+  return 0;
+}
+
+/* Checks the added citations (each document declared, none already
+   there) and returns those to add. */
+static ast *new_cites(sema *s, decl *d, ast *have) {
+  ast *keep = NULL, **tail = &keep;
+  for (ast *c = d->cites; c; c = c->next) {
+    if (strmap_get(s->docs, c->name) < 0) {
+      diag_error(s->d, c->loc, "unknown document '%s': declare it with "
+                 "'document %s \"full title\"'", c->name, c->name);
+      continue;
+    }
+    if (cites_has(have, c)) {
+      diag_warning(s->d, c->loc, "%s '%s' already cites %s \"%s\"", d->str,
+                   d->name, c->name, c->a->name);
+      continue;
+    }
+    ast *n = ast_new(AST_NAME, c->loc);
+    n->name = c->name;
+    n->a = c->a;
+    *tail = n;
+    tail = &n->next;
+  }
+  return keep;
+}
+
+static void also_cite_rule(sema *s, decl *d) {
+  int r = strmap_get(s->rulemap, d->name);
+  if (r < 0 || s->rules[r].kind != RK_RULE) {
+    if (strmap_get(s->tablemap, d->name) >= 0)
+      diag_error(s->d, d->name_loc, "'%s' is a table: write 'table %s also "
+                 "cites ...'", d->name, d->name);
+    else
+      diag_error(s->d, d->name_loc, "unknown rule '%s': 'also cites' adds "
+                 "citations to a rule of this policy or of a file it "
+                 "imports", d->name);
+    return;
+  }
+  sem_rule *ru = &s->rules[r];
+  ru->cites = cites_concat(ru->cites, new_cites(s, d, ru->cites));
+}
+
+static void also_cite_table(sema *s, decl *d) {
+  int t = strmap_get(s->tablemap, d->name);
+  if (t < 0 && strmap_get(s->rulemap, d->name) >= 0) {
+    diag_error(s->d, d->name_loc, "'%s' is a rule: write 'rule %s also "
+               "cites ...'", d->name, d->name);
+    return;
+  }
+  if (t < 0) {
+    diag_error(s->d, d->name_loc, "unknown table '%s': 'also cites' adds "
+               "citations to a table of this policy or of a file it "
+               "imports", d->name);
+    return;
+  }
+  ast *add = new_cites(s, d, s->tables[t].d->cites);
+  for (int r = 0; r < s->nrules; r++)
+    if (s->rules[r].table == t + 1)
+      s->rules[r].cites = cites_concat(s->rules[r].cites, add);
+}
+
+static void also_cite_decision(sema *s, decl *d) {
+  int i = strmap_get(s->decmap, d->name);
+  if (i < 0) {
+    diag_error(s->d, d->name_loc, "unknown decision '%s': 'also cites' adds "
+               "citations to the default of a decision of this policy or "
+               "of a file it imports", d->name);
+    return;
+  }
+  sem_decision *dc = &s->decisions[i];
+  if (dc->default_rule < 0) {
+    diag_error(s->d, d->name_loc, "decision '%s' has no default: 'also "
+               "cites' on a decision adds to what its default rests on",
+               d->name);
+    return;
+  }
+  dc->cites = cites_concat(dc->cites, new_cites(s, d, dc->cites));
+  s->rules[dc->default_rule].cites = dc->cites;
+}
+
+/* Runs after every rule, table and default exists, and in the order of
+   the declarations, imported files first: a rule's own citations come
+   first, then those the importing files add. */
+static void add_citations(sema *s) {
+  for (decl *d = s->decls; d; d = d->next) {
+    if (d->kind != DECL_CITE) continue;
+    if (!strcmp(d->str, "rule")) also_cite_rule(s, d);
+    else if (!strcmp(d->str, "table")) also_cite_table(s, d);
+    else also_cite_decision(s, d);
+  }
+}
+
+/* The strict check ('entitle check --strict'): every default carries a
+   citation, as every rule and table must. A rule without one is already
+   an error (check_cite); a default was allowed none, and then a decision
+   made by default was explained citing nothing. */
+void sema_check_strict(sema *s) {
+  for (int i = 0; i < s->ndecisions; i++) {
+    const sem_decision *dc = &s->decisions[i];
+    if (dc->default_rule < 0 || s->rules[dc->default_rule].cites) continue;
+    diag_error(s->d, dc->loc, "the default of '%s' cites no policy text: "
+               "add 'cites DOCUMENT \"section\"' to the decision, or "
+               "'decision %s also cites DOCUMENT \"section\"' in the file "
+               "that applies it", dc->name, dc->name);
+  }
+  for (diag_msg *m = s->d->first; m; m = m->next)
+    if (m->severity == DIAG_WARNING) {
+      m->severity = DIAG_ERROR;
+      s->d->nwarnings--;
+      s->d->nerrors++;
+    }
+}
+
+/* } ====== */
+
 /* { ====== types of rules ====== */
 
 static void check_rule_types(sema *s) {
@@ -1186,6 +1325,7 @@ int resolve_policy(sema *s) {
   collect_decisions(s);
   check_name_clashes(s);
   collect_rules(s);
+  add_citations(s);
   check_rule_types(s);
   collect_requires(s);
   if (!s->d->nerrors) tables_check(s);

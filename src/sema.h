@@ -136,6 +136,12 @@ typedef struct sema {
   decl *decls;
   decl *policy;
   int root;            /* file id of the root file */
+  const char **src_names; /* by file id: the source name kept in the
+                             program (module.c, stored_name) */
+  int nsrc_names;
+  int *files;          /* file ids of the policy, root first, in the order
+                          they were read */
+  int nfiles;
   strmap *docs, *types, *fieldmap, *decmap, *parammap, *rulemap, *testmap;
   strmap *tablemap;
   SEM_ARRAY(sem_enum, enums);
@@ -174,9 +180,15 @@ sema *module_load(diag *d, const char *path, const char *text, size_t len);
    are errors located in 'd'. Returns the file id, or -1. */
 int module_read_file(diag *d, const char *path, loc_t from);
 int module_check_text(diag *d, int file);
+/* The name file 'file' is kept under in the program: relative to the root
+   file's folder, so that it does not depend on where entitle runs. */
+const char *sema_source_name(const sema *s, int file);
 
 /* resolve.c: builds the tables and checks the policy. */
 int resolve_policy(sema *s);
+/* 'entitle check --strict': a default without a citation is an error,
+   and so is every warning already reported. */
+void sema_check_strict(sema *s);
 /* The title of document 'name', or "" if no document has that name. */
 const char *sema_document_title(sema *s, const char *name);
 /* tables.c: warns about gaps, overlaps and rows that never apply. */

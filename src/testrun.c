@@ -584,7 +584,7 @@ static int coverage_report(runner *r, const char *file, outbuf *o) {
   for (uint32_t ri = 0; ri < p->nrules; ri++) {
     const prog_rule *ru = &p->rules[ri];
     if (ru->kind == RK_DEFAULT ||
-        strcmp(prog_str(p, ru->file), r->d->names[r->s->root]))
+        strcmp(prog_str(p, ru->file), sema_source_name(r->s, r->s->root)))
       continue;
     n++;
     applied += r->applied[ri] > 0;

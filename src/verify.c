@@ -154,6 +154,25 @@ static int groups_ok(verifier *v) {
   return 0;
 }
 
+/* Each imported file: its strings, a file name, and no file twice (a
+   policy reads each file once, module.c). */
+static int imports_ok(verifier *v) {
+  const ent_program *p = v->p;
+  for (uint32_t i = 0; i < p->nimports; i++) {
+    const prog_import *im = &p->imports[i];
+    if (str_ok(v, im->file, "import", i) || str_ok(v, im->name, "import", i)
+        || str_ok(v, im->version, "import", i))
+      return -1;
+    if (!p->strings[im->file])
+      return bad(v, "import %u names no file", i);
+    for (uint32_t k = 0; k < i; k++)
+      if (!strcmp(prog_str(p, p->imports[k].file), prog_str(p, im->file)))
+        return bad(v, "imports %u and %u name the same file '%s'", k, i,
+                   prog_str(p, im->file));
+  }
+  return 0;
+}
+
 static int tables_ok(verifier *v) {
   const ent_program *p = v->p;
   if (!p->nstrings || p->strings[p->nstrings - 1] != 0)
@@ -164,6 +183,7 @@ static int tables_ok(verifier *v) {
       str_ok(v, p->version, "the header", 0) ||
       str_ok(v, p->status, "the header", 0))
     return -1;
+  if (imports_ok(v)) return -1;
   if (p->nregs == 0 || p->nregs > 65535)
     return bad(v, "the program asks for %u registers", p->nregs);
   if (p->case_width > (1u << 24))
@@ -585,6 +605,14 @@ void bc_disasm(const ent_program *p, outbuf *o) {
   out_s(o, prog_str(p, p->name));
   out_s(o, ", version ");
   out_s(o, prog_str(p, p->version));
+  for (uint32_t i = 0; i < p->nimports; i++) {
+    out_s(o, "\n; imports ");
+    out_s(o, prog_str(p, p->imports[i].file));
+    out_s(o, ": ");
+    out_s(o, prog_str(p, p->imports[i].name));
+    out_s(o, ", version ");
+    out_s(o, prog_str(p, p->imports[i].version));
+  }
   snprintf(line, sizeof line, "\n; sha256:%s\n"
            "; %u decisions, %u rules, %u instructions, %u registers, case "
            "row %u words\n", hex, p->ndecisions, p->nrules, p->ncode,

@@ -80,7 +80,8 @@ START_TEST(syntax_errors_name_what_was_expected) {
   const char *errs;
   ck_assert_ptr_null(compile_text(HEAD "decision a bool\n", &errs));
   ck_assert_msg(strstr(errs, "test.rules:17:12: error: unexpected "
-                             "identifier, expecting ':' or '.'"), "%s", errs);
+                             "identifier, expecting 'also' or ':' or '.'"),
+                "%s", errs);
   /* The caret line points at the token. */
   ck_assert_msg(strstr(errs, "   17 | decision a bool\n      |            ^"),
                 "%s", errs);
