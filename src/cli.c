@@ -28,6 +28,7 @@
 #include "out.h"
 #include "policy.h"
 #include "record.h"
+#include "report.h"
 #include "sema.h"
 #include "vm.h"
 
@@ -41,10 +42,14 @@ static const char usage_text[] =
     "                                decide one case (JSON) and explain it\n"
     "  eval --jsonl [--format json|record] [--no-explain] [--jobs N] PROGRAM < CASES\n"
     "                                decide one case per line (N threads)\n"
+    "  eval --format html PROGRAM [CASE|-]\n"
+    "  eval --jsonl --format html --out DIR PROGRAM < CASES\n"
+    "                                decision reports: a page per case, and\n"
+    "                                for a batch an index in DIR\n"
     "      eval limits: --max-steps N (loop steps a case may take, 50000000),\n"
     "      --max-items N (items in one list, 100000), --max-case-bytes N\n"
     "      (bytes of one case, 67108864)\n"
-    "  explain [--format text|json] PROGRAM RECORDS\n"
+    "  explain [--format text|json|html] [--out DIR] PROGRAM RECORDS\n"
     "                                render kept decision records\n"
     "  verify PROGRAM CASES RECORDS  decide the cases again and compare them\n"
     "                                with their records\n"
@@ -728,7 +733,7 @@ static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex,
 }
 
 static int cmd_eval(int argc, char **argv) {
-  const char *format = "json", *prog = NULL, *casef = NULL;
+  const char *format = "json", *prog = NULL, *casef = NULL, *dir = NULL;
   int jsonl = 0, how = EXPLAIN_ALL, jobs = 1;
   uint64_t max_steps = VM_DEFAULT_BUDGET, max_items = VM_DEFAULT_MAX_ITEMS;
   uint64_t max_bytes = VM_DEFAULT_MAX_BYTES;
@@ -741,6 +746,10 @@ static int cmd_eval(int argc, char **argv) {
       format = a + 9;
     } else if (!strcmp(a, "--jsonl")) {
       jsonl = 1;
+    } else if (!strcmp(a, "--out") || !strncmp(a, "--out=", 6)) {
+      if (a[5] != '=' && i + 1 >= argc)
+        return usage("eval: --out needs a directory");
+      dir = a[5] == '=' ? a + 6 : argv[++i];
     } else if (!strcmp(a, "--jobs") || !strncmp(a, "--jobs=", 7)) {
       const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : "");
       char *end;
@@ -781,8 +790,14 @@ static int cmd_eval(int argc, char **argv) {
     }
   }
   if (strcmp(format, "json") && strcmp(format, "text") &&
-      strcmp(format, "record"))
-    return usage("eval: --format is json, text or record");
+      strcmp(format, "record") && strcmp(format, "html"))
+    return usage("eval: --format is json, text, record or html");
+  int html = !strcmp(format, "html");
+  if (dir && !(jsonl && html))
+    return usage("eval: --out DIR is for --jsonl --format html");
+  if (jsonl && html && !dir)
+    return usage("eval --jsonl --format html writes a report per case: name "
+                 "the directory with --out DIR");
   if (!strcmp(format, "record")) how = EXPLAIN_RECORD;
   if (!prog) return usage("eval: name a program");
   if (jsonl && casef && strcmp(casef, "-"))
@@ -794,6 +809,7 @@ static int cmd_eval(int argc, char **argv) {
   if (!p) return load_failed(d);
   char hex[65];
   bc_digest_hex(p, hex);
+  if (jsonl && html) return replay_reports(prog, dir);
   if (jsonl) {
     limits lim = {max_steps, max_items, max_bytes};
     return eval_jsonl(p, how, jobs, hex, &lim);
@@ -861,6 +877,8 @@ static int cmd_eval(int argc, char **argv) {
       } else if (!strcmp(format, "json")) {
         explain_json(x, vm, &o, how);
         out_c(&o, '\n');
+      } else if (html) {
+        report_html(x, vm, &o);
       } else {
         explain_text(x, vm, &o);
       }

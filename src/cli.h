@@ -27,6 +27,9 @@ struct ent_program *cli_open(const char *path, int *status);
 /* explain and verify (replay.c). */
 int replay_explain(int argc, char **argv);
 int replay_verify(int argc, char **argv);
+/* eval --jsonl --format html --out DIR: the cases on standard input
+   decided, each case's report and the index written into 'dir'. */
+int replay_reports(const char *prog, const char *dir);
 int testrun_main(int argc, char **argv);
 
 #endif

@@ -1,6 +1,9 @@
 /*
 ** replay.c: the subcommands that read kept decision records: explain
-** (render them) and verify (decide their cases again and compare).
+** (render them) and verify (decide their cases again and compare); and
+** the decision reports of a batch, written into a directory, whether the
+** cases are decided now (eval --jsonl --format html) or read from their
+** records (explain --format html --out).
 **
 ** A record is read back into a case memory (record.c), so explain gives
 ** the bytes eval gives for the same case. verify decides each case with
@@ -21,6 +24,7 @@
 #include "out.h"
 #include "program.h"
 #include "record.h"
+#include "report.h"
 #include "trace.h"
 #include "bytecode.h"
 
@@ -114,14 +118,320 @@ static int write_failed(outbuf *o) {
   return EXIT_IO;
 }
 
+/* { ====== the reports of a batch ====== */
+
+/* The values one decision took over a batch: counted by value for the
+   decisions with few values (yes or no, a choice, a set), and for money
+   the total; any other only as decided or not. */
+#define MAX_VALUES 24
+typedef struct {
+  uint32_t dec;
+  char *value[MAX_VALUES + 2];
+  uint64_t count[MAX_VALUES + 2];
+  size_t n;
+  int64_t total;       /* money: the sum of the values decided */
+  int overflow;        /* ... which does not fit */
+} tally_dec;
+
+typedef struct {
+  replay *r;
+  const char *dir;
+  tally_dec *dec;
+  char **ids, **files, **errors;
+  size_t n, nerrors, cap, caperr;
+  outbuf page, scratch;
+  int oom;
+} batch;
+
+static void count_value(tally_dec *t, const char *v) {
+  for (size_t i = 0; i < t->n; i++)
+    if (!strcmp(t->value[i], v)) {
+      t->count[i]++;
+      return;
+    }
+  if (t->n == MAX_VALUES) {
+    v = "(other values)";
+    for (size_t i = 0; i < t->n; i++)
+      if (!strcmp(t->value[i], v)) {
+        t->count[i]++;
+        return;
+      }
+  }
+  if (t->n > MAX_VALUES || !(t->value[t->n] = strdup(v))) return;
+  t->count[t->n++] = 1;
+}
+
+static int few_values(int32_t type) {
+  int k = TY_KIND(type);
+  return k == TK_BOOL || k == TK_ENUM || k == TK_SET;
+}
+
+/* Adds the decisions of the case in the batch's VM to the counts. */
+static void count_case(batch *b) {
+  const ent_program *p = b->r->p;
+  const ent_vm *vm = b->r->vm;
+  for (uint32_t d = 0; d < p->ndecisions; d++) {
+    const prog_decision *pd = &p->decisions[d];
+    if (pd->flags & DF_INTERNAL) continue;
+    ent_val base = 0, n = 1;
+    if (pd->list >= 0) tr_items(p, vm, (uint32_t)pd->list, &base, &n);
+    for (ent_val i = 0; i < n; i++) {
+      ent_val row = pd->list >= 0 ? tr_item_row(p, (uint32_t)pd->list,
+                                                base, i) : 0;
+      ent_val st = tr_dec_state(vm, pd, row), v = tr_dec_value(vm, pd, row);
+      tally_dec *t = &b->dec[d];
+      if (!tr_decided(DS_STATUS(st))) {
+        count_value(t, "(not decided)");
+        continue;
+      }
+      if (!few_values(pd->type)) {
+        count_value(t, "(decided)");
+        if (TY_KIND(pd->type) == TK_MONEY &&
+            __builtin_add_overflow(t->total, v, &t->total))
+          t->overflow = 1;
+        continue;
+      }
+      b->scratch.len = 0;
+      explain_value_text(p, vm, pd->type, v, &b->scratch);
+      out_c(&b->scratch, 0);
+      if (!b->scratch.error) count_value(t, b->scratch.buf);
+    }
+  }
+}
+
+/* Room for one more string in '*a', which holds 'n' of '*cap'. */
+static int grow(char ***a, size_t *cap, size_t n) {
+  if (n < *cap) return 0;
+  size_t c = *cap ? *cap * 2 : 64;
+  char **m = realloc(*a, c * sizeof *m);
+  if (!m) return -1;
+  *a = m;
+  *cap = c;
+  return 0;
+}
+
+static int write_file(const char *path, const outbuf *o) {
+  FILE *f = fopen(path, "wb");
+  int ok = f && fwrite(o->buf, 1, o->len, f) == o->len;
+  if (f && fclose(f)) ok = 0;
+  if (!ok)
+    fprintf(stderr, "entitle: error: cannot write '%s': %s\n", path,
+            strerror(errno ? errno : EIO));
+  return ok ? 0 : -1;
+}
+
+/* Writes the page of the case in the batch's VM, read from line
+   'lineno'. Returns 0, or -1 when it cannot be written. */
+static int batch_case(batch *b, unsigned long long lineno) {
+  char file[64], path[4096];
+  snprintf(file, sizeof file, "case-%06llu.html", lineno);
+  snprintf(path, sizeof path, "%s/%s", b->dir, file);
+  b->page.len = 0;
+  report_html(b->r->x, b->r->vm, &b->page);
+  if (b->page.error) {
+    b->oom = 1;
+    return -1;
+  }
+  if (write_file(path, &b->page)) return -1;
+  count_case(b);
+  uint32_t idn;
+  const char *id = facts_case_id(b->r->vm, &idn);
+  char label[600];
+  snprintf(label, sizeof label, "%.*s", id ? (int)(idn < 500 ? idn : 500)
+                                           : 0, id ? id : "");
+  if (!id) snprintf(label, sizeof label, "(no identifier), line %llu", lineno);
+  if (b->n == b->cap) {
+    size_t c = b->cap ? 2 * b->cap : 64;
+    char **ids = realloc(b->ids, c * sizeof *ids);
+    if (ids) b->ids = ids;
+    char **files = realloc(b->files, c * sizeof *files);
+    if (files) b->files = files;
+    if (!ids || !files) return b->oom = 1, -1;
+    b->cap = c;
+  }
+  b->ids[b->n] = strdup(label);
+  b->files[b->n] = strdup(file);
+  if (!b->ids[b->n] || !b->files[b->n]) return b->oom = 1, -1;
+  b->n++;
+  return 0;
+}
+
+static void batch_error(batch *b, const char *name,
+                        unsigned long long lineno, const char *msg) {
+  fprintf(stderr, "%s:%llu: error: %s\n", name, lineno, msg);
+  char line[700];
+  snprintf(line, sizeof line, "Line %llu: %s", lineno, msg);
+  if (grow(&b->errors, &b->caperr, b->nerrors) ||
+      !(b->errors[b->nerrors] = strdup(line))) {
+    b->oom = 1;
+    return;
+  }
+  b->nerrors++;
+}
+
+static int batch_index(batch *b) {
+  const ent_program *p = b->r->p;
+  outbuf *o = &b->page;
+  o->len = 0;
+  report_index_begin(o, p, explain_digest(b->r->x));
+  OUT_LIT(o, "<h2 id=\"summary\">Decisions over the batch</h2>\n<p>");
+  out_int(o, (int64_t)b->n);
+  out_s(o, b->n == 1 ? " case decided" : " cases decided");
+  if (b->nerrors) {
+    OUT_LIT(o, ", ");
+    out_int(o, (int64_t)b->nerrors);
+    out_s(o, b->nerrors == 1 ? " could not be" : " could not be");
+  }
+  OUT_LIT(o, ".</p>\n");
+  for (uint32_t d = 0; d < p->ndecisions; d++) {
+    const prog_decision *pd = &p->decisions[d];
+    tally_dec *t = &b->dec[d];
+    if ((pd->flags & DF_INTERNAL) || !t->n) continue;
+    b->scratch.len = 0;
+    if (pd->list >= 0) {
+      out_s(&b->scratch, prog_str(p, p->fields[p->lists[pd->list].field]
+                                         .path));
+      OUT_LIT(&b->scratch, ".(each item).");
+    }
+    out_s(&b->scratch, prog_str(p, pd->name));
+    if (TY_KIND(pd->type) == TK_MONEY) {
+      OUT_LIT(&b->scratch, " (total of the values decided: ");
+      if (t->overflow) OUT_LIT(&b->scratch, "too large to add up");
+      else out_money(&b->scratch, t->total);
+      out_c(&b->scratch, ')');
+    }
+    out_c(&b->scratch, 0);
+    report_index_counts(o, b->scratch.buf, (const char *const *)t->value,
+                        t->count, t->n);
+  }
+  report_index_cases(o, (const char *const *)b->ids,
+                     (const char *const *)b->files, b->n,
+                     (const char *const *)b->errors, b->nerrors);
+  if (o->error) return b->oom = 1, -1;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/index.html", b->dir);
+  return write_file(path, o);
+}
+
+static int batch_open(batch *b, replay *r, const char *dir) {
+  memset(b, 0, sizeof *b);
+  b->r = r;
+  b->dir = dir;
+  out_init(&b->page, NULL);
+  out_init(&b->scratch, NULL);
+  b->dec = calloc(r->p->ndecisions + 1, sizeof *b->dec);
+  if (!b->dec) return -1;
+  for (uint32_t d = 0; d < r->p->ndecisions; d++) b->dec[d].dec = d;
+  struct stat st;
+  if (mkdir(dir, 0777) && (errno != EEXIST || stat(dir, &st) ||
+                           !S_ISDIR(st.st_mode))) {
+    fprintf(stderr, "entitle: error: cannot make the directory '%s': %s\n",
+            dir, strerror(errno == EEXIST ? ENOTDIR : errno));
+    return -1;
+  }
+  return 0;
+}
+
+static void batch_close(batch *b) {
+  for (uint32_t d = 0; b->dec && d < b->r->p->ndecisions; d++)
+    for (size_t i = 0; i < b->dec[d].n; i++) free(b->dec[d].value[i]);
+  free(b->dec);
+  for (size_t i = 0; i < b->n; i++) {
+    free(b->ids[i]);
+    free(b->files[i]);
+  }
+  for (size_t i = 0; i < b->nerrors; i++) free(b->errors[i]);
+  free(b->ids);
+  free(b->files);
+  free(b->errors);
+  out_free(&b->page);
+  out_free(&b->scratch);
+}
+
+/* The reports of every line of 'in' (cases, or records when 'records'),
+   into 'dir'. Returns an exit status. */
+static int write_reports(replay *r, FILE *in, const char *name, int records,
+                         const char *dir) {
+  batch b;
+  if (batch_open(&b, r, dir)) {
+    batch_close(&b);
+    return errno == ENOMEM ? EXIT_INTERNAL : EXIT_IO;
+  }
+  char *line = NULL, err[512];
+  size_t cap = 0;
+  ssize_t n;
+  int failed = 0, bad = 0;
+  for (unsigned long long lineno = 1;
+       !failed && (n = next_line(in, &line, &cap)) >= 0; lineno++) {
+    if (blank(line)) continue;
+    if (records) {
+      if (record_read(r->rec, r->vm, line, (size_t)n, err, sizeof err)) {
+        batch_error(&b, name, lineno, err);
+        bad = 1;
+        continue;
+      }
+    } else {
+      facts_error e;
+      int rc = VM_OK;
+      if (facts_decode(r->vm, line, (size_t)n, &e) ||
+          (rc = vm_run(r->vm)) != VM_OK) {
+        if (rc == VM_INVALID) {
+          outbuf m;
+          out_init(&m, NULL);
+          explain_requirement(r->p, r->vm, &m);
+          out_c(&m, 0);
+          batch_error(&b, name, lineno, m.error ? "out of memory" : m.buf);
+          out_free(&m);
+        } else {
+          batch_error(&b, name, lineno, rc == VM_OK ? e.message
+                      : rc == VM_BUDGET ? "the case needs more evaluation "
+                                          "steps than allowed (--max-steps)"
+                                        : "internal error in the evaluator");
+        }
+        bad = 1;
+        continue;
+      }
+    }
+    failed = batch_case(&b, lineno);
+  }
+  free(line);
+  int status = records ? EXIT_RECORD : EXIT_CASE;
+  if (!failed && ferror(in)) {
+    fprintf(stderr, "entitle: error: cannot read '%s': %s\n", name,
+            strerror(errno));
+    failed = 1;
+  }
+  if (!failed) failed = batch_index(&b);
+  if (!failed)
+    fprintf(stderr, "entitle: wrote %zu reports and %s/index.html\n", b.n,
+            dir);
+  status = b.oom ? EXIT_INTERNAL : failed ? EXIT_IO : bad ? status : EXIT_OK;
+  if (b.oom) fprintf(stderr, "entitle: error: out of memory\n");
+  batch_close(&b);
+  return status;
+}
+
+int replay_reports(const char *prog, const char *dir) {
+  int status = EXIT_OK;
+  replay r;
+  if (replay_open(&r, prog, &status)) return status;
+  status = write_reports(&r, stdin, "<stdin>", 0, dir);
+  replay_close(&r);
+  return status;
+}
+
+/* } ====== */
+
 /* { ====== explain ====== */
 
 int replay_explain(int argc, char **argv) {
-  const char *format = "text", *prog = NULL, *recs = NULL;
+  const char *format = "text", *prog = NULL, *recs = NULL, *dir = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--format") && i + 1 < argc) format = argv[++i];
     else if (!strncmp(a, "--format=", 9)) format = a + 9;
+    else if (!strcmp(a, "--out") && i + 1 < argc) dir = argv[++i];
+    else if (!strncmp(a, "--out=", 6)) dir = a + 6;
     else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "entitle: explain: unknown option '%s'\n", a);
       return cli_usage(NULL);
@@ -129,8 +439,12 @@ int replay_explain(int argc, char **argv) {
     else if (!recs) recs = a;
     else return cli_usage("explain: too many arguments");
   }
-  if (strcmp(format, "text") && strcmp(format, "json"))
-    return cli_usage("explain: --format is text or json");
+  if (strcmp(format, "text") && strcmp(format, "json") &&
+      strcmp(format, "html"))
+    return cli_usage("explain: --format is text, json or html");
+  if (dir && strcmp(format, "html"))
+    return cli_usage("explain: --out DIR writes HTML reports: add --format "
+                     "html");
   if (!prog || !recs)
     return cli_usage("explain: name a program and a file of records ('-' "
                      "for standard input)");
@@ -143,6 +457,12 @@ int replay_explain(int argc, char **argv) {
     return EXIT_IO;
   }
   const char *name = in == stdin ? "<stdin>" : recs;
+  if (dir) {
+    status = write_reports(&r, in, name, 1, dir);
+    if (in != stdin) fclose(in);
+    replay_close(&r);
+    return status;
+  }
   outbuf o;
   out_init(&o, stdout);
   char *line = NULL, err[512];
@@ -160,6 +480,8 @@ int replay_explain(int argc, char **argv) {
     if (!strcmp(format, "json")) {
       explain_json(r.x, r.vm, &o, EXPLAIN_ALL);
       out_c(&o, '\n');
+    } else if (!strcmp(format, "html")) {
+      report_html(r.x, r.vm, &o);
     } else {
       explain_text(r.x, r.vm, &o);
     }
