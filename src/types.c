@@ -3,8 +3,9 @@
 **
 ** Every NAME in an expression is resolved here, in this order: a variable
 ** of an enclosing 'any/all/count/sum', the current item (the record type
-** of a per-item decision), a fact, a decision, a parameter and, where an
-** enumeration is expected, one of its values. Each expression gets its
+** of a per-item decision), where an enumeration is expected one of its
+** values (an error if it is also a fact, decision or parameter), a fact,
+** a decision, a parameter. Each expression gets its
 ** type; a protected fact read anywhere is an error; each decision read
 ** inside a decision's rules is recorded as a dependency of that decision.
 */
