@@ -62,8 +62,11 @@ int main(int argc, char **argv) {
   }
   ent_context *c = ent_context_new(p);
   if (ent_decide(c, json, len, &err) != ENT_OK) {
+    /* The fields hold the first problem; 'details' every one, a line
+       each. */
     fprintf(stderr, "%s:%d:%d: %s\n", argv[2], err.line, err.column,
             err.message);
+    if (err.details) fprintf(stderr, "every problem:\n%s", err.details);
     ent_error_clear(&err);
     return 2;
   }

@@ -42,8 +42,9 @@ typedef enum {
 } ent_status;
 
 /* An error: its status, where it was found and what it is. 'details'
-   holds every message (several errors in a rule file), formatted as the
-   command prints them; free it with ent_error_clear(). */
+   holds every message (several errors in a rule file, or several
+   problems with a case), formatted as the command prints them; free it
+   with ent_error_clear(). */
 typedef struct {
   ent_status status;
   char file[256];    /* rule file, or '' */
@@ -110,7 +111,10 @@ ent_context *ent_context_new(const ent_program *p);
 void ent_context_free(ent_context *c);
 
 /* Decides the case given as JSON text. On ENT_ECASE, 'err' says which
-   field is wrong and why; the context then holds no decisions.
+   field is wrong and why (the first problem found), and 'details' names
+   every problem, one a line, 'LINE:COLUMN: error: MESSAGE' (at most 100,
+   then 'and N more problems with the case'); the context then holds no
+   decisions.
    [alloc: none in the steady state; threads: context;
     errors: ENT_ECASE, ENT_EINTERNAL] */
 ent_status ent_decide(ent_context *c, const char *json, size_t len,

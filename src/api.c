@@ -263,6 +263,28 @@ static int index_case(ent_context *c) {
   return 0;
 }
 
+/* Every problem of a refused case, one a line ('LINE:COLUMN: error:
+   MESSAGE', as the command prints them after the case's name), or NULL
+   when out of memory. */
+static char *case_details(const facts_error *fe) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return NULL;
+  fprintf(f, "%d:%d: error: %s\n", fe->line, fe->col, fe->message);
+  for (int i = 0; i < fe->nmore; i++)
+    fprintf(f, "%d:%d: error: %s\n", fe->more[i].line, fe->more[i].col,
+            fe->more[i].message);
+  if (fe->count > 1 + fe->nmore)
+    fprintf(f, "and %d more problems with the case\n",
+            fe->count - 1 - fe->nmore);
+  if (fclose(f)) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
 ent_status ent_decide(ent_context *c, const char *json, size_t len,
                       ent_error *err) {
   if (!c || !json) {
@@ -277,6 +299,7 @@ ent_status ent_decide(ent_context *c, const char *json, size_t len,
       err->line = fe.line;
       err->column = fe.col;
       snprintf(err->path, sizeof err->path, "%s", fe.path);
+      err->details = case_details(&fe);
     }
     return ENT_ECASE;
   }

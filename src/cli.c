@@ -197,9 +197,29 @@ static char *slurp(FILE *f, size_t *len, size_t max) {
   return buf;
 }
 
+/* Every problem of a refused case, one a line, as 'check' prints the
+   errors of a rule file. */
 static void case_error(const char *name, const facts_error *e) {
   fprintf(stderr, "%s:%d:%d: error: %s\n", name, e->line, e->col,
           e->message);
+  for (int i = 0; i < e->nmore; i++)
+    fprintf(stderr, "%s:%d:%d: error: %s\n", name, e->more[i].line,
+            e->more[i].col, e->more[i].message);
+  if (e->count > 1 + e->nmore)
+    fprintf(stderr, "%s: error: and %d more problems with the case\n", name,
+            e->count - 1 - e->nmore);
+}
+
+/* One problem of a case in an error record: its column, path and
+   message. */
+static void problem_json(outbuf *o, int col, const char *path,
+                         const char *message) {
+  out_s(o, "\"column\":");
+  out_int(o, col);
+  out_s(o, ",\"path\":");
+  out_json(o, path, strlen(path));
+  out_s(o, ",\"message\":");
+  out_json(o, message, strlen(message));
 }
 
 static const char *vm_error_text(int rc) {
@@ -234,12 +254,22 @@ static void error_record(outbuf *o, uint64_t lineno, const facts_error *e,
   out_int(o, (int64_t)lineno);
   out_s(o, ",\"error\":{");
   if (e) {
-    out_s(o, "\"column\":");
-    out_int(o, e->col);
-    out_s(o, ",\"path\":");
-    out_json(o, e->path, strlen(e->path));
-    out_s(o, ",\"message\":");
-    out_json(o, e->message, strlen(e->message));
+    /* The first problem, then, when there are more, every one. */
+    problem_json(o, e->col, e->path, e->message);
+    if (e->count > 1) {
+      out_s(o, ",\"problems\":[{");
+      problem_json(o, e->col, e->path, e->message);
+      for (int i = 0; i < e->nmore; i++) {
+        out_s(o, "},{");
+        problem_json(o, e->more[i].col, e->more[i].path,
+                     e->more[i].message);
+      }
+      out_s(o, "}]");
+    }
+    if (e->count > 1 + e->nmore) {
+      out_s(o, ",\"more_problems\":");
+      out_int(o, e->count - 1 - e->nmore);
+    }
   } else {
     out_s(o, "\"message\":");
     out_json(o, msg, strlen(msg));
@@ -771,9 +801,7 @@ static int cmd_eval(int argc, char **argv) {
       else return usage("eval: unknown limit: --max-steps, --max-items or "
                         "--max-case-bytes");
     } else if (!strcmp(a, "--explain=record")) {
-      /* The trace is always recorded (rule and decision states in case
-         memory); this renders only the decisions, as --no-explain. */
-      how = EXPLAIN_NONE;
+      format = "record";
     } else if (!strcmp(a, "--no-explain")) {
       how = EXPLAIN_NONE;
     } else if (!strcmp(a, "--explain")) {

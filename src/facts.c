@@ -9,6 +9,13 @@
 ** wrong type, a float where money is expected, an impossible date, an
 ** unknown enumeration value, a repeated list key. Nothing is defaulted
 ** silently except what the schema itself declares as a default.
+**
+** After such a problem the decoder records it and goes on (skipping a
+** value it cannot take), so that a refused case names every problem, up
+** to FACTS_MAX_PROBLEMS; it stops only where the text is not JSON or a
+** limit is reached. None of this costs a valid case anything: problems
+** are found on the paths that fail, and their lines and columns are
+** worked out once, at the end.
 */
 #include "facts.h"
 
@@ -24,47 +31,95 @@ typedef struct {
   ent_vm *vm;
   const ent_program *p;
   const char *s, *start, *end;
-  facts_error *err;
-  /* the path to the value being read */
-  /* One more than the deepest nesting: an object at the deepest level
-     names a missing or repeated field by pushing it here before any depth
-     check, which wrote past the array (fuzzing, with a crafted program
-     nesting records 64 deep: tests/fuzz/regress/case-records-64-deep). */
+  /* The path to the value being read. object() pushes a level only
+     below FACTS_MAX_DEPTH; the one level more is a margin (a missing
+     field at the deepest level was once pushed before that check and
+     wrote past the array: tests/fuzz/regress/case-records-64-deep). */
   struct { uint32_t field; int64_t index; } path[FACTS_MAX_DEPTH + 1];
   int depth;
+  int count, nmore;    /* problems found; those kept in vm->problems */
+  facts_problem first; /* the first problem */
+  char pathbuf[256];   /* a path for a message (path_of) */
   char buf[512];       /* an unescaped key */
 } dec;
 
-static void where(dec *d, const char *at) {
-  facts_error *e = d->err;
-  e->offset = (size_t)(at - d->start);
-  int line = 1, col = 1;
-  for (const char *c = d->start; c < at && c < d->end; c++) {
-    if (*c == '\n') line++, col = 1;
-    else if (((unsigned char)*c & 0xC0) != 0x80) col++;
-  }
-  e->line = line;
-  e->col = col;
+/* No field added to the path, for path_of(). */
+#define NO_FIELD UINT32_MAX
+
+/* The path of the value being read, with field 'f' of the object being
+   read added unless it is NO_FIELD ('jobs[1]' and 'cost' give
+   'jobs[1].cost'), written into 'out' (256 bytes), which is returned. */
+static const char *path_of(const dec *d, uint32_t f, char *out) {
+  const size_t cap = 256;
   size_t n = 0;
-  e->path[0] = 0;
-  for (int i = 0; i < d->depth && n < sizeof e->path - 32; i++) {
+  out[0] = 0;
+  for (int i = 0; i < d->depth && n < cap - 32; i++) {
     const char *name = prog_str(d->p, d->p->fields[d->path[i].field].name);
-    n += snprintf(e->path + n, sizeof e->path - n, "%s%s", i ? "." : "",
-                  name);
-    if (d->path[i].index >= 0 && n < sizeof e->path)
-      n += snprintf(e->path + n, sizeof e->path - n, "[%lld]",
+    n += snprintf(out + n, cap - n, "%s%s", i ? "." : "", name);
+    if (d->path[i].index >= 0 && n < cap)
+      n += snprintf(out + n, cap - n, "[%lld]",
                     (long long)d->path[i].index);
   }
+  if (f != NO_FIELD && n < cap - 1)
+    snprintf(out + n, cap - n, "%s%s", n ? "." : "",
+             prog_str(d->p, d->p->fields[f].name));
+  return out;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(dec *d, const char *at, const char *fmt, ...) {
-  where(d, at);
+/* Where the next problem goes: the first in the decoder, the next ones
+   in the VM's array (made the first time a case has two), none past
+   FACTS_MAX_PROBLEMS or when the array cannot be had. */
+static facts_problem *next_problem(dec *d) {
+  if (d->count == 0) return &d->first;
+  if (d->count >= FACTS_MAX_PROBLEMS) return NULL;
+  ent_vm *vm = d->vm;
+  if (!vm->problems) {
+    vm->problems = malloc((FACTS_MAX_PROBLEMS - 1) * sizeof *vm->problems);
+    if (!vm->problems) return NULL;
+  }
+  return &vm->problems[d->nmore++];
+}
+
+/* Records a problem at 'at' of the value at 'path'. Its line and column
+   are left to locate(): working them out here would read the input from
+   its start once per problem. */
+static void vreport(dec *d, const char *at, const char *path,
+                    const char *fmt, va_list ap) {
+  facts_problem *pr = next_problem(d);
+  d->count++;
+  if (!pr) return;
+  pr->offset = (size_t)(at - d->start);
+  pr->line = pr->col = 0;
+  snprintf(pr->path, sizeof pr->path, "%s", path);
+  vsnprintf(pr->message, sizeof pr->message, fmt, ap);
+}
+
+/* A problem with a fact: recorded, and the decoder goes on. */
+__attribute__((format(printf, 4, 5)))
+static void problem(dec *d, const char *at, const char *path,
+                    const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(d->err->message, sizeof d->err->message, fmt, ap);
+  vreport(d, at, path, fmt, ap);
+  va_end(ap);
+}
+
+/* A problem the decoder cannot go past (text that is not JSON, a limit,
+   no memory), at the value being read: recorded; returns -1, which every
+   caller passes up. */
+__attribute__((format(printf, 3, 4)))
+static int fail(dec *d, const char *at, const char *fmt, ...) {
+  char path[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(d, at, path_of(d, NO_FIELD, path), fmt, ap);
   va_end(ap);
   return -1;
+}
+
+/* The path of the value being read, for a message. */
+static const char *field_path(dec *d) {
+  return path_of(d, NO_FIELD, d->pathbuf);
 }
 
 static inline void ws(dec *d) {
@@ -150,9 +205,6 @@ static size_t put_utf8(char *o, unsigned cp) {
   return 4;
 }
 
-/* Reads a JSON string at d->s (which is at the opening quote). Without
-   escapes the result points into the input; otherwise it is unescaped into
-   'out' (of size 'cap', which must be at least the raw length). */
 /* The first byte at or after 's' that is not plain ASCII text: a quote,
    a backslash, a control character or a byte of a UTF-8 sequence. With
    SSE2 (every x86-64), sixteen bytes are tested at once: text is most of
@@ -178,6 +230,9 @@ static const char *plain_run(const char *s, const char *end) {
   return s;
 }
 
+/* Reads a JSON string at d->s (which is at the opening quote). Without
+   escapes the result points into the input; otherwise it is unescaped into
+   'out' (of size 'cap'), or only checked when 'out' is NULL. */
 static int string(dec *d, const char **str, size_t *len, char *out,
                   size_t cap) {
   const char *open = d->s;
@@ -270,7 +325,7 @@ static int string(dec *d, const char **str, size_t *len, char *out,
   return 0;
 }
 
-/* Skips any JSON value, for reporting what an unexpected value was. */
+/* expect_char() after white space, or where the character is not there. */
 static int expect_char_slow(dec *d, char c, const char *what) {
   ws(d);
   if (d->s >= d->end || *d->s != c)
@@ -301,16 +356,71 @@ static inline int literal_n(dec *d, const char *word, size_t n) {
   return 1;
 }
 
-static const char *field_path(dec *d) {
-  where(d, d->s);
-  return d->err->path;
+/* Skips the JSON value at d->s, only checking that it is JSON: after a
+   problem with a value the decoder goes on at the next one. 'depth' is
+   how deep in the skipped value this is. Returns 0, or -1 where the text
+   is not JSON. */
+static int skip_value(dec *d, int depth) {
+  ws(d);
+  if (d->s >= d->end)
+    return fail(d, d->s, "expected a value, found the end of the input");
+  char c = *d->s;
+  if (c == '"') {
+    const char *str;
+    size_t n;
+    return string(d, &str, &n, NULL, 0);
+  }
+  if (c == '{' || c == '[') {
+    char close = c == '{' ? '}' : ']';
+    if (d->depth + depth >= FACTS_MAX_DEPTH)
+      return fail(d, d->s, "nested more than %d deep", FACTS_MAX_DEPTH);
+    d->s++;
+    ws(d);
+    if (d->s < d->end && *d->s == close) {
+      d->s++;
+      return 0;
+    }
+    for (;;) {
+      if (close == '}') {
+        ws(d);
+        const char *key;
+        size_t kn;
+        if (d->s >= d->end || *d->s != '"')
+          return fail(d, d->s, "expected a field name in quotes, found %s",
+                      what_is(d->s, d->end));
+        if (string(d, &key, &kn, NULL, 0) || expect_char(d, ':', "':'"))
+          return -1;
+      }
+      if (skip_value(d, depth + 1)) return -1;
+      ws(d);
+      if (d->s < d->end && *d->s == ',') {
+        d->s++;
+        continue;
+      }
+      return expect_char(d, close, close == '}' ? "',' or '}'"
+                                                : "',' or ']'");
+    }
+  }
+  if (literal(d, "true") || literal(d, "false") || literal(d, "null"))
+    return 0;
+  if (c == '-' || (c >= '0' && c <= '9')) {
+    while (d->s < d->end && ((*d->s >= '0' && *d->s <= '9') || *d->s == '-'
+                             || *d->s == '+' || *d->s == '.' ||
+                             *d->s == 'e' || *d->s == 'E'))
+      d->s++;
+    return 0;
+  }
+  return fail(d, d->s, "expected a value, found %s", what_is(d->s, d->end));
 }
 
-static int type_error(dec *d, const prog_field *f, const char *want) {
+/* A value of the wrong type at d->s: recorded, naming what was wanted,
+   and skipped. */
+static int type_error(dec *d, const char *want) {
   const char *at = d->s;
-  return fail(d, at, "'%s' must be %s, not %s", field_path(d), want,
-              what_is(at, d->end));
-  (void)f;
+  const char *path = field_path(d);
+  problem(d, at, path, "'%s' must be %s, not %s", path, want,
+          what_is(at, d->end));
+  return skip_value(d, 0);
 }
 
 /* Whether the 'n' bytes at 'a' and 'b' are equal; field names are short,
@@ -330,6 +440,8 @@ static inline int same(const char *a, const char *b, size_t n) {
   return 1;
 }
 
+/* The index of value 's' of enumeration 'ty' in '*out': 0, or 1 when it
+   is not one of its values (a problem recorded). */
 static int enum_value(dec *d, int32_t ty, const char *s, size_t n,
                       const char *at, ent_val *out) {
   const prog_enum *e = &d->p->enums[TY_IDX(ty)];
@@ -372,32 +484,39 @@ static int enum_value(dec *d, int32_t ty, const char *s, size_t n,
   size_t sn = n < 40 ? n : 40;
   memcpy(shown, s, sn);
   shown[sn] = 0;
-  where(d, at);
-  char path[256];
-  memcpy(path, d->err->path, sizeof path);
-  return fail(d, at, "'%s' is \"%s%s\", which is not one of %s", path, shown,
-              n > 40 ? "..." : "", list);
+  const char *path = field_path(d);
+  problem(d, at, path, "'%s' is \"%s%s\", which is not one of %s", path,
+          shown, n > 40 ? "..." : "", list);
+  return 1;
 }
 
 static int object(dec *d, uint32_t obj, ent_val row);
+
+/* A number that is not a whole number in range, at d->s: recorded
+   ('how' says what is wrong with it) and skipped. */
+static int bad_integer(dec *d, const char *how) {
+  const char *path = field_path(d);
+  problem(d, d->s, path, "'%s' %s", path, how);
+  return skip_value(d, 0);
+}
 
 /* A number: only integers, no fraction or exponent, within 64 bits. */
 static int integer(dec *d, ent_val *out) {
   const char *s = d->s;
   int neg = 0;
   if (s < d->end && *s == '-') neg = 1, s++;
-  if (s >= d->end || *s < '0' || *s > '9') return type_error(d, NULL, "a whole number");
+  if (s >= d->end || *s < '0' || *s > '9') return type_error(d, "a whole number");
   if (*s == '0' && s + 1 < d->end && s[1] >= '0' && s[1] <= '9')
-    return fail(d, d->s, "'%s' has a leading zero", field_path(d));
+    return bad_integer(d, "has a leading zero");
   uint64_t v = 0;
   while (s < d->end && *s >= '0' && *s <= '9') {
     if (v > (UINT64_C(9223372036854775807) - (uint64_t)(*s - '0')) / 10)
-      return fail(d, d->s, "'%s' is out of range", field_path(d));
+      return bad_integer(d, "is out of range");
     v = v * 10 + (uint64_t)(*s - '0');
     s++;
   }
   if (s < d->end && (*s == '.' || *s == 'e' || *s == 'E'))
-    return fail(d, d->s, "'%s' must be a whole number", field_path(d));
+    return bad_integer(d, "must be a whole number");
   *out = neg ? -(ent_val)v : (ent_val)v;
   d->s = s;
   return 0;
@@ -405,6 +524,9 @@ static int integer(dec *d, ent_val *out) {
 
 static int list(dec *d, const prog_field *f, ent_val row);
 
+/* Reads the value of field 'fi' into its slot of 'row' (a record's
+   fields, a list's place). Returns -1 only where the decoder cannot go
+   on. */
 static int value(dec *d, uint32_t fi, ent_val row) {
   const ent_program *p = d->p;
   const prog_field *f = &p->fields[fi];
@@ -414,10 +536,11 @@ static int value(dec *d, uint32_t fi, ent_val row) {
   ws(d);
   if (d->s < d->end && *d->s == 'n' && literal(d, "null")) {
     if (f->flags & FF_OPTIONAL) return 0; /* stays absent */
-    d->s -= 4;
-    return fail(d, d->s, "'%s' cannot be null%s", field_path(d),
-                (f->flags & FF_DEFAULT) ? ": leave it out to use its default"
-                                        : "");
+    const char *path = field_path(d);
+    problem(d, d->s - 4, path, "'%s' cannot be null%s", path,
+            (f->flags & FF_DEFAULT) ? ": leave it out to use its default"
+                                    : "");
+    return 0;
   }
   if (kind != TK_RECORD && kind != TK_LIST) slot = &vm->mem[row + f->slot];
   const char *at = d->s;
@@ -425,11 +548,11 @@ static int value(dec *d, uint32_t fi, ent_val row) {
   case TK_BOOL:
     if (d->s < d->end && *d->s == 't' && literal(d, "true")) *slot = 1;
     else if (d->s < d->end && *d->s == 'f' && literal(d, "false")) *slot = 0;
-    else return type_error(d, f, "true or false");
+    else return type_error(d, "true or false");
     return 0;
   case TK_INT:
     if (d->s >= d->end || (*d->s != '-' && (*d->s < '0' || *d->s > '9')))
-      return type_error(d, f, "a whole number");
+      return type_error(d, "a whole number");
     return integer(d, slot);
   case TK_MONEY:
   case TK_DATE:
@@ -442,7 +565,7 @@ static int value(dec *d, uint32_t fi, ent_val row) {
                                              "\"2026-03-31\""
                          : kind == TK_TEXT ? "text" : "one of its values, in "
                                                       "quotes";
-      return type_error(d, f, want);
+      return type_error(d, want);
     }
     const char *str;
     size_t n;
@@ -476,25 +599,28 @@ static int value(dec *d, uint32_t fi, ent_val row) {
     }
     if (string(d, &str, &n, d->buf, sizeof d->buf)) return -1;
     if (kind == TK_MONEY) {
-      if (!money_parse(str, n, MONEY_INPUT_MAX, slot))
-        return fail(d, at, "'%s' is \"%.*s\", which is not an amount: "
-                    "pounds with exactly two decimals, at most "
-                    "\"999999999.99\"", field_path(d), (int)(n < 40 ? n : 40),
-                    str);
+      if (!money_parse(str, n, MONEY_INPUT_MAX, slot)) {
+        const char *path = field_path(d);
+        problem(d, at, path, "'%s' is \"%.*s\", which is not an amount: "
+                "pounds with exactly two decimals, at most "
+                "\"999999999.99\"", path, (int)(n < 40 ? n : 40), str);
+      }
       return 0;
     }
     if (kind == TK_DATE) {
-      if (!date_parse(str, n, slot))
-        return fail(d, at, "'%s' is \"%.*s\", which is not a calendar date "
-                    "(YYYY-MM-DD)", field_path(d), (int)(n < 40 ? n : 40),
-                    str);
+      if (!date_parse(str, n, slot)) {
+        const char *path = field_path(d);
+        problem(d, at, path, "'%s' is \"%.*s\", which is not a calendar "
+                "date (YYYY-MM-DD)", path, (int)(n < 40 ? n : 40), str);
+      }
       return 0;
     }
-    return enum_value(d, f->type, str, n, at, slot);
+    enum_value(d, f->type, str, n, at, slot);
+    return 0;
   }
   case TK_SET: {
     if (d->s >= d->end || *d->s != '[')
-      return type_error(d, f, "a list of values");
+      return type_error(d, "a list of values");
     d->s++;
     uint64_t m = 0;
     ws(d);
@@ -505,19 +631,23 @@ static int value(dec *d, uint32_t fi, ent_val row) {
     }
     for (;;) {
       ws(d);
-      if (d->s >= d->end || *d->s != '"')
-        return type_error(d, f, "a list of values in quotes");
       const char *vat = d->s;
       const char *str;
       size_t n;
       ent_val v;
-      if (string(d, &str, &n, d->buf, sizeof d->buf)) return -1;
-      if (enum_value(d, TY(TK_ENUM, TY_IDX(f->type)), str, n, vat, &v))
-        return -1;
-      if ((m >> v) & 1)
-        return fail(d, vat, "'%s' lists \"%.*s\" twice", field_path(d),
-                    (int)n, str);
-      m |= UINT64_C(1) << v;
+      if (d->s >= d->end || *d->s != '"') {
+        if (type_error(d, "a list of values in quotes")) return -1;
+      } else {
+        if (string(d, &str, &n, d->buf, sizeof d->buf)) return -1;
+        if (!enum_value(d, TY(TK_ENUM, TY_IDX(f->type)), str, n, vat, &v)) {
+          if ((m >> v) & 1) {
+            const char *path = field_path(d);
+            problem(d, vat, path, "'%s' lists \"%.*s\" twice", path, (int)n,
+                    str);
+          }
+          m |= UINT64_C(1) << v;
+        }
+      }
       ws(d);
       if (d->s < d->end && *d->s == ',') {
         d->s++;
@@ -530,10 +660,10 @@ static int value(dec *d, uint32_t fi, ent_val row) {
     return 0;
   }
   case TK_RECORD:
-    if (d->s >= d->end || *d->s != '{') return type_error(d, f, "an object");
+    if (d->s >= d->end || *d->s != '{') return type_error(d, "an object");
     return object(d, f->sub, row);
   case TK_LIST:
-    if (d->s >= d->end || *d->s != '[') return type_error(d, f, "a list");
+    if (d->s >= d->end || *d->s != '[') return type_error(d, "a list");
     return list(d, f, row);
   }
   return fail(d, at, "internal error: unknown type");
@@ -573,6 +703,26 @@ static int make_templates(ent_vm *vm) {
   return 0;
 }
 
+/* A key at 'kat' of the object being read that is not one of its fields
+   (fi is UINT32_MAX), or names field 'fi' a second time. Either is named
+   by its path: the object's path and the key. */
+static void misplaced_field(dec *d, uint32_t fi, const char *kat,
+                            const char *key, size_t kn) {
+  if (fi != UINT32_MAX) {
+    const char *path = path_of(d, fi, d->pathbuf);
+    problem(d, kat, path, "'%s' is given twice", path);
+    return;
+  }
+  const char *in = field_path(d);
+  int shown = (int)(kn < 60 ? kn : 60);
+  char path[256];
+  snprintf(path, sizeof path, "%s%s%.*s", in, *in ? "." : "", shown, key);
+  problem(d, kat, path, "unknown field \"%.*s\"%s%s", shown, key,
+          *in ? " in " : "", in);
+}
+
+/* Reads an object of type 'obj' into 'row'. d->s is at its '{': every
+   caller has looked, to say what else it found. */
 static int object(dec *d, uint32_t obj, ent_val row) {
   const ent_program *p = d->p;
   const prog_object *o = &p->objects[obj];
@@ -583,7 +733,7 @@ static int object(dec *d, uint32_t obj, ent_val row) {
   /* Cases usually list fields in the schema's order: try the field after
      the last one first, then search. */
   uint32_t guess = o->first_field, last = o->first_field + o->nfields;
-  if (expect_char(d, '{', "an object")) return -1;
+  d->s++;
   ws(d);
   if (d->s < d->end && *d->s == '}') {
     d->s++;
@@ -615,33 +765,22 @@ static int object(dec *d, uint32_t obj, ent_val row) {
         }
       }
       guess = fi + 1;
-      if (fi == UINT32_MAX) {
-        where(d, kat);
-        char path[256];
-        memcpy(path, d->err->path, sizeof path);
-        return fail(d, kat, "unknown field \"%.*s\"%s%s", (int)(kn < 60 ? kn
-                    : 60), key, *path ? " in " : "", path);
-      }
-      if (vm->seen[fi] == gen) {
+      if (fi == UINT32_MAX || vm->seen[fi] == gen) {
+        /* Unknown or given twice: said, and its value skipped. */
+        misplaced_field(d, fi, kat, key, kn);
+        if (expect_char(d, ':', "':'") || skip_value(d, 0)) return -1;
+      } else {
+        vm->seen[fi] = gen;
+        given += vm->required[fi];
+        if (expect_char(d, ':', "':'")) return -1;
+        if (d->depth == FACTS_MAX_DEPTH)
+          return fail(d, d->s, "nested more than %d deep", FACTS_MAX_DEPTH);
         d->path[d->depth].field = fi;
         d->path[d->depth].index = -1;
         d->depth++;
-        where(d, kat);
+        if (value(d, fi, row)) return -1;
         d->depth--;
-        char path[256];
-        memcpy(path, d->err->path, sizeof path);
-        return fail(d, kat, "'%s' is given twice", path);
       }
-      vm->seen[fi] = gen;
-      given += vm->required[fi];
-      if (expect_char(d, ':', "':'")) return -1;
-      if (d->depth == FACTS_MAX_DEPTH)
-        return fail(d, d->s, "nested more than %d deep", FACTS_MAX_DEPTH);
-      d->path[d->depth].field = fi;
-      d->path[d->depth].index = -1;
-      d->depth++;
-      if (value(d, fi, row)) return -1;
-      d->depth--;
       ws(d);
       if (d->s < d->end && *d->s == ',') {
         d->s++;
@@ -651,22 +790,16 @@ static int object(dec *d, uint32_t obj, ent_val row) {
       break;
     }
   }
-  /* Required fields that did not appear: when some did not, the first
-     of them in the schema's order is named. */
+  /* Required fields that did not appear, each named, in the schema's
+     order, at the object's opening brace. */
   if (given == vm->nrequired[obj]) return 0;
   for (uint32_t k = 0; k < o->nfields; k++) {
     uint32_t f = o->first_field + k;
     const prog_field *pf = &p->fields[f];
     if (vm->seen[f] == gen || (pf->flags & (FF_OPTIONAL | FF_DEFAULT)))
       continue;
-    d->path[d->depth].field = f;
-    d->path[d->depth].index = -1;
-    d->depth++;
-    where(d, open);
-    d->depth--;
-    char path[256];
-    memcpy(path, d->err->path, sizeof path);
-    return fail(d, open, "'%s' is missing: it is a required fact", path);
+    const char *path = path_of(d, f, d->pathbuf);
+    problem(d, open, path, "'%s' is missing: it is a required fact", path);
   }
   return 0;
 }
@@ -713,7 +846,8 @@ static int64_t keyset_add(const dec *d, keyset *ks, const prog_list *l,
 }
 
 /* Empties the set and sizes it for items 0 to 'n', at most half full, and
-   puts items 0 to n - 1 (whose keys are distinct) back in. The slots in
+   puts items 0 to n - 1 back in (an item repeating an earlier key, said
+   already, is left out). The slots in
    use are only as many as 'n' needs: clearing them costs no more than
    filling them, however long a list an earlier case had. */
 static int keyset_fill(dec *d, keyset *ks, const prog_list *l,
@@ -734,7 +868,8 @@ static int keyset_fill(dec *d, keyset *ks, const prog_list *l,
 }
 
 /* Keys are unique: item 'n' (just read, starting at 'at') against the
-   items before it. Short lists, the usual case, compare pairwise; from
+   items before it; a repeat is recorded, and -1 returned only when out of
+   memory. Short lists, the usual case, compare pairwise; from
    KEYSET_FROM items on, a hash set of the keys, so that a list of
    100,000 items costs 100,000 lookups and not 5 billion comparisons. */
 #define KEYSET_FROM 16
@@ -758,13 +893,20 @@ static int repeated_key(dec *d, const prog_list *l, ent_val first,
     j = keyset_add(d, ks, l, first, n);
   }
   if (j < 0) return 0;
-  where(d, at);
-  char path[256];
-  memcpy(path, d->err->path, sizeof path);
-  return fail(d, at, "'%s' has the same %s as item %lld", path,
-              prog_str(d->p, d->p->fields[l->key].name), (long long)j);
+  /* A key that was missing or not valid (said already) is not a key:
+     as text it reads as "", and would match an item keyed "". */
+  const prog_field *kf = &d->p->fields[l->key];
+  if (d->vm->mem[first + n * l->width + kf->slot] == VAL_ABSENT ||
+      d->vm->mem[first + j * l->width + kf->slot] == VAL_ABSENT)
+    return 0;
+  const char *path = field_path(d);
+  problem(d, at, path, "'%s' has the same %s as item %lld", path,
+          prog_str(d->p, kf->name), (long long)j);
+  return 0;
 }
 
+/* Reads the items of list field 'f' (d->s at its '[') into rows of their
+   own, and its first row and length into 'row'. */
 static int list(dec *d, const prog_field *f, ent_val row) {
   const ent_program *p = d->p;
   const prog_list *l = &p->lists[f->sub];
@@ -790,8 +932,12 @@ static int list(dec *d, const prog_field *f, ent_val row) {
       d->path[d->depth - 1].index = n;
       ws(d);
       const char *at = d->s;
-      if (object(d, l->object, item)) return -1;
-      if (repeated_key(d, l, first, n, at)) return -1;
+      if (d->s < d->end && *d->s == '{') {
+        if (object(d, l->object, item) || repeated_key(d, l, first, n, at))
+          return -1;
+      } else if (type_error(d, "an object")) {
+        return -1;
+      }
       n++;
       ws(d);
       if (d->s < d->end && *d->s == ',') {
@@ -808,39 +954,92 @@ static int list(dec *d, const prog_field *f, ent_val row) {
   return 0;
 }
 
-int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err) {
-  const ent_program *p = vm->p;
-  dec d;
-  d.vm = vm;
-  d.p = p;
-  d.s = d.start = json;
-  d.end = json + len;
-  d.err = err;
-  d.depth = 0;
-  memset(err, 0, sizeof *err);
+/* Works out the line and column of each problem kept in one pass over
+   the input, taking them in the order of their offsets (at most
+   FACTS_MAX_PROBLEMS, sorted by insertion). Columns count characters. */
+static void locate(const dec *d, facts_problem **ps, int n) {
+  for (int i = 1; i < n; i++)
+    for (int j = i; j > 0 && ps[j]->offset < ps[j - 1]->offset; j--) {
+      facts_problem *t = ps[j];
+      ps[j] = ps[j - 1];
+      ps[j - 1] = t;
+    }
+  const char *c = d->start;
+  int line = 1, col = 1;
+  for (int i = 0; i < n; i++) {
+    const char *at = d->start + ps[i]->offset;
+    for (; c < at && c < d->end; c++) {
+      if (*c == '\n') line++, col = 1;
+      else if (((unsigned char)*c & 0xC0) != 0x80) col++;
+    }
+    ps[i]->line = line;
+    ps[i]->col = col;
+  }
+}
+
+/* Hands the problems of a refused case to the caller: the first in the
+   fields of 'err', the others where 'err->more' points. */
+static void refuse(dec *d, facts_error *err) {
+  facts_problem *ps[FACTS_MAX_PROBLEMS];
+  int n = 0;
+  ps[n++] = &d->first;
+  for (int i = 0; i < d->nmore; i++) ps[n++] = &d->vm->problems[i];
+  locate(d, ps, n);
+  err->offset = d->first.offset;
+  err->line = d->first.line;
+  err->col = d->first.col;
+  memcpy(err->path, d->first.path, sizeof err->path);
+  memcpy(err->message, d->first.message, sizeof err->message);
+  err->count = d->count;
+  err->nmore = d->nmore;
+  err->more = d->vm->problems;
+}
+
+/* The case: one object, alone in the input. Returns -1 where it cannot
+   go on; problems it went past are counted in d->count. */
+static int decode_case(dec *d) {
+  ent_vm *vm = d->vm;
+  const ent_program *p = d->p;
+  const char *json = d->start;
+  size_t len = (size_t)(d->end - d->start);
   if (!vm->case_tmpl && make_templates(vm))
-    return fail(&d, json, "out of memory");
+    return fail(d, json, "out of memory");
   vm->memused = p->case_width;
   vm->textused = 0;
   memcpy(vm->mem, vm->case_tmpl, p->case_width * sizeof *vm->mem);
   if (len > vm->max_bytes)
-    return fail(&d, json, "the case is larger than the limit of %llu bytes "
+    return fail(d, json, "the case is larger than the limit of %llu bytes "
                 "(--max-case-bytes)", (unsigned long long)vm->max_bytes);
   if (len >= 3 && !memcmp(json, "\xEF\xBB\xBF", 3))
-    return fail(&d, json, "the case starts with a byte order mark; JSON "
+    return fail(d, json, "the case starts with a byte order mark; JSON "
                 "text must not");
-  ws(&d);
-  if (d.s >= d.end) return fail(&d, d.s, "empty input: expected a case, a "
-                                "JSON object");
-  if (*d.s != '{')
-    return fail(&d, d.s, "expected a case, a JSON object, found %s",
-                what_is(d.s, d.end));
-  if (object(&d, 0, 0)) return -1;
-  ws(&d);
-  if (d.s < d.end)
-    return fail(&d, d.s, "expected the end of the input after the case, "
-                "found %s: give one case at a time", what_is(d.s, d.end));
+  ws(d);
+  if (d->s >= d->end) return fail(d, d->s, "empty input: expected a case, a "
+                                  "JSON object");
+  if (*d->s != '{')
+    return fail(d, d->s, "expected a case, a JSON object, found %s",
+                what_is(d->s, d->end));
+  if (object(d, 0, 0)) return -1;
+  ws(d);
+  if (d->s < d->end)
+    return fail(d, d->s, "expected the end of the input after the case, "
+                "found %s: give one case at a time", what_is(d->s, d->end));
   return 0;
+}
+
+int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err) {
+  dec d;
+  d.vm = vm;
+  d.p = vm->p;
+  d.s = d.start = json;
+  d.end = json + len;
+  d.depth = 0;
+  d.count = d.nmore = 0;
+  memset(err, 0, sizeof *err);
+  decode_case(&d);
+  if (!d.count) return 0;
+  refuse(&d, err);
+  return -1;
 }
 
 const char *facts_case_id(const ent_vm *vm, uint32_t *len) {

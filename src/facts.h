@@ -8,11 +8,29 @@
 
 #include "vm.h"
 
-typedef struct {
+/* One thing wrong with a case. */
+typedef struct facts_problem {
   size_t offset;       /* byte offset of the problem in the input */
   int line, col;       /* 1-based */
   char path[256];      /* 'provisions[2].annual_cost', or '' */
   char message[384];
+} facts_problem;
+
+/* The most problems one case reports; past it they are only counted. */
+#define FACTS_MAX_PROBLEMS 100
+
+/* Why a case was refused: the first problem found, in the fields of a
+   facts_problem, then every other one. The decoder goes on after a
+   missing fact or a value it cannot take, so that one run names them
+   all; it stops at text that is not JSON, or at a limit. */
+typedef struct {
+  size_t offset;
+  int line, col;
+  char path[256];
+  char message[384];
+  int count;                 /* problems found, the first included */
+  int nmore;                 /* problems after the first kept in 'more' */
+  const facts_problem *more; /* held by the VM until its next case */
 } facts_error;
 
 /* The deepest JSON nesting a case may have: deeper input is refused
@@ -20,7 +38,8 @@ typedef struct {
 #define FACTS_MAX_DEPTH 64
 
 /* Decodes one case into 'vm', replacing the previous case. Returns 0, or
-   -1 with 'err' filled in: nothing of the case may then be used. */
+   -1 with 'err' filled in: nothing of the case may then be used. At most
+   FACTS_MAX_PROBLEMS problems are kept: count - 1 - nmore were not. */
 int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err);
 
 /* A case with no facts given: every fact absent or its default, every

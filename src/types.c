@@ -3,8 +3,9 @@
 **
 ** Every NAME in an expression is resolved here, in this order: a variable
 ** of an enclosing 'any/all/count/sum', the current item (the record type
-** of a per-item decision), a fact, a decision, a parameter and, where an
-** enumeration is expected, one of its values. Each expression gets its
+** of a per-item decision), where an enumeration is expected one of its
+** values (an error if it is also a fact, decision or parameter), a fact,
+** a decision, a parameter. Each expression gets its
 ** type; a protected fact read anywhere is an error; each decision read
 ** inside a decision's rules is recorded as a dependency of that decision.
 */
@@ -262,6 +263,83 @@ static int type_arith(type_ctx *c, ast *e, int want) {
              type_name(c->s, tr));
 }
 
+/* { ====== parts of a 'where' that do not read the item ====== */
+
+/* Whether 'e' reads the variable of nesting level 'level': a name
+   resolved through it has that level in 'aux' (item_member). */
+static int reads_var(const ast *e, int level) {
+  if (!e) return 0;
+  if (e->kind == AST_NAME)
+    return e->aux == level && (e->sym_kind == SYM_FIELD ||
+                               e->sym_kind == SYM_LIST ||
+                               e->sym_kind == SYM_DECISION);
+  if (e->kind == AST_SET) {
+    for (const ast *x = e->a; x; x = x->next)
+      if (reads_var(x, level)) return 1;
+    return 0;
+  }
+  return reads_var(e->a, level) || reads_var(e->b, level) ||
+         reads_var(e->c, level);
+}
+
+/* An 'and' or 'or' the writer put in parentheses: its location starts
+   at the '(' (parser.y widens it), before its left operand. */
+static int is_chain(const ast *e) {
+  return e->kind == AST_BINOP && (e->op == OPB_OR || e->op == OPB_AND) &&
+         e->loc.start == e->a->loc.start;
+}
+
+/* The source text of 'l' on one line, cut to about 40 characters (at a
+   character boundary) so that a message quoting it stays readable. */
+static const char *short_text(sema *s, loc_t l) {
+  char *t = diag_snippet(s->d, l);
+  size_t n = strlen(t);
+  if (n <= 40) return t;
+  n = 36;
+  while (n && ((unsigned char)t[n] & 0xC0) == 0x80) n--;
+  return cat3(GC_strndup(t, n), "", " ...");
+}
+
+/* 'where' (and 'satisfy') take everything to their right, so in
+   'any p in ps where p.x or flag' the 'or flag' is tested for each item,
+   not once: the writer most likely meant '(any p in ps where p.x) or
+   flag'. Warns at each operand of the condition's top 'and'/'or' chain
+   that does not read the variable; a chain in parentheses is one operand,
+   so '(p.x or flag)' says it is meant. */
+static void where_part(type_ctx *c, const ast *agg, const ast *part,
+                       const ast *parent) {
+  int level = agg->aux + 1;
+  if (is_chain(part)) {
+    where_part(c, agg, part->a, part);
+    where_part(c, agg, part->b, part);
+    return;
+  }
+  if (!parent || reads_var(part, level)) return;
+  sema *s = c->s;
+  const char *kw = agg->op == OPA_ALL ? "satisfy" : "where";
+  const char *head =
+      agg->op == OPA_SUM ? cat3("sum ", short_text(s, agg->c->loc), " for")
+      : agg->op == OPA_ANY ? "any" : agg->op == OPA_ALL ? "all" : "count";
+  const char *whole = cat3(cat3("(", head, " "), agg->name,
+                           cat3(" in ", agg->a->name, cat3(" ", kw, " ...)")));
+  const char *part_text = short_text(s, part->loc);
+  /* 'any' and 'all' are true or false, and can be joined to the part
+     outside their parentheses; a count or a sum cannot. */
+  const char *op = parent->op == OPB_OR ? " or " : " and ";
+  const char *fix =
+      agg->op == OPA_COUNT || agg->op == OPA_SUM
+          ? cat3("test it outside '", whole, "'")
+      : parent->b == part ? cat3("write '", cat3(whole, op, part_text), "'")
+                          : cat3("write '", cat3(part_text, op, whole), "'");
+  diag_warning(s->d, part->loc, "'%s' does not read '%s', but '%s' takes "
+               "everything to its right, so it is part of the condition "
+               "on each item: to test it once, %s; if it is meant for each "
+               "item, put the whole condition in parentheses",
+               part_text, agg->name, kw, fix);
+}
+
+/* } ====== */
+
 static int type_agg(type_ctx *c, ast *e, int want) {
   (void)want;
   int tl = types_expr(c, e->a, -1);
@@ -293,6 +371,7 @@ static int type_agg(type_ctx *c, ast *e, int want) {
   c->nvars--;
   e->aux = c->nvars; /* the nesting level of this aggregate's variable */
   if (!ok) return e->ty = TY_ERROR;
+  if (e->b) where_part(c, e, e->b, NULL);
   if (e->op == OPA_SUM) return e->ty = tv;
   if (e->op == OPA_COUNT) return e->ty = TY(TK_INT, 0);
   return e->ty = TY(TK_BOOL, 0);

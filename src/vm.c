@@ -102,6 +102,7 @@ void vm_free(ent_vm *vm) {
   free(vm->keysets);
   free(vm->enum_len);
   free(vm->enum_slot);
+  free(vm->problems);
   free(vm);
 }
 

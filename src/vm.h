@@ -46,6 +46,8 @@ typedef struct ent_vm {
   uint32_t *enum_slot; /* long enumerations' values by name (vm_enum_hash):
                           indices into enum_values plus one, 0 for empty */
   uint32_t enum_mask;
+  struct facts_problem *problems; /* the decoder's problems after the
+                          first of a refused case, made on first use */
   uint32_t failed_part;  /* VM_INVALID: the requirement not met */
   int failed_code;       /* ... and why: ERR_NONE if it was false */
 } ent_vm;

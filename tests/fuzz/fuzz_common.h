@@ -328,10 +328,20 @@ FUZZ_FN int fuzz_run_case(const ent_program *p, ent_vm *vm, explain_ctx *x,
     if (verbose)
       fprintf(stderr, "fuzz: case refused: %d:%d: %s\n", e.line, e.col,
               e.message);
-    /* The error's text and path must be terminated strings. */
+    /* The error's text and path must be terminated strings, for every
+       problem kept, each at a place in the input; the counts agree. */
     if (strnlen(e.message, sizeof e.message) == sizeof e.message ||
-        strnlen(e.path, sizeof e.path) == sizeof e.path)
+        strnlen(e.path, sizeof e.path) == sizeof e.path ||
+        e.count < 1 + e.nmore || e.nmore > FACTS_MAX_PROBLEMS - 1 ||
+        e.offset > len || e.line < 1 || e.col < 1)
       abort();
+    for (int i = 0; i < e.nmore; i++)
+      if (strnlen(e.more[i].message, sizeof e.more[i].message) ==
+              sizeof e.more[i].message ||
+          strnlen(e.more[i].path, sizeof e.more[i].path) ==
+              sizeof e.more[i].path ||
+          e.more[i].offset > len || e.more[i].line < 1 || e.more[i].col < 1)
+        abort();
     return -1;
   }
   int r = vm_run(vm);

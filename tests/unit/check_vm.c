@@ -402,6 +402,80 @@ START_TEST(a_repeated_key_is_found_in_lists_of_any_length) {
 }
 END_TEST
 
+/* A case with several problems is refused naming each one with its path,
+   in the order they are found (missing facts when their object ends);
+   past FACTS_MAX_PROBLEMS they are only counted; the VM then decodes the
+   next case as ever. */
+START_TEST(every_problem_of_a_case_is_named) {
+  ent_program *p = policy(HEAD "decision d: bool (default true)\n");
+  ent_vm *vm = vm_new(p);
+  facts_error e;
+  const char *bad =
+      "{\"today\":\"2026-02-30\",\"stage\":\"x\",\"extra\":1.5,\n"
+      "\"items\":[{\"id\":\"a\",\"cost\":\"1\"},\n"
+      "{\"id\":\"a\",\"cost\":\"2.00\",\"colour\":[1,{\"x\":null}]}]}";
+  ck_assert_int_eq(facts_decode(vm, bad, strlen(bad), &e), -1);
+  static const char *const want[][2] = {
+      {"today", "'today' is \"2026-02-30\", which is not a calendar date "
+                "(YYYY-MM-DD)"},
+      {"stage", "'stage' is \"x\", which is not one of 'none', "
+                "'draft_plan', 'annual_review'"},
+      {"extra", "'extra' must be a whole number"},
+      {"items[0].cost", "'items[0].cost' is \"1\", which is not an amount: "
+                        "pounds with exactly two decimals, at most "
+                        "\"999999999.99\""},
+      {"items[1].colour", "unknown field \"colour\" in items[1]"},
+      {"items[1]", "'items[1]' has the same id as item 0"},
+      {"born", "'born' is missing: it is a required fact"}};
+  int n = (int)(sizeof want / sizeof *want);
+  ck_assert_int_eq(e.count, n);
+  ck_assert_int_eq(e.nmore, n - 1);
+  ck_assert_str_eq(e.path, want[0][0]);
+  ck_assert_str_eq(e.message, want[0][1]);
+  for (int i = 1; i < n; i++) {
+    ck_assert_str_eq(e.more[i - 1].path, want[i][0]);
+    ck_assert_str_eq(e.more[i - 1].message, want[i][1]);
+  }
+  /* Lines and columns, worked out at the end. */
+  ck_assert_int_eq(e.line, 1);
+  ck_assert_int_eq(e.col, 10);
+  ck_assert_int_eq(e.more[1].line, 1);    /* extra */
+  ck_assert_int_eq(e.more[1].col, 43);
+  ck_assert_int_eq(e.more[2].line, 2);    /* items[0].cost */
+  ck_assert_int_eq(e.more[2].col, 27);
+  ck_assert_int_eq(e.more[3].line, 3);    /* colour */
+  ck_assert_int_eq(e.more[3].col, 25);
+  ck_assert_int_eq(e.more[4].col, 1);     /* the repeated item */
+  ck_assert_int_eq(e.more[5].line, 1);    /* born: the case's brace */
+  ck_assert_int_eq(e.more[5].col, 1);
+
+  /* 150 items of the wrong type, and three missing facts. */
+  size_t cap = 64 + 150 * 8;
+  char *many = malloc(cap);
+  size_t len = (size_t)sprintf(many, "{\"items\":[");
+  for (int i = 0; i < 150; i++)
+    len += (size_t)sprintf(many + len, "%s%d", i ? "," : "", i);
+  len += (size_t)sprintf(many + len, "]}");
+  ck_assert_int_eq(facts_decode(vm, many, len, &e), -1);
+  ck_assert_int_eq(e.count, 153);
+  ck_assert_int_eq(e.nmore, FACTS_MAX_PROBLEMS - 1);
+  ck_assert_str_eq(e.message, "'items[0]' must be an object, not a number");
+  ck_assert_str_eq(e.more[98].path, "items[99]");
+  free(many);
+
+  /* Text that is not JSON stops the decoder, after what it found. */
+  const char *broken = "{\"stage\":\"x\",\"today\" \"2026-01-01\"}";
+  ck_assert_int_eq(facts_decode(vm, broken, strlen(broken), &e), -1);
+  ck_assert_int_eq(e.count, 2);
+  ck_assert_str_eq(e.more[0].message, "expected ':', found text");
+
+  const char *ok = CASE(ITEMS);
+  ck_assert_int_eq(facts_decode(vm, ok, strlen(ok), &e), 0);
+  ck_assert_int_eq(vm_run(vm), VM_OK);
+  vm_free(vm);
+}
+END_TEST
+
 Suite *vm_suite(void) {
   Suite *s = suite_create("vm");
   TCase *t = tcase_create("outcomes");
@@ -427,6 +501,7 @@ Suite *vm_suite(void) {
   tcase_add_test(t, the_loop_budget_stops_a_case);
   tcase_add_test(t, deciding_allocates_nothing_in_the_steady_state);
   tcase_add_test(t, a_repeated_key_is_found_in_lists_of_any_length);
+  tcase_add_test(t, every_problem_of_a_case_is_named);
   suite_add_tcase(s, t);
   return s;
 }
