@@ -75,6 +75,12 @@ static const member part_layout[] = {M4(prog_part, text),
                                      M4(prog_part, nrefs), END};
 static const member ref_layout[] = {M4(prog_ref, kind), M4(prog_ref, index),
                                     M4(prog_ref, item), END};
+static const member agg_layout[] = {M4(prog_agg, text), M4(prog_agg, kind),
+                                    M4(prog_agg, part),
+                                    M4(prog_agg, decision),
+                                    M4(prog_agg, list), M4(prog_agg, slot),
+                                    M4(prog_agg, first_ref),
+                                    M4(prog_agg, nrefs), END};
 static const member param_layout[] = {M4(prog_param, name),
                                       M4(prog_param, type),
                                       M8(prog_param, value), END};
@@ -148,6 +154,7 @@ static void body(const ent_program *p, outbuf *o) {
   put_array(o, p->cites, p->ncites, sizeof *p->cites, cite_layout);
   put_array(o, p->parts, p->nparts, sizeof *p->parts, part_layout);
   put_array(o, p->refs, p->nrefs, sizeof *p->refs, ref_layout);
+  put_array(o, p->aggs, p->naggs, sizeof *p->aggs, agg_layout);
   put_array(o, p->params, p->nparams, sizeof *p->params, param_layout);
   put_array(o, p->consts, p->nconsts, 8, val_layout);
   put_array(o, p->requires, p->nrequires, 4, u32_layout);
@@ -339,6 +346,7 @@ ent_program *bc_load(const unsigned char *data, size_t len, char *err,
                        "citation");
   p->parts = get_array(r, &p->nparts, sizeof *p->parts, part_layout, "part");
   p->refs = get_array(r, &p->nrefs, sizeof *p->refs, ref_layout, "reference");
+  p->aggs = get_array(r, &p->naggs, sizeof *p->aggs, agg_layout, "aggregate");
   p->params = get_array(r, &p->nparams, sizeof *p->params, param_layout,
                         "parameter");
   p->consts = get_array(r, &p->nconsts, 8, val_layout, "constant");

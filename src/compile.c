@@ -44,7 +44,16 @@ typedef struct {
   const ast *big_at;   /* ... when an operand first did not fit */
   int level_reg[10];
   int *rule_index;     /* sema rule -> program rule, or -1 */
+  prog_agg *aggs;      /* aggregates with witnesses, by part */
+  uint32_t naggs, capaggs;
+  uint32_t cur_part;   /* the part of a rule being compiled, or NONE */
+  uint32_t cur_dec;    /* ... and its decision */
+  int agg_depth;       /* aggregates open around the expression */
+  uint32_t *width;     /* words of a list's item row so far */
+  uint32_t case_width; /* ... and of the case's row */
 } cg;
+
+#define NONE UINT32_MAX
 
 #define GROW(arr, n, cap)                                              \
   do {                                                                 \
@@ -178,6 +187,32 @@ static void arith(cg *g, ast *e, int dst) {
   g->top = save;
 }
 
+static void collect_refs(cg *g, ast *e, uint32_t first);
+static void item_refs(cg *g, ast *e, int level, uint32_t first);
+static void add_ref(cg *g, prog_ref r, uint32_t first);
+
+/* An aggregate of the part being compiled whose witnesses the VM keeps,
+   or NONE: only one directly in a part of a rule, not one inside another
+   (it is evaluated once per item of the outer one) or a requirement. */
+static uint32_t witness(cg *g, ast *e, int level) {
+  if (g->cur_part == NONE || g->agg_depth) return NONE;
+  GROW(g->aggs, g->naggs, g->capaggs);
+  prog_agg *a = &g->aggs[g->naggs];
+  int list = g->p->decisions[g->cur_dec].list;
+  a->text = intern(g, diag_snippet(g->s->d, e->loc));
+  a->kind = e->op == OPA_ANY ? AGG_ANY : e->op == OPA_ALL ? AGG_ALL
+            : e->op == OPA_COUNT ? AGG_COUNT : AGG_SUM;
+  a->part = g->cur_part;
+  a->decision = g->cur_dec;
+  a->list = (uint32_t)e->a->sym;
+  a->slot = list >= 0 ? g->width[list]++ : g->case_width++;
+  a->first_ref = g->nrefs;
+  item_refs(g, e->b, level, g->nrefs);
+  item_refs(g, e->c, level, a->first_ref);
+  a->nrefs = g->nrefs - a->first_ref;
+  return g->naggs++;
+}
+
 /* any / all / count / sum: a loop over the list's items with the
    variable's row in the first of three registers. */
 static void aggregate(cg *g, ast *e, int dst) {
@@ -189,7 +224,10 @@ static void aggregate(cg *g, ast *e, int dst) {
   int level = e->aux + 1;
   g->level_reg[level] = w;
   int list = e->a->sym;
+  uint32_t wi = witness(g, e, level);
+  g->agg_depth++;
   load_value(g, dst, e->op == OPA_ALL ? 1 : 0);
+  if (wi != NONE) emit_bx(g, OP_WITNESS_BEGIN, 0, wi);
   emit(g, OP_LOOP_INIT, w, list, 0);
   uint32_t jnext = emit_bx(g, OP_JMP, 0, 0);
   uint32_t body = g->ncode;
@@ -199,6 +237,7 @@ static void aggregate(cg *g, ast *e, int dst) {
   case OPA_ALL:
     expr(g, e->b, t);
     skip = emit_bx(g, e->op == OPA_ANY ? OP_JMPIFNOT : OP_JMPIF, t, 0);
+    if (wi != NONE) emit_bx(g, OP_WITNESS, w, wi);
     load_value(g, dst, e->op == OPA_ANY ? 1 : 0);
     jdone = emit_bx(g, OP_JMP, 0, 0);
     break;
@@ -207,6 +246,7 @@ static void aggregate(cg *g, ast *e, int dst) {
       expr(g, e->b, t);
       skip = emit_bx(g, OP_JMPIFNOT, t, 0);
     }
+    if (wi != NONE) emit_bx(g, OP_WITNESS, w, wi);
     load_value(g, t, 1);
     emit(g, OP_ADD, dst, dst, t);
     break;
@@ -215,10 +255,12 @@ static void aggregate(cg *g, ast *e, int dst) {
       expr(g, e->b, t);
       skip = emit_bx(g, OP_JMPIFNOT, t, 0);
     }
+    if (wi != NONE) emit_bx(g, OP_WITNESS, w, wi);
     expr(g, e->c, t);
     emit(g, OP_ADD, dst, dst, t);
     break;
   }
+  g->agg_depth--;
   uint32_t next = g->ncode;
   patch(g, jnext, next);
   if (skip != UINT32_MAX) patch(g, skip, next);
@@ -365,6 +407,30 @@ static void collect_refs(cg *g, ast *e, uint32_t first) {
   }
 }
 
+/* What an aggregate reads of each of its items (the names of level
+   'level', its variable's), for its witnesses: their facts and per-item
+   decisions. Not what an aggregate inside it reads of its own items. */
+static void item_refs(cg *g, ast *e, int level, uint32_t first) {
+  if (!e) return;
+  switch (e->kind) {
+  case AST_NAME:
+    if (e->aux == level && (e->sym_kind == SYM_FIELD ||
+                            e->sym_kind == SYM_DECISION)) {
+      prog_ref r = {e->sym_kind == SYM_FIELD ? REF_FIELD : REF_DECISION,
+                    (uint32_t)e->sym, 1};
+      add_ref(g, r, first);
+    }
+    return;
+  case AST_SET:
+    for (ast *x = e->a; x; x = x->next) item_refs(g, x, level, first);
+    return;
+  default:
+    item_refs(g, e->a, level, first);
+    item_refs(g, e->b, level, first);
+    item_refs(g, e->c, level, first);
+  }
+}
+
 static uint32_t add_part(cg *g, const char *text, ast *e) {
   GROW(g->parts, g->nparts, g->capparts);
   uint32_t i = g->nparts++;
@@ -415,14 +481,18 @@ static void rule_code(cg *g, int sr, uint32_t pr) {
   /* RULE starts at part 0; a PART is needed only before a part that can
      fail, after another part. */
   int at = 0;
+  g->cur_dec = r->decision;
   for (int i = 0; i < ru->nconds + ru->nexcs; i++) {
     if (i != at && can_fail(g, ru->parts[i])) emit(g, OP_PART, 0, at = i, 0);
+    g->cur_part = r->first_part + (uint32_t)i;
     expr(g, ru->parts[i], t);
     emit(g, i < ru->nconds ? OP_FAILIFNOT : OP_EXCEPTIF, t, i, 0);
   }
   int vp = ru->nconds + ru->nexcs;
   if (vp != at && can_fail(g, ru->value)) emit(g, OP_PART, 0, vp, 0);
+  g->cur_part = r->value_part;
   expr(g, ru->value, t);
+  g->cur_part = NONE;
   if (ru->includes == 2) emit(g, OP_SINGLETON, t, t, 0);
   emit(g, OP_APPLY, t, 0, 0);
   r->end_pc = g->ncode;
@@ -573,6 +643,7 @@ static void record_imports(cg *g) {
 ent_program *compile_policy(sema *s) {
   cg G = {0}, *g = &G;
   g->s = s;
+  g->cur_part = NONE;
   g->strs = strmap_new();
   ent_program *p = GC_MALLOC(sizeof *p);
   g->p = p;
@@ -596,7 +667,8 @@ ent_program *compile_policy(sema *s) {
                                   *p->decisions);
   uint32_t *width = GC_MALLOC_ATOMIC((s->nlists + 1) * sizeof *width);
   for (int l = 0; l < s->nlists; l++) width[l] = s->lists[l].width;
-  uint32_t case_width = s->case_width;
+  g->width = width;
+  g->case_width = s->case_width;
   nr = 0;
   for (int i = 0; i < s->ndecisions; i++) {
     sem_decision *dc = &s->decisions[i];
@@ -635,7 +707,7 @@ ent_program *compile_policy(sema *s) {
       r->decision = i;
       r->kind = ru->kind;
       r->final_ = ru->final_;
-      r->state_slot = dc->list >= 0 ? width[dc->list]++ : case_width++;
+      r->state_slot = dc->list >= 0 ? width[dc->list]++ : g->case_width++;
       r->nconds = ru->nconds;
       r->nexcs = ru->nexcs;
     }
@@ -713,7 +785,7 @@ ent_program *compile_policy(sema *s) {
   p->order = GC_MALLOC_ATOMIC((s->ndecisions + 1) * sizeof *p->order);
   for (int i = 0; i < s->ndecisions; i++) p->order[i] = s->order[i];
   for (int l = 0; l < s->nlists; l++) p->lists[l].width = width[l];
-  p->case_width = case_width;
+  p->case_width = g->case_width;
   p->nregs = g->maxreg;
   p->code = g->code;
   p->ncode = g->ncode;
@@ -723,6 +795,8 @@ ent_program *compile_policy(sema *s) {
   p->nparts = g->nparts;
   p->refs = g->refs;
   p->nrefs = g->nrefs;
+  p->aggs = g->aggs;
+  p->naggs = g->naggs;
   p->beaten_by = g->beaten;
   p->nbeaten_by = g->nbeaten;
   p->cites = g->cites;

@@ -666,6 +666,64 @@ static void ref_key_json(const explain_ctx *x, const ent_vm *vm, uint32_t i,
   out_c(o, ':');
 }
 
+static const char *const agg_kinds[] = {"any", "all", "count", "sum"};
+
+/* A string built by a renderer, as a JSON string. */
+#define JSON_STRING(o, call) \
+  do {                       \
+    out_json_begin(o);       \
+    call;                    \
+    out_json_end(o);         \
+  } while (0)
+
+/* '"witnesses":[...]' after a part's reads, when the part has aggregates
+   that were evaluated: each with the items that made it what it is and
+   what was read of them. */
+static void witnesses_json(const explain_ctx *x, const ent_vm *vm,
+                           uint32_t part, const scope *sc, outbuf *o) {
+  const ent_program *p = x->p;
+  uint32_t first, n;
+  tr_part_aggs(p, part, &first, &n);
+  int open = 0;
+  for (uint32_t k = 0; k < n; k++) {
+    const prog_agg *a = &p->aggs[first + k];
+    tr_witness w;
+    tr_witnesses(p, vm, a, sc->row, &w);
+    if (!w.evaluated) continue;
+    if (open) OUT_LIT(o, ",{\"expression\":");
+    else OUT_LIT(o, ",\"witnesses\":[{\"expression\":");
+    open = 1;
+    const char *t = prog_str(p, a->text);
+    out_json(o, t, strlen(t));
+    OUT_LIT(o, ",\"kind\":\"");
+    out_s(o, agg_kinds[a->kind]);
+    OUT_LIT(o, "\",\"of\":");
+    ent_val base, items;
+    tr_items(p, vm, a->list, &base, &items);
+    out_int(o, items);
+    OUT_LIT(o, ",\"count\":");
+    out_int(o, w.count);
+    OUT_LIT(o, ",\"items\":[");
+    for (uint32_t i = 0; i < w.n; i++) {
+      if (i) out_c(o, ',');
+      OUT_LIT(o, "{\"item\":");
+      JSON_STRING(o, explain_item_key(p, vm, a->list, w.rows[i], o));
+      OUT_LIT(o, ",\"reads\":{");
+      for (uint32_t j = 0; j < a->nrefs; j++) {
+        const prog_ref *r = &p->refs[a->first_ref + j];
+        if (j) out_c(o, ',');
+        JSON_STRING(o, explain_ref_path(p, vm, r, w.rows[i], (int)a->list,
+                                        o));
+        out_c(o, ':');
+        explain_ref_value(p, vm, r, w.rows[i], 1, o);
+      }
+      OUT_LIT(o, "}}");
+    }
+    OUT_LIT(o, "]}");
+  }
+  if (open) out_c(o, ']');
+}
+
 static void part_reads_json(const explain_ctx *x, const ent_vm *vm,
                             const prog_part *pt, const scope *sc,
                             outbuf *o) {
@@ -680,6 +738,7 @@ static void part_reads_json(const explain_ctx *x, const ent_vm *vm,
     else value_json(x, vm, g.type, g.v, o);
   }
   out_c(o, '}');
+  if (x->p->naggs) witnesses_json(x, vm, (uint32_t)(pt - x->p->parts), sc, o);
 }
 
 static void part_text_json(const explain_ctx *x, uint32_t pi, outbuf *o) {
@@ -971,6 +1030,108 @@ static void reads_text(const ent_program *p, const ent_vm *vm,
   out_c(o, ')');
 }
 
+/* An item of aggregate 'a' and what was read of it: 'provisions.p2
+   (provisions.p2.in_request = true, ...)'. */
+static void witness_item_text(const ent_program *p, const ent_vm *vm,
+                              const prog_agg *a, ent_val wrow, outbuf *o) {
+  out_s(o, prog_str(p, p->fields[p->lists[a->list].field].path));
+  out_c(o, '.');
+  explain_item_key(p, vm, a->list, wrow, o);
+  if (!a->nrefs) return;
+  out_s(o, " (");
+  for (uint32_t k = 0; k < a->nrefs; k++) {
+    const prog_ref *r = &p->refs[a->first_ref + k];
+    if (k) out_s(o, ", ");
+    explain_ref_path(p, vm, r, wrow, (int)a->list, o);
+    out_s(o, " = ");
+    explain_ref_value(p, vm, r, wrow, 0, o);
+  }
+  out_c(o, ')');
+}
+
+/* Starts a line of witnesses: the line break of the one before (written
+   as it is, even while escaping), then the indent. */
+static void witness_line(outbuf *o, int *first, const char *indent,
+                         const char *brk) {
+  if (!*first) {
+    int esc = o->escape;
+    o->escape = 0;
+    out_s(o, brk);
+    o->escape = esc;
+  }
+  *first = 0;
+  out_s(o, indent);
+}
+
+int explain_witness_text(const ent_program *p, const ent_vm *vm,
+                         uint32_t part, ent_val row, const char *indent,
+                         const char *brk, outbuf *o) {
+  uint32_t first, n;
+  tr_part_aggs(p, part, &first, &n);
+  int none = 1;
+  for (uint32_t k = 0; k < n; k++) {
+    const prog_agg *a = &p->aggs[first + k];
+    tr_witness w;
+    tr_witnesses(p, vm, a, row, &w);
+    if (!w.evaluated) continue;
+    if (n > 1) {
+      witness_line(o, &none, indent, brk);
+      out_s(o, "in '");
+      out_s(o, prog_str(p, a->text));
+      out_s(o, "':");
+    }
+    const char *in = n > 1 ? "  " : "";
+    ent_val base, items;
+    tr_items(p, vm, a->list, &base, &items);
+    const char *lp = prog_str(p, p->fields[p->lists[a->list].field].path);
+    if ((a->kind == AGG_ANY || a->kind == AGG_ALL) && !w.n) {
+      witness_line(o, &none, indent, brk);
+      out_s(o, in);
+      out_s(o, a->kind == AGG_ANY ? "met by no item of " : "met by every "
+                                                         "item of ");
+      out_s(o, lp);
+      out_s(o, " (");
+      out_int(o, items);
+      out_s(o, items == 1 ? " item)" : " items)");
+      continue;
+    }
+    if (!w.count) {
+      witness_line(o, &none, indent, brk);
+      out_s(o, in);
+      out_s(o, "no item of ");
+      out_s(o, lp);
+      out_s(o, " counted");
+      continue;
+    }
+    for (uint32_t i = 0; i < w.n; i++) {
+      witness_line(o, &none, indent, brk);
+      out_s(o, in);
+      out_s(o, a->kind == AGG_ANY ? "met by " : a->kind == AGG_ALL
+                                                  ? "not met by "
+                                                  : "counted: ");
+      witness_item_text(p, vm, a, w.rows[i], o);
+    }
+    if (w.count > w.n && a->kind >= AGG_COUNT) {
+      witness_line(o, &none, indent, brk);
+      out_s(o, in);
+      out_s(o, "and ");
+      out_int(o, w.count - w.n);
+      out_s(o, w.count - w.n == 1 ? " more item" : " more items");
+    }
+  }
+  return !none;
+}
+
+/* The witnesses of a part in text, a line each. */
+static void witness_lines(const ent_program *p, const ent_vm *vm,
+                          const prog_part *pt, ent_val row,
+                          const char *indent, outbuf *o) {
+  if (p->naggs &&
+      explain_witness_text(p, vm, (uint32_t)(pt - p->parts), row, indent,
+                           "\n", o))
+    out_c(o, '\n');
+}
+
 static void cites_text(const ent_program *p, const prog_rule *r, outbuf *o) {
   out_s(o, "\n    [");
   for (uint32_t k = 0; k < r->ncites; k++) {
@@ -1015,6 +1176,7 @@ static void applied_text(const ent_program *p, const ent_vm *vm, uint32_t ri,
     out_s(o, prog_str(p, pt->text));
     reads_text(p, vm, pt, row, list, o);
     out_c(o, '\n');
+    witness_lines(p, vm, pt, row, "      ", o);
   }
   for (uint32_t k = 0; k < r->nexcs; k++) {
     const prog_part *pt = &p->parts[r->first_part + r->nconds + k];
@@ -1023,6 +1185,7 @@ static void applied_text(const ent_program *p, const ent_vm *vm, uint32_t ri,
     out_s(o, "', which does not hold");
     reads_text(p, vm, pt, row, list, o);
     out_c(o, '\n');
+    witness_lines(p, vm, pt, row, "      ", o);
   }
   if (r->value_part < p->nparts &&
       (show_value || p->parts[r->value_part].nrefs)) {
@@ -1031,6 +1194,7 @@ static void applied_text(const ent_program *p, const ent_vm *vm, uint32_t ri,
     out_s(o, prog_str(p, pt->text));
     reads_text(p, vm, pt, row, list, o);
     out_c(o, '\n');
+    witness_lines(p, vm, pt, row, "      ", o);
   }
 }
 
@@ -1088,6 +1252,8 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
     out_s(o, ": ");
     explain_why_not_text(p, vm, rj, row, 1, o);
     out_c(o, '\n');
+    const prog_part *pt = explain_why_not_part(p, vm, rj, row);
+    if (pt) witness_lines(p, vm, pt, row, "        ", o);
   }
 }
 

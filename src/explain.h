@@ -63,6 +63,12 @@ void explain_each(explain_ctx *x, const ent_vm *vm, explain_visit *fn,
 void explain_why_not_text(const ent_program *p, const ent_vm *vm,
                           uint32_t ri, ent_val row, int with_reads,
                           outbuf *o);
+/* The witnesses of the aggregates of part 'part' evaluated in 'row', a
+   line each: 'indent' before each line and 'brk' between them, written as
+   it is. Returns 0 when there were none. */
+int explain_witness_text(const ent_program *p, const ent_vm *vm,
+                         uint32_t part, ent_val row, const char *indent,
+                         const char *brk, outbuf *o);
 /* The condition or exception that made rule 'ri' not apply, or NULL. */
 const prog_part *explain_why_not_part(const ent_program *p, const ent_vm *vm,
                                       uint32_t ri, ent_val row);

@@ -1058,6 +1058,7 @@ int facts_blank(ent_vm *vm) {
   if (!vm->case_tmpl && make_templates(vm)) return -1;
   vm->memused = p->case_width;
   vm->textused = 0;
+  vm->nwit = 0;
   memcpy(vm->mem, vm->case_tmpl, p->case_width * sizeof *vm->mem);
   return 0;
 }

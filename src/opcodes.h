@@ -27,6 +27,7 @@
 **   o  a word offset in a row (checked by the VM against case memory)
 **   -  unused
 ** In B, naming the 32-bit Bx:
+**   G  an aggregate index (a witness)
 **   K  a constant index      U  a rule index          D  a decision index
 **   Q  a part index (a requirement)
 **   J  a forward jump target inside the code, within the same decision
@@ -192,3 +193,15 @@ OP(EXCEPTIF, 'r', 'n', '-')
 ** Records a winner; a second winner that disagrees makes a conflict; in a
 ** collecting decision the values are joined. */
 OP(APPLY, 'r', '-', '-')
+
+/* Opcode: WITNESS_BEGIN Bx
+** Synopsis: aggregate Bx of the current decision starts: room for its
+** witnesses in the case's witness log
+** Only an aggregate in a part of a rule has witnesses; the slot of
+** aggregate Bx in the decision's row says where they are and how many
+** items matched. */
+OP(WITNESS_BEGIN, '-', 'G', '-')
+/* Opcode: WITNESS A Bx
+** Synopsis: item row R[A] is a witness of aggregate Bx
+** Counts the item, and keeps its row while the aggregate has room. */
+OP(WITNESS, 'r', 'G', '-')

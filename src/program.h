@@ -145,6 +145,35 @@ typedef struct {
   ent_val value;
 } prog_param;
 
+/* An aggregate (any, all, count or sum) that is not inside another, in a
+   part of a rule: the explanation names its witnesses, the items that
+   made it what it is. The table is sorted by part. */
+enum { AGG_ANY, AGG_ALL, AGG_COUNT, AGG_SUM };
+typedef struct {
+  strref text;          /* its source text */
+  uint32_t kind;        /* AGG_ANY ... */
+  uint32_t part;        /* the part it is in */
+  uint32_t decision;    /* the decision of the rule holding that part */
+  uint32_t list;        /* the list it walks */
+  uint32_t slot;        /* word in the decision's row (WIT_* below) */
+  uint32_t first_ref, nrefs; /* what it reads of an item (refs of the
+                                item's row) */
+} prog_agg;
+
+/* The witnesses kept of one evaluation of an aggregate: for any, the
+   first item that met the condition; for all, the first that did not;
+   for count and sum, the first WITNESS_MAX items counted. The slot word
+   holds where they are in the VM's witness log (plus one; 0 when the
+   aggregate was not evaluated) and how many items matched in all. */
+#define WITNESS_MAX 10
+#define WIT_MAKE(at, n) ((ent_val)(((uint64_t)(at) + 1) << 32 | (uint32_t)(n)))
+#define WIT_EVALUATED(w) (((uint64_t)(w) >> 32) != 0)
+#define WIT_AT(w) ((uint32_t)(((uint64_t)(w) >> 32) - 1))
+#define WIT_COUNT(w) ((uint32_t)(w))
+static inline uint32_t agg_keeps(uint32_t kind) {
+  return kind == AGG_ANY || kind == AGG_ALL ? 1 : WITNESS_MAX;
+}
+
 /* A file the policy imports, with the name and version of its own
    'policy' header ('' for a file without one): an explanation names
    every text the decision rests on, not only the top file's. */
@@ -186,6 +215,8 @@ typedef struct ent_program {
   uint32_t nrefs;
   prog_param *params;
   uint32_t nparams;
+  prog_agg *aggs;
+  uint32_t naggs;
   ent_val *consts;
   uint32_t nconsts;
   uint32_t *requires;         /* parts that are requirements on the case */
@@ -198,6 +229,20 @@ typedef struct ent_program {
 
 static inline const char *prog_str(const ent_program *p, strref s) {
   return p->strings + s;
+}
+
+/* The list in whose item rows field 'fi' lives, or -1 for the case's own
+   row: the fields of a record live in the row of the object holding it.
+   Safe on a program not yet verified. */
+static inline int64_t prog_field_list(const ent_program *p, uint32_t fi) {
+  uint32_t obj = fi < p->nfields ? p->fields[fi].object : 0;
+  for (int guard = 0; obj && obj < p->nobjects && guard < 64; guard++) {
+    const prog_object *o = &p->objects[obj];
+    if (o->list >= 0) return o->list;
+    if (o->parent_field >= p->nfields) break;
+    obj = p->fields[o->parent_field].object;
+  }
+  return -1;
 }
 
 /* Decision states, in the word after a decision's value. */

@@ -51,6 +51,7 @@ typedef struct {
 struct record_ctx {
   const ent_program *p;
   memo *memos;           /* MEMO_WAYS per decision */
+  uint32_t *agg_first, *agg_n; /* per decision: its aggregates */
   uint32_t *memo_next;   /* per decision: the way to fill next */
   explain_ctx *x;
   unsigned char *kept;   /* per field: the record holds its value */
@@ -60,19 +61,6 @@ struct record_ctx {
   outbuf head;           /* '{"record":1,"program":"sha256:..."' */
   int oom;
 };
-
-/* The list whose item rows hold field 'fi', or -1: a field of a record
-   lives in the row of the object that holds the record. */
-static int32_t field_row_list(const ent_program *p, uint32_t fi) {
-  uint32_t obj = p->fields[fi].object;
-  for (int guard = 0; obj && obj < p->nobjects && guard < 64; guard++) {
-    const prog_object *o = &p->objects[obj];
-    if (o->list >= 0) return o->list;
-    if (o->parent_field >= p->nfields) break;
-    obj = p->fields[o->parent_field].object;
-  }
-  return -1;
-}
 
 static int is_value_field(const prog_field *f) {
   int k = TY_KIND(f->type);
@@ -137,7 +125,7 @@ record_ctx *record_new(const ent_program *p, explain_ctx *x) {
     return NULL;
   }
   for (uint32_t i = 0; i < p->nfields; i++)
-    r->row_list[i] = field_row_list(p, i);
+    r->row_list[i] = (int32_t)prog_field_list(p, i);
   /* What an explanation can show: every fact a condition, exception or
      value reads; the keys that name items; the case's identifier. */
   for (uint32_t i = 0; i < p->nrefs; i++)
@@ -153,6 +141,14 @@ record_ctx *record_new(const ent_program *p, explain_ctx *x) {
   r->rows = grab(r, p->nlists + 1, sizeof *r->rows);
   r->memos = grab(r, (size_t)p->ndecisions * MEMO_WAYS, sizeof *r->memos);
   r->memo_next = grab(r, p->ndecisions, sizeof *r->memo_next);
+  r->agg_first = grab(r, p->ndecisions, sizeof *r->agg_first);
+  r->agg_n = grab(r, p->ndecisions, sizeof *r->agg_n);
+  /* A decision's rules have consecutive parts, so its aggregates are
+     consecutive in the table, which is sorted by part. */
+  for (uint32_t i = p->naggs; !r->oom && i-- > 0;) {
+    r->agg_first[p->aggs[i].decision] = i;
+    r->agg_n[p->aggs[i].decision]++;
+  }
   out_init(&r->head, NULL);
   OUT_LIT(&r->head, "{\"record\":1,\"program\":\"");
   out_s(&r->head, explain_digest(x));
@@ -179,6 +175,8 @@ void record_free(record_ctx *r) {
   free(r->rows);
   free(r->memos);
   free(r->memo_next);
+  free(r->agg_first);
+  free(r->agg_n);
   out_free(&r->head);
   free(r->kept);
   free(r->row_list);
@@ -248,13 +246,37 @@ static char *rule_token(const prog_decision *pd, ent_val w, char *b) {
    (internal) carries its value beside it. Built in a small buffer and
    copied out in pieces: a record has a token for every rule of every
    item, and writing them byte by byte cost more than deciding. */
-static void make_entry(const ent_program *p, const ent_vm *vm, uint32_t d,
+/* The witnesses of one aggregate evaluated in a row: 'wK=COUNT', then
+   the positions of the items kept in their list, ':I,J,...'. */
+static char *witness_token(const ent_program *p, const ent_vm *vm,
+                           const prog_agg *a, uint32_t k, ent_val row,
+                           char *b) {
+  tr_witness w;
+  tr_witnesses(p, vm, a, row, &w);
+  if (!w.evaluated) return b;
+  ent_val base, n;
+  tr_items(p, vm, a->list, &base, &n);
+  *b++ = ' ';
+  *b++ = 'w';
+  b = put_uint(b, k);
+  *b++ = '=';
+  b = put_uint(b, w.count);
+  for (uint32_t i = 0; i < w.n; i++) {
+    *b++ = i ? ',' : ':';
+    b = put_uint(b, (uint64_t)((w.rows[i] - base) /
+                               (ent_val)p->lists[a->list].width));
+  }
+  return b;
+}
+
+static void make_entry(const record_ctx *r, const ent_vm *vm, uint32_t d,
                        ent_val row, outbuf *o) {
+  const ent_program *p = r->p;
   const prog_decision *pd = &p->decisions[d];
   ent_val st = tr_dec_state(vm, pd, row);
   int s = DS_STATUS(st);
   int with_value = (pd->flags & DF_INTERNAL) && tr_decided(s);
-  char buf[256], *b = buf;
+  char buf[512], *b = buf;
   if (with_value) *b++ = '[';
   *b++ = '"';
   if (s < 0 || s >= (int)sizeof ds_letter - 1) s = DS_PENDING;
@@ -273,6 +295,13 @@ static void make_entry(const ent_program *p, const ent_vm *vm, uint32_t d,
     b = rule_token(pd, tr_rule_state(vm, &p->rules[pd->first_rule + k], row),
                    b);
   }
+  for (uint32_t k = 0; k < r->agg_n[d]; k++) {
+    if (b - buf > (ptrdiff_t)sizeof buf - 200) {
+      out_mem(o, buf, (size_t)(b - buf));
+      b = buf;
+    }
+    b = witness_token(p, vm, &p->aggs[r->agg_first[d] + k], k, row, b);
+  }
   *b++ = '"';
   out_mem(o, buf, (size_t)(b - buf));
   if (with_value) {
@@ -287,8 +316,9 @@ static void decision_entry(record_ctx *r, const ent_vm *vm, uint32_t d,
                            ent_val row, outbuf *o) {
   const ent_program *p = r->p;
   const prog_decision *pd = &p->decisions[d];
-  if (pd->nrules > MEMO_RULES || (pd->flags & DF_INTERNAL)) {
-    make_entry(p, vm, d, row, o);
+  if (pd->nrules > MEMO_RULES || (pd->flags & DF_INTERNAL) ||
+      r->agg_n[d]) {
+    make_entry(r, vm, d, row, o);
     return;
   }
   ent_val st[MEMO_RULES + 1];
@@ -303,7 +333,7 @@ static void decision_entry(record_ctx *r, const ent_vm *vm, uint32_t d,
       return;
     }
   size_t at = o->len;
-  make_entry(p, vm, d, row, o);
+  make_entry(r, vm, d, row, o);
   size_t len = o->len - at;
   if (o->error || len > sizeof m->text || o->len < at) return;
   memo *fill = &m[r->memo_next[d]++ % MEMO_WAYS];
@@ -557,6 +587,35 @@ static int rule_from(const prog_decision *pd, const char **s, ent_val *w) {
   return num ? 0 : -1;
 }
 
+/* Reads 'K=COUNT[:I,J,...]', the witnesses of aggregate K of decision
+   'd' in 'row', into the row and the witness log. Returns K, or -1. */
+static int64_t witness_from(reader *R, uint32_t d, ent_val row,
+                            const char **s) {
+  const ent_program *p = R->r->p;
+  ent_vm *vm = R->vm;
+  const char *b = *s;
+  uint32_t k = read_uint(s);
+  if (*s == b || k >= R->r->agg_n[d] || *(*s)++ != '=') return -1;
+  const prog_agg *a = &p->aggs[R->r->agg_first[d] + k];
+  b = *s;
+  uint32_t count = read_uint(s), keep = agg_keeps(a->kind);
+  if (*s == b || vm_reserve_witnesses(vm, keep)) return -1;
+  ent_val base, n;
+  tr_items(p, vm, a->list, &base, &n);
+  uint32_t kept = 0;
+  while (**s == (kept ? ',' : ':')) {
+    (*s)++;
+    b = *s;
+    uint32_t i = read_uint(s);
+    if (*s == b || i >= n || kept == keep || kept == count) return -1;
+    vm->wit[vm->nwit + kept++] = tr_item_row(p, a->list, base, i);
+  }
+  if (kept != (count < keep ? count : keep)) return -1;
+  vm->mem[row + a->slot] = WIT_MAKE(vm->nwit, count);
+  vm->nwit += keep;
+  return k;
+}
+
 /* Reads a decision entry's string into the decision's and its rules'
    states in 'row'; the value is filled in later. */
 static int entry_from(reader *R, uint32_t d, ent_val row, const char *s) {
@@ -585,6 +644,13 @@ static int entry_from(reader *R, uint32_t d, ent_val row, const char *s) {
     ent_val w;
     if (*s++ != ' ' || rule_from(pd, &s, &w)) return -1;
     tr_set_rule(R->vm, &p->rules[pd->first_rule + k], row, w);
+  }
+  int64_t last = -1;
+  while (*s == ' ' && s[1] == 'w') {
+    s += 2;
+    int64_t k = witness_from(R, d, row, &s);
+    if (k <= last) return -1;
+    last = k;
   }
   return *s ? -1 : 0;
 }

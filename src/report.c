@@ -51,6 +51,7 @@ static const char style[] =
     "details{margin:0 0 30px}summary{color:#1d70b8;cursor:pointer;"
     "text-decoration:underline}"
     ".source{color:#505a5f;font-size:16px}"
+    "td.witness{padding-left:20px;border-left:5px solid #b1b4b6}"
     "@page{size:A4;margin:20mm 15mm 20mm 15mm;"
     "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
     "font:12px Arial,sans-serif}}"
@@ -197,8 +198,29 @@ static void rule_cites(page *g, const prog_rule *r) {
   }
 }
 
+/* The witnesses of a part, a line each, escaped, or nothing (and -1 with
+   'o' as it was) when it has none. */
+static int witnesses(page *g, const prog_part *pt, ent_val row,
+                     const char *open, const char *close) {
+  outbuf *o = g->o;
+  size_t at = o->len;
+  out_s(o, open);
+  int esc = o->escape;
+  o->escape = OUT_ESC_HTML;
+  int any = explain_witness_text(g->p, g->vm, (uint32_t)(pt - g->p->parts),
+                                 row, "", "<br>", o);
+  o->escape = esc;
+  if (!any) {
+    o->len = at;
+    return -1;
+  }
+  out_s(o, close);
+  return 0;
+}
+
 /* The rows of one part of a rule: what it says, then each fact it read
-   with its value. */
+   with its value, then the items that made its aggregates what they
+   are. */
 static void part_rows(page *g, const char *lead, const prog_part *pt,
                       ent_val row, int list, const char *tail) {
   const ent_program *p = g->p;
@@ -228,6 +250,8 @@ static void part_rows(page *g, const char *lead, const prog_part *pt,
     ESCAPED(o, explain_ref_value(p, g->vm, r, row, 0, o));
     OUT_LIT(o, "</td></tr>\n");
   }
+  witnesses(g, pt, row, "<tr><td colspan=\"3\" class=\"witness\">",
+            "</td></tr>\n");
 }
 
 /* An applied rule: its title, what it cites, and a table of its parts. */
@@ -314,6 +338,7 @@ static void not_applied(page *g, const prog_decision *pd, ent_val row) {
       OUT_LIT(o, "</code> = ");
       ESCAPED(o, explain_ref_value(p, g->vm, ref, row, 0, o));
     }
+    if (pt) witnesses(g, pt, row, "<br>", "");
     OUT_LIT(o, "</td></tr>\n");
   }
   OUT_LIT(o, "</tbody>\n</table>\n</details>\n");

@@ -68,6 +68,51 @@ static inline void tr_set_rule(ent_vm *vm, const prog_rule *r, ent_val row,
   vm->mem[row + r->state_slot] = state;
 }
 
+/* The aggregates of part 'part' (the table is sorted by part): the first
+   and how many. */
+static inline void tr_part_aggs(const ent_program *p, uint32_t part,
+                                uint32_t *first, uint32_t *n) {
+  uint32_t lo = 0, hi = p->naggs;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (p->aggs[mid].part < part) lo = mid + 1;
+    else hi = mid;
+  }
+  *first = lo;
+  while (hi < p->naggs && p->aggs[hi].part == part) hi++;
+  *n = hi - lo;
+}
+
+/* The witnesses of aggregate 'a' as evaluated in row 'row': whether it
+   was, how many items matched in all, and the rows of those kept. A row
+   that is not an item of the aggregate's list (only a damaged program
+   could leave one) is left out. */
+typedef struct {
+  int evaluated;
+  uint32_t count, n;
+  ent_val rows[WITNESS_MAX];
+} tr_witness;
+
+static inline void tr_witnesses(const ent_program *p, const ent_vm *vm,
+                                const prog_agg *a, ent_val row,
+                                tr_witness *w) {
+  ent_val word = vm->mem[row + a->slot], first, items;
+  w->evaluated = WIT_EVALUATED(word);
+  w->count = w->evaluated ? WIT_COUNT(word) : 0;
+  w->n = 0;
+  if (!w->evaluated) return;
+  tr_items(p, vm, a->list, &first, &items);
+  uint32_t keep = agg_keeps(a->kind);
+  ent_val width = (ent_val)p->lists[a->list].width;
+  for (uint32_t k = 0; k < w->count && k < keep; k++) {
+    uint64_t at = (uint64_t)WIT_AT(word) + k;
+    if (at >= vm->nwit) break;
+    ent_val r = vm->wit[at];
+    if (r >= first && r < first + items * width && !((r - first) % width))
+      w->rows[w->n++] = r;
+  }
+}
+
 /* Whether a decision of this status has a value. */
 static inline int tr_decided(int status) {
   return status == DS_DECIDED || status == DS_AGREED || status == DS_DEFAULT;

@@ -294,6 +294,29 @@ static int tables_ok(verifier *v) {
     if (pt->first_ref > p->nrefs || pt->nrefs > p->nrefs - pt->first_ref)
       return bad(v, "part %u reads references past the table", i);
   }
+  for (uint32_t i = 0; i < p->naggs; i++) {
+    const prog_agg *a = &p->aggs[i];
+    if (str_ok(v, a->text, "aggregate", i)) return -1;
+    if (a->kind > AGG_SUM || a->part >= p->nparts ||
+        a->decision >= p->ndecisions || a->list >= p->nlists ||
+        (i && a->part < p->aggs[i - 1].part))
+      return bad(v, "aggregate %u is out of range or out of order", i);
+    if (a->first_ref > p->nrefs || a->nrefs > p->nrefs - a->first_ref)
+      return bad(v, "aggregate %u reads references past the table", i);
+    /* What it reads of an item is read in a row of its list. */
+    for (uint32_t k = 0; k < a->nrefs; k++) {
+      const prog_ref *r = &p->refs[a->first_ref + k];
+      int64_t l = r->kind == REF_FIELD ? prog_field_list(p, r->index)
+                  : r->kind == REF_DECISION ? p->decisions[r->index].list
+                                            : -2;
+      if (l != -2 && (!r->item || l != (int64_t)a->list))
+        return bad(v, "aggregate %u reads what is not in an item of its "
+                   "list", i);
+    }
+    if (a->slot >= row_width(p, p->decisions[a->decision].list))
+      return bad(v, "aggregate %u has slot %u outside its decision's row", i,
+                 a->slot);
+  }
   for (uint32_t i = 0; i < p->ndecisions; i++) {
     const prog_decision *d = &p->decisions[i];
     if (str_ok(v, d->name, "decision", i) ||
@@ -400,6 +423,7 @@ static int operand_ok(verifier *v, uint32_t pc, char fmt, uint32_t x,
   case 'U': lim = p->nrules; what = "rule"; break;
   case 'f': lim = p->nfields; what = "field"; break;
   case 'Q': lim = p->nparts; what = "part"; break;
+  case 'G': lim = p->naggs; what = "aggregate"; break;
   case 'J':
     if (x <= pc || x >= p->ncode)
       return bad(v, "instruction %u (%s) jumps to %u: jumps go forward, "
@@ -499,7 +523,7 @@ static int code_ok(verifier *v) {
       return bad(v, "instruction %u (%s) writes register 0", pc,
                  op_names[i.op]);
     if (f[1] == 'J' || f[1] == 'K' || f[1] == 'U' || f[1] == 'D' ||
-        f[1] == 'B' || f[1] == 'Q') {
+        f[1] == 'B' || f[1] == 'Q' || f[1] == 'G') {
       if (operand_ok(v, pc, f[1], bx, "Bx")) return -1;
     } else {
       if (operand_ok(v, pc, f[1], i.b, "B") ||
@@ -641,7 +665,7 @@ void bc_disasm(const ent_program *p, outbuf *o) {
     }
     int n = snprintf(line, sizeof line, "%6u  %-10s", pc, op_names[i.op]);
     if (f[1] == 'J' || f[1] == 'K' || f[1] == 'U' || f[1] == 'D' ||
-        f[1] == 'B' || f[1] == 'Q') {
+        f[1] == 'B' || f[1] == 'Q' || f[1] == 'G') {
       if (f[0] != '-') n += snprintf(line + n, sizeof line - n, " %u", i.a);
       n += snprintf(line + n, sizeof line - n, " %u", INS_BX(i));
       if (f[1] == 'K')

@@ -85,8 +85,21 @@ ent_vm *vm_new(const ent_program *p) {
   return vm;
 }
 
+int vm_reserve_witnesses(ent_vm *vm, uint32_t n) {
+  if ((uint64_t)vm->nwit + n <= vm->capwit) return 0;
+  uint64_t cap = vm->capwit ? vm->capwit : 256;
+  while (cap < (uint64_t)vm->nwit + n) cap *= 2;
+  if (cap > UINT32_MAX / 2) return -1;
+  ent_val *w = realloc(vm->wit, cap * sizeof *w);
+  if (!w) return -1;
+  vm->wit = w;
+  vm->capwit = (uint32_t)cap;
+  return 0;
+}
+
 void vm_free(ent_vm *vm) {
   if (!vm) return;
+  free(vm->wit);
   free(vm->mem);
   free(vm->regs);
   free(vm->text);
@@ -182,6 +195,7 @@ int vm_run(ent_vm *vm) {
   uint32_t operand = 0;
   uint64_t steps = 0;
   R[0] = 0;
+  vm->nwit = 0;
 #if defined(__GNUC__) && !defined(ENT_SWITCH_DISPATCH)
   static const void *const jump[] = {
 #define OP(name, a, b, c) &&L_OP_##name,
@@ -333,6 +347,24 @@ int vm_run(ent_vm *vm) {
         }
       }
       vmbreak;
+    vmcase(OP_WITNESS_BEGIN) {
+      const prog_agg *ag = &p->aggs[INS_BX(i)];
+      if (ag->decision != dec) return VM_FAULT;
+      uint32_t keep = agg_keeps(ag->kind);
+      if (vm_reserve_witnesses(vm, keep)) return VM_MEMORY;
+      M[drow + ag->slot] = WIT_MAKE(vm->nwit, 0);
+      vm->nwit += keep;
+      vmbreak;
+    }
+    vmcase(OP_WITNESS) {
+      const prog_agg *ag = &p->aggs[INS_BX(i)];
+      ent_val *w = &M[drow + ag->slot];
+      if (ag->decision != dec || !WIT_EVALUATED(*w)) return VM_FAULT;
+      uint32_t n = WIT_COUNT(*w);
+      if (n < agg_keeps(ag->kind)) vm->wit[WIT_AT(*w) + n] = R[i.a];
+      if (n < UINT32_MAX) *w = WIT_MAKE(WIT_AT(*w), n + 1);
+      vmbreak;
+    }
     vmcase(OP_CHECK_BEGIN)
       check = INS_BX(i);
       vmbreak;

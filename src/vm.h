@@ -48,6 +48,8 @@ typedef struct ent_vm {
   uint32_t enum_mask;
   struct facts_problem *problems; /* the decoder's problems after the
                           first of a refused case, made on first use */
+  ent_val *wit;        /* the witness log of the case: item rows */
+  uint32_t nwit, capwit;
   uint32_t failed_part;  /* VM_INVALID: the requirement not met */
   int failed_code;       /* ... and why: ERR_NONE if it was false */
 } ent_vm;
@@ -92,6 +94,8 @@ int vm_reserve(ent_vm *vm, size_t words);
 int vm_reserve_text(ent_vm *vm, size_t bytes);
 /* Runs the program over the decoded case. Returns VM_OK or an error. */
 int vm_run(ent_vm *vm);
+/* Room for 'n' more entries in the witness log; -1 when out of memory. */
+int vm_reserve_witnesses(ent_vm *vm, uint32_t n);
 /* The bytes of a text value. */
 const char *vm_text(const ent_vm *vm, ent_val v, uint32_t *len);
 
