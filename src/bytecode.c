@@ -1,5 +1,5 @@
 /*
-** bytecode.c: the program file format, its verifier and disassembler.
+** bytecode.c: the program file format: save, load, digest.
 **
 ** The file is a magic number, the format version, the engine version, the
 ** sha256 of everything after it, then the program's tables in a fixed
@@ -19,18 +19,6 @@
 #include <string.h>
 
 #include "config.h"
-
-const char *const op_names[] = {
-#define OP(name, a, b, c) #name,
-#include "opcodes.h"
-#undef OP
-};
-
-const char op_formats[][3] = {
-#define OP(name, a, b, c) {a, b, c},
-#include "opcodes.h"
-#undef OP
-};
 
 /* A struct's layout for the file: each member's offset and size (4 or 8).
    Members are written in this order, whatever the compiler's padding. */

@@ -1,6 +1,6 @@
 /*
-** bytecode.h: compiled programs as files: save, load and verify, digest,
-** disassemble.
+** bytecode.h: compiled programs as files: save, load and digest
+** (bytecode.c), verify (verify.c), disassemble (disasm.c).
 */
 #ifndef ENT_BYTECODE_H
 #define ENT_BYTECODE_H

@@ -27,6 +27,7 @@ enum {
   OP_COUNT
 };
 
+/* Each opcode's name and operand formats (opcodes.c). */
 extern const char *const op_names[];
 extern const char op_formats[][3];
 

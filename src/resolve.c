@@ -17,30 +17,6 @@
 static const char *builtin_types[] = {"bool", "integer", "money", "date",
                                       "text"};
 
-const char *type_name(const sema *s, int ty) {
-  static const char *kinds[] = {"a boolean", "a whole number", "money",
-                                "a date", "text", "", "", "a duration",
-                                "a record", "a list", "an error"};
-  static char buf[4][160];
-  static int k;
-  int kind = TY_KIND(ty);
-  if (ty < 0) return "anything";
-  char *b = buf[k++ & 3];
-  switch (kind) {
-  case TK_ENUM:
-    snprintf(b, 160, "'%s'", s->enums[TY_IDX(ty)].name);
-    return b;
-  case TK_SET:
-    snprintf(b, 160, "a set of '%s'", s->enums[TY_IDX(ty)].name);
-    return b;
-  case TK_LIST:
-    snprintf(b, 160, "a list of '%s'", s->lists[TY_IDX(ty)].item_name);
-    return b;
-  default:
-    return kind <= TK_ERROR ? kinds[kind] : "?";
-  }
-}
-
 static char *fmt(const char *f, const char *a, const char *b) {
   int n = snprintf(NULL, 0, f, a, b);
   char *r = GC_MALLOC_ATOMIC(n + 1);

@@ -118,7 +118,7 @@ typedef struct {
   loc_t loc;
 } sem_require;
 
-/* A decision table, kept whole for the coverage checks (tables.c). */
+/* A decision table, kept whole for the coverage checks (tablecheck.c). */
 typedef struct {
   decl *d;
   int nin, nout, nrows;
@@ -179,9 +179,8 @@ int module_check_text(diag *d, int file);
 int resolve_policy(sema *s);
 /* The title of document 'name', or "" if no document has that name. */
 const char *sema_document_title(sema *s, const char *name);
-/* tables.c: warns about gaps, overlaps and rows that never apply. */
+/* tablecheck.c: warns about gaps, overlaps and rows that never apply. */
 void tables_check(sema *s);
-const char *type_name(const sema *s, int ty);
 
 /* types.c: types expression 'e' in the context of rule or decision 'dec'
    (-1 for a parameter), expecting type 'want' (-1 for any). */
@@ -197,6 +196,8 @@ typedef struct type_ctx {
 int types_expr(type_ctx *c, ast *e, int want);
 /* Evaluates a constant expression (parameter values, defaults of facts). */
 int types_const(sema *s, ast *e, int ty, ent_val *out);
+/* How messages name type 'ty': "a date", "a list of 'provision'". */
+const char *type_name(const sema *s, int ty);
 /* Converts a test value to a case value of type 'ty'. */
 
 #endif

@@ -30,6 +30,31 @@ static char *cat3(const char *a, const char *b, const char *c) {
   return r;
 }
 
+/* How messages name type 'ty': "a date", "a list of 'provision'". */
+const char *type_name(const sema *s, int ty) {
+  static const char *kinds[] = {"a boolean", "a whole number", "money",
+                                "a date", "text", "", "", "a duration",
+                                "a record", "a list", "an error"};
+  static char buf[4][160];
+  static int k;
+  int kind = TY_KIND(ty);
+  if (ty < 0) return "anything";
+  char *b = buf[k++ & 3];
+  switch (kind) {
+  case TK_ENUM:
+    snprintf(b, 160, "'%s'", s->enums[TY_IDX(ty)].name);
+    return b;
+  case TK_SET:
+    snprintf(b, 160, "a set of '%s'", s->enums[TY_IDX(ty)].name);
+    return b;
+  case TK_LIST:
+    snprintf(b, 160, "a list of '%s'", s->lists[TY_IDX(ty)].item_name);
+    return b;
+  default:
+    return kind <= TK_ERROR ? kinds[kind] : "?";
+  }
+}
+
 /* Field 'path' in the rows of list 'list' (-1: the case row). */
 static int find_field(sema *s, int list, const char *path) {
   const char *row = list < 0 ? "" : s->fields[s->lists[list].field].path;
