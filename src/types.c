@@ -30,28 +30,23 @@ static char *cat3(const char *a, const char *b, const char *c) {
   return r;
 }
 
-/* How messages name type 'ty': "a date", "a list of 'provision'". */
+/* How messages name type 'ty': "a date", "a list of 'provision'". A name
+   with an enumeration or list in it is made in a new collected string:
+   compiles run on several threads at once (include/entitle.h), so no
+   buffer may be shared between calls. */
 const char *type_name(const sema *s, int ty) {
-  static const char *kinds[] = {"a boolean", "a whole number", "money",
-                                "a date", "text", "", "", "a duration",
-                                "a record", "a list", "an error"};
-  static char buf[4][160];
-  static int k;
-  int kind = TY_KIND(ty);
+  static const char *const kinds[] = {"a boolean", "a whole number",
+                                      "money", "a date", "text", "", "",
+                                      "a duration", "a record", "a list",
+                                      "an error"};
   if (ty < 0) return "anything";
-  char *b = buf[k++ & 3];
+  int kind = TY_KIND(ty);
   switch (kind) {
-  case TK_ENUM:
-    snprintf(b, 160, "'%s'", s->enums[TY_IDX(ty)].name);
-    return b;
-  case TK_SET:
-    snprintf(b, 160, "a set of '%s'", s->enums[TY_IDX(ty)].name);
-    return b;
+  case TK_ENUM: return cat3("'", s->enums[TY_IDX(ty)].name, "'");
+  case TK_SET: return cat3("a set of '", s->enums[TY_IDX(ty)].name, "'");
   case TK_LIST:
-    snprintf(b, 160, "a list of '%s'", s->lists[TY_IDX(ty)].item_name);
-    return b;
-  default:
-    return kind <= TK_ERROR ? kinds[kind] : "?";
+    return cat3("a list of '", s->lists[TY_IDX(ty)].item_name, "'");
+  default: return kind <= TK_ERROR ? kinds[kind] : "?";
   }
 }
 
