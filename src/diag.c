@@ -45,7 +45,8 @@ int diag_add_file(diag *d, const char *name, const char *text, size_t len) {
   return d->nfiles++;
 }
 
-void diag_report(diag *d, int severity, loc_t loc, const char *fmt, ...) {
+void diag_report(diag *d, int severity, diag_kind kind, loc_t loc,
+                 const char *fmt, ...) {
   if (severity == DIAG_ERROR) {
     if (d->nerrors >= d->max_errors) {
       d->nerrors++;
@@ -67,12 +68,29 @@ void diag_report(diag *d, int severity, loc_t loc, const char *fmt, ...) {
   vsnprintf(m->text, n + 1, fmt, ap);
   va_end(ap);
   m->severity = severity;
+  m->kind = kind;
   m->loc = loc;
   if (d->last)
     d->last->next = m;
   else
     d->first = m;
   d->last = m;
+}
+
+int diag_kind_status(diag_kind kind) {
+  switch (kind) {
+  case DK_IO: return 74;
+  case DK_INTERNAL: return 70;
+  default: return 1;
+  }
+}
+
+int diag_status(const diag *d) {
+  int st = 0;
+  for (const diag_msg *m = d->first; m; m = m->next)
+    if (m->severity == DIAG_ERROR && diag_kind_status(m->kind) > st)
+      st = diag_kind_status(m->kind);
+  return st;
 }
 
 /* A UTF-8 continuation byte does not start a character. */

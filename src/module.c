@@ -59,14 +59,15 @@ int module_check_text(diag *d, int file) {
   for (size_t i = 0; i < n;) {
     if (t[i] == 0) {
       loc_t l = {file, (uint32_t)i, (uint32_t)i + 1};
-      diag_error(d, l, "NUL byte in a rule file: is this a text file?");
+      diag_syntax_error(d, l,
+                        "NUL byte in a rule file: is this a text file?");
       return -1;
     }
     int k = utf8_len(t + i, n - i);
     if (!k) {
       loc_t l = {file, (uint32_t)i, (uint32_t)i + 1};
-      diag_error(d, l, "invalid UTF-8 (byte 0x%02x): rule files are UTF-8 "
-                 "text", t[i]);
+      diag_syntax_error(d, l, "invalid UTF-8 (byte 0x%02x): rule files are "
+                        "UTF-8 text", t[i]);
       return -1;
     }
     i += k;
@@ -78,12 +79,12 @@ int module_read_file(diag *d, const char *path, loc_t from) {
   FILE *f = fopen(path, "rb");
   struct stat st;
   if (!f) {
-    diag_error(d, from, "cannot read '%s': %s", path, strerror(errno));
+    diag_io_error(d, from, "cannot read '%s': %s", path, strerror(errno));
     return -1;
   }
   if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
     fclose(f);
-    diag_error(d, from, "cannot read '%s': it is a directory", path);
+    diag_io_error(d, from, "cannot read '%s': it is a directory", path);
     return -1;
   }
   size_t cap = 4096, n = 0;
@@ -92,8 +93,8 @@ int module_read_file(diag *d, const char *path, loc_t from) {
     if (n == cap) {
       if (cap >= MODULE_MAX_BYTES) {
         fclose(f);
-        diag_error(d, from, "'%s' is larger than %u bytes: not a rule file",
-                   path, MODULE_MAX_BYTES);
+        diag_syntax_error(d, from, "'%s' is larger than %u bytes: not a "
+                          "rule file", path, MODULE_MAX_BYTES);
         return -1;
       }
       cap *= 2;
@@ -104,7 +105,7 @@ int module_read_file(diag *d, const char *path, loc_t from) {
     n += k;
   }
   if (ferror(f)) {
-    diag_error(d, from, "cannot read '%s': %s", path, strerror(errno));
+    diag_io_error(d, from, "cannot read '%s': %s", path, strerror(errno));
     fclose(f);
     return -1;
   }

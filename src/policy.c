@@ -34,13 +34,13 @@ ent_program *policy_open(diag *d, const char *path) {
   loc_t none = {-1, 0, 0};
   FILE *f = fopen(path, "rb");
   if (!f) {
-    diag_error(d, none, "cannot read '%s': %s", path, strerror(errno));
+    diag_io_error(d, none, "cannot read '%s': %s", path, strerror(errno));
     return NULL;
   }
   struct stat st;
   if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
     fclose(f);
-    diag_error(d, none, "cannot read '%s': it is a directory", path);
+    diag_io_error(d, none, "cannot read '%s': it is a directory", path);
     return NULL;
   }
   unsigned char head[8];
@@ -56,7 +56,7 @@ ent_program *policy_open(diag *d, const char *path) {
     if (len == cap) {
       if (cap >= (size_t)1 << 30) {
         fclose(f);
-        diag_error(d, none, "'%s' is larger than 1 GiB", path);
+        diag_program_error(d, none, "'%s' is larger than 1 GiB", path);
         return NULL;
       }
       cap *= 2;
@@ -69,11 +69,11 @@ ent_program *policy_open(diag *d, const char *path) {
   int rerr = ferror(f);
   fclose(f);
   if (rerr) {
-    diag_error(d, none, "cannot read '%s': %s", path, strerror(errno));
+    diag_io_error(d, none, "cannot read '%s': %s", path, strerror(errno));
     return NULL;
   }
   char err[512];
   ent_program *p = bc_load(buf, len, err, sizeof err);
-  if (!p) diag_error(d, none, "%s: %s", path, err);
+  if (!p) diag_program_error(d, none, "%s: %s", path, err);
   return p;
 }
