@@ -48,7 +48,8 @@ int diag_add_file(diag *d, const char *name, const char *text, size_t len) {
 void diag_report(diag *d, int severity, diag_kind kind, loc_t loc,
                  const char *fmt, ...) {
   if (severity == DIAG_ERROR) {
-    if (d->nerrors >= d->max_errors) {
+    /* An internal error is kept past the limit: it decides the status. */
+    if (d->nerrors >= d->max_errors && kind != DK_INTERNAL) {
       d->nerrors++;
       return;
     }
@@ -58,15 +59,22 @@ void diag_report(diag *d, int severity, diag_kind kind, loc_t loc,
   } else if (d->nerrors > d->max_errors) {
     return; /* a note to a dropped error */
   }
+  /* Reporting running out of memory may itself find none left (oom.h):
+     the message is then lost or shortened, never written through NULL. */
   diag_msg *m = GC_MALLOC(sizeof *m);
+  if (!m) return;
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
   m->text = GC_MALLOC_ATOMIC(n + 1);
-  va_start(ap, fmt);
-  vsnprintf(m->text, n + 1, fmt, ap);
-  va_end(ap);
+  if (m->text) {
+    va_start(ap, fmt);
+    vsnprintf(m->text, n + 1, fmt, ap);
+    va_end(ap);
+  } else {
+    m->text = (char *)"out of memory";
+  }
   m->severity = severity;
   m->kind = kind;
   m->loc = loc;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "oom.h"
 #include "parse.h"
 #include "sema.h"
 
@@ -75,6 +76,33 @@ int module_check_text(diag *d, int file) {
   return 0;
 }
 
+/* Reads what is left of 'f' into a new collected buffer, NUL-terminated,
+   its length in '*n'. NULL when out of memory, or when the file is
+   larger than MODULE_MAX_BYTES ('*n' is then past it). */
+static char *read_all(FILE *f, size_t *n) {
+  size_t cap = 4096;
+  char *buf = GC_MALLOC_ATOMIC(cap + 1);
+  *n = 0;
+  while (buf) {
+    if (*n == cap) {
+      if (cap >= MODULE_MAX_BYTES) {
+        *n = cap + 1;
+        return NULL;
+      }
+      cap *= 2;
+      buf = GC_REALLOC(buf, cap + 1);
+      if (!buf) break;
+    }
+    size_t k = fread(buf + *n, 1, cap - *n, f);
+    if (k == 0) {
+      buf[*n] = 0;
+      break;
+    }
+    *n += k;
+  }
+  return buf;
+}
+
 int module_read_file(diag *d, const char *path, loc_t from) {
   FILE *f = fopen(path, "rb");
   struct stat st;
@@ -87,30 +115,26 @@ int module_read_file(diag *d, const char *path, loc_t from) {
     diag_io_error(d, from, "cannot read '%s': it is a directory", path);
     return -1;
   }
-  size_t cap = 4096, n = 0;
-  char *buf = GC_MALLOC_ATOMIC(cap + 1);
-  for (;;) {
-    if (n == cap) {
-      if (cap >= MODULE_MAX_BYTES) {
-        fclose(f);
-        diag_syntax_error(d, from, "'%s' is larger than %u bytes: not a "
-                          "rule file", path, MODULE_MAX_BYTES);
-        return -1;
-      }
-      cap *= 2;
-      buf = GC_REALLOC(buf, cap + 1);
-    }
-    size_t k = fread(buf + n, 1, cap - n, f);
-    if (k == 0) break;
-    n += k;
-  }
-  if (ferror(f)) {
-    diag_io_error(d, from, "cannot read '%s': %s", path, strerror(errno));
-    fclose(f);
+  /* The file is open: a failed allocation must return here to close it
+     (oom.h), not leave the compile. */
+  void *held = oom_hold();
+  size_t n = 0;
+  char *buf = read_all(f, &n);
+  int rerr = ferror(f) ? errno : 0;
+  fclose(f);
+  oom_release(held);
+  if (!buf) {
+    if (n > MODULE_MAX_BYTES)
+      diag_syntax_error(d, from, "'%s' is larger than %u bytes: not a "
+                        "rule file", path, MODULE_MAX_BYTES);
+    else
+      diag_internal_error(d, from, "out of memory reading '%s'", path);
     return -1;
   }
-  fclose(f);
-  buf[n] = 0;
+  if (rerr) {
+    diag_io_error(d, from, "cannot read '%s': %s", path, strerror(rerr));
+    return -1;
+  }
   char *name = GC_MALLOC_ATOMIC(strlen(path) + 1);
   strcpy(name, path);
   int id = diag_add_file(d, name, buf, n);

@@ -12,22 +12,44 @@
 
 #include "bytecode.h"
 #include "compile.h"
+#include "oom.h"
 #include "sema.h"
 
+/* What one compile takes and gives, passed through oom_guard(). */
+typedef struct {
+  diag *d;
+  const char *path, *text;
+  size_t len;
+  sema *s;
+  ent_program *p;
+} compile_job;
+
+static void compile_steps(void *arg) {
+  compile_job *j = arg;
+  sema *s = module_load(j->d, j->path, j->text, j->len);
+  if (!s || resolve_policy(s)) return;
+  ent_program *p = compile_policy(s);
+  if (!p) return;
+  bc_digest(p);
+  j->s = s;
+  j->p = p;
+}
+
+/* Compiling is guarded (oom.h): a policy too large for the heap is an
+   internal error, status 70, not a crash. The guard sits here, under
+   the command and the library alike, because every compile passes
+   here and nothing here holds a lock or a file. */
 ent_program *policy_compile(diag *d, const char *path, const char *text,
                             size_t len, struct sema **sema_out) {
-  sema *s = module_load(d, path, text, len);
-  if (!s) return NULL;
-  if (resolve_policy(s)) return NULL;
-  ent_program *p = compile_policy(s);
-  if (!p) return NULL;
-  /* The digest is that of the program's bytes, as a saved file has it. */
-  outbuf o;
-  out_init(&o, NULL);
-  bc_save(p, &o);
-  out_free(&o);
-  if (sema_out) *sema_out = s;
-  return p;
+  compile_job j = {d, path, text, len, NULL, NULL};
+  if (oom_guard(compile_steps, &j)) {
+    diag_internal_error(d, NOLOC, "out of memory compiling '%s': the "
+                        "policy needs more memory than the heap may use",
+                        path);
+    return NULL;
+  }
+  if (j.p && sema_out) *sema_out = j.s;
+  return j.p;
 }
 
 ent_program *policy_open(diag *d, const char *path) {
