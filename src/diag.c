@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 diag *diag_new(void) {
   diag *d = GC_MALLOC(sizeof *d);
   d->max_errors = 20;
@@ -20,23 +22,13 @@ diag *diag_new(void) {
 }
 
 int diag_add_file(diag *d, const char *name, const char *text, size_t len) {
-  if (d->nfiles == d->cap) {
-    int cap = d->cap ? d->cap * 2 : 8;
-    const char **n = GC_MALLOC(cap * sizeof *n);
-    const char **t = GC_MALLOC(cap * sizeof *t);
-    size_t *l = GC_MALLOC_ATOMIC(cap * sizeof *l);
-    uint32_t **ls = GC_MALLOC(cap * sizeof *ls);
-    uint32_t *nl = GC_MALLOC_ATOMIC(cap * sizeof *nl);
-    for (int i = 0; i < d->nfiles; i++) {
-      n[i] = d->names[i];
-      t[i] = d->texts[i];
-      l[i] = d->lens[i];
-      ls[i] = d->line_starts[i];
-      nl[i] = d->nlines[i];
-    }
-    d->names = n, d->texts = t, d->lens = l, d->cap = cap;
-    d->line_starts = ls, d->nlines = nl;
-  }
+  /* Five arrays side by side, all with capacity 'cap'. */
+  int c1 = d->cap, c2 = c1, c3 = c1, c4 = c1;
+  GROW(d->names, d->nfiles, d->cap);
+  GROW_TO(d->texts, d->nfiles, c1, d->cap);
+  GROW_TO_ATOMIC(d->lens, d->nfiles, c2, d->cap);
+  GROW_TO(d->line_starts, d->nfiles, c3, d->cap);
+  GROW_TO_ATOMIC(d->nlines, d->nfiles, c4, d->cap);
   d->line_starts[d->nfiles] = NULL;
   d->nlines[d->nfiles] = 0;
   d->names[d->nfiles] = name;

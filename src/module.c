@@ -20,17 +20,8 @@
    a wrong argument (a disk image, say) is refused quickly. */
 #define MODULE_MAX_BYTES (64u << 20)
 
-void *sem_grow(void *old, int n, int cap, size_t size) {
-  void *p = GC_MALLOC((size_t)cap * size);
-  if (old) memcpy(p, old, (size_t)n * size);
-  return p;
-}
-
 void sem_intpush(int **arr, int *n, int *cap, int v) {
-  if (*n == *cap) {
-    *cap = *cap ? *cap * 2 : 8;
-    *arr = sem_grow(*arr, *n, *cap, sizeof **arr);
-  }
+  GROW_ATOMIC(*arr, *n, *cap);
   (*arr)[(*n)++] = v;
 }
 

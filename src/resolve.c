@@ -451,10 +451,7 @@ static void split_and(ast *e, ast ***out, int *n, int *cap) {
     split_and(e->b, out, n, cap);
     return;
   }
-  if (*n == *cap) {
-    *cap = *cap ? *cap * 2 : 4;
-    *out = sem_grow(*out, *n, *cap, sizeof **out);
-  }
+  GROW(*out, *n, *cap);
   (*out)[(*n)++] = e;
 }
 
@@ -464,10 +461,7 @@ static void set_parts(sema *s, int r, ast *when, ast *unless) {
   if (when) split_and(when, &parts, &n, &cap);
   int nc = n;
   for (ast *u = unless; u; u = u->next) {
-    if (n == cap) {
-      cap = cap ? cap * 2 : 4;
-      parts = sem_grow(parts, n, cap, sizeof *parts);
-    }
+    GROW(parts, n, cap);
     parts[n++] = u;
   }
   sem_rule *ru = &s->rules[r];

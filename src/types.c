@@ -67,21 +67,14 @@ static void add_dep(type_ctx *c, int dec, loc_t loc, int across) {
       if (across) d->dep_across[i] = 1;
       return;
     }
-  int cap = d->capdeps;
-  sem_intpush(&d->deps, &d->ndeps, &d->capdeps, dec);
-  if (d->capdeps != cap) {
-    size_t n = (size_t)d->capdeps;
-    loc_t *nl = GC_MALLOC_ATOMIC(n * sizeof *nl);
-    unsigned char *na = GC_MALLOC_ATOMIC(n);
-    if (d->dep_locs) {
-      memcpy(nl, d->dep_locs, (size_t)(d->ndeps - 1) * sizeof *nl);
-      memcpy(na, d->dep_across, (size_t)(d->ndeps - 1));
-    }
-    d->dep_locs = nl;
-    d->dep_across = na;
-  }
-  d->dep_locs[d->ndeps - 1] = loc;
-  d->dep_across[d->ndeps - 1] = (unsigned char)across;
+  /* 'dep_locs' and 'dep_across' run beside 'deps', with its capacity. */
+  int cap = d->capdeps, cap2 = cap;
+  GROW_ATOMIC(d->deps, d->ndeps, d->capdeps);
+  GROW_TO_ATOMIC(d->dep_locs, d->ndeps, cap, d->capdeps);
+  GROW_TO_ATOMIC(d->dep_across, d->ndeps, cap2, d->capdeps);
+  d->deps[d->ndeps] = dec;
+  d->dep_locs[d->ndeps] = loc;
+  d->dep_across[d->ndeps++] = (unsigned char)across;
 }
 
 static int use_field(type_ctx *c, ast *e, int f, int level) {
