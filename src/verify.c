@@ -16,6 +16,7 @@
 
 #include "bytecode.h"
 #include "strmap.h"
+#include "utf8.h"
 
 typedef struct {
   const ent_program *p;
@@ -92,34 +93,6 @@ static uint32_t row_width(const ent_program *p, int32_t list) {
   return list < 0 ? p->case_width : p->lists[list].width;
 }
 
-/* Whether the string pool is UTF-8 text (NUL bytes end its strings).
-   Fuzzing: a pool with other bytes loaded, and explain_json then wrote
-   them into its output, which was no longer JSON (RFC 8259 wants UTF-8).
-   The compiler only stores text of UTF-8 rule files, so a pool that is
-   not UTF-8 was made by hand or damaged. */
-static int pool_is_utf8(const unsigned char *s, uint32_t n) {
-  for (uint32_t i = 0; i < n;) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    uint32_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                   : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (!len || n - i < len) return 0;
-    unsigned cp = c & (0x7F >> len);
-    for (uint32_t k = 1; k < len; k++) {
-      if ((s[i + k] & 0xC0) != 0x80) return 0;
-      cp = cp << 6 | (s[i + k] & 0x3F);
-    }
-    if (cp < (len == 2 ? 0x80u : len == 3 ? 0x800u : 0x10000u) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return 0;
-    i += len;
-  }
-  return 1;
-}
-
 /* explain.c shows the per-item decisions of a list under the list's
    path, and case decisions under the groups their dotted names make
    ('budget.total' under 'budget'); a name shared by a list and a group,
@@ -158,7 +131,12 @@ static int tables_ok(verifier *v) {
   const ent_program *p = v->p;
   if (!p->nstrings || p->strings[p->nstrings - 1] != 0)
     return bad(v, "the string table does not end with a NUL byte");
-  if (!pool_is_utf8((const unsigned char *)p->strings, p->nstrings))
+  /* The pool must be UTF-8 text (NUL bytes end its strings). Fuzzing: a
+     pool with other bytes loaded, and explain_json then wrote them into
+     its output, which was no longer JSON (RFC 8259 wants UTF-8). The
+     compiler only stores text of UTF-8 rule files, so a pool that is not
+     UTF-8 was made by hand or damaged. */
+  if (!utf8_valid((const unsigned char *)p->strings, p->nstrings))
     return bad(v, "the string table is not UTF-8 text");
   if (str_ok(v, p->name, "the header", 0) ||
       str_ok(v, p->version, "the header", 0) ||
