@@ -501,6 +501,14 @@ static int target_decision(sema *s, ast *t) {
   return dec;
 }
 
+/* Rule 'r' is final, and the rule at 'at' would 'verb' ("replace",
+   "override") it: one error for both ways of trying. */
+static void final_error(sema *s, loc_t at, int r, const char *verb) {
+  diag_error(s->d, at, "rule '%s' is final: no rule may %s it",
+             s->rules[r].id, verb);
+  diag_note(s->d, s->rules[r].id_loc, "declared final here");
+}
+
 static void collect_rule(sema *s, decl *d) {
   int tprev = strmap_get(s->tablemap, d->name);
   if (tprev >= 0) {
@@ -520,9 +528,7 @@ static void collect_rule(sema *s, decl *d) {
     return;
   }
   if (d->replace && s->rules[prev].final_) {
-    diag_error(s->d, d->name_loc, "rule '%s' is final and cannot be "
-               "replaced", d->name);
-    diag_note(s->d, s->rules[prev].id_loc, "declared final here");
+    final_error(s, d->name_loc, prev, "replace");
     return;
   }
   int dec = target_decision(s, d->target);
@@ -858,8 +864,7 @@ static void resolve_overrides(sema *s) {
         continue;
       }
       if (tr->final_ && !ru->final_) {
-        diag_error(s->d, o->loc, "rule '%s' is final: no rule may override "
-                   "it", o->name);
+        final_error(s, o->loc, t, "override");
         continue;
       }
       if (t == r) {

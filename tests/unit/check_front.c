@@ -178,7 +178,7 @@ START_TEST(names_are_declared_once) {
   ck_error("decision a: bool\n"
            "final rule x \"t\" cites guide \"s\" a = true\n"
            "replace rule x \"t\" cites guide \"s\" a = false\n",
-           "rule 'x' is final and cannot be replaced");
+           "rule 'x' is final: no rule may replace it");
   ck_error("replace parameter q = 1\n", "'replace parameter q' replaces "
            "nothing");
 }
