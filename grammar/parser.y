@@ -388,9 +388,9 @@ expectation: tpath '=' value        {
                else if (!strcmp($3, "conflict")) $$->op = 'c';
                else if (!strcmp($3, "invalid") && !strcmp($1, "case"))
                  $$->op = 'i';
-               else diag_error(ps->d, @3, "expected 'undecided' or "
-                               "'conflict' after 'is' (or 'case is "
-                               "invalid'), found '%s'", $3); }
+               else diag_syntax_error(ps->d, @3, "expected 'undecided' "
+                                      "or 'conflict' after 'is' (or 'case "
+                                      "is invalid'), found '%s'", $3); }
            ;
 
 value: TRUE                         { $$ = leaf(AST_BOOL, @$, 1); }
@@ -460,7 +460,8 @@ postfix: primary                    { $$ = $1; }
        | postfix '.' IDENT          {
            $$ = $1;
            if ($1->kind != AST_NAME) {
-             diag_error(ps->d, @2, "only a name can be followed by '.'");
+             diag_syntax_error(ps->d, @2,
+                               "only a name can be followed by '.'");
            } else {
              $$->name = join($1->name, $3); $$->loc = @$;
            }
@@ -520,14 +521,14 @@ static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
       int terms = 2;
       for (const ast *x = a; x->kind == AST_BINOP && x->op == op; x = x->a)
         terms++;
-      diag_error(ps->d, b->loc, "%d terms joined by '%s' nest deeper than an "
-                 "expression may (%d levels)%s", terms, binop_word(op),
+      diag_syntax_error(ps->d, b->loc, "%d terms joined by '%s' nest deeper "
+                 "than an expression may (%d levels)%s", terms, binop_word(op),
                  PARSE_MAX_DEPTH, op == OPB_OR ? ": a long list of "
                  "alternatives reads better as a set ('x in {a, b, c}') or a "
                  "table" : "");
     } else
-      diag_error(ps->d, l, "expression nested more than %d deep",
-                 PARSE_MAX_DEPTH);
+      diag_syntax_error(ps->d, l, "expression nested more than %d deep",
+                        PARSE_MAX_DEPTH);
   }
   return n;
 }
@@ -576,14 +577,14 @@ static void ent_yyerror(loc_t *loc, parse_state *ps, void *scanner,
   /* The parser's stack is full: only nesting does that (10,000 open
      parentheses, or 'if' inside 'if' some thousands deep). */
   if (!strcmp(m, "memory exhausted")) {
-    diag_error(ps->d, *loc, "nested too deeply to read: the parser's limit "
-               "is about %d levels of parentheses", YYMAXDEPTH);
+    diag_syntax_error(ps->d, *loc, "nested too deeply to read: the parser's "
+                      "limit is about %d levels of parentheses", YYMAXDEPTH);
     return;
   }
   /* A keyword where a name was expected: say why it cannot be a name. */
   int reserved = !strncmp(m, "unexpected '", 12) && strstr(m, "identifier");
-  diag_error(ps->d, *loc, "%s%s", m, reserved ? " (a reserved word cannot "
-             "be used as a name)" : "");
+  diag_syntax_error(ps->d, *loc, "%s%s", m, reserved ? " (a reserved word "
+                    "cannot be used as a name)" : "");
 }
 
 /* Lists (fields, table rows, set elements, test facts...) grow at their
@@ -639,7 +640,7 @@ decl *parse_file(diag *d, int file) {
   ps->file = file;
   if (lexer_init(ps, d->texts[file], d->lens[file])) {
     loc_t l = {file, 0, 0};
-    diag_error(d, l, "out of memory starting the scanner");
+    diag_internal_error(d, l, "out of memory starting the scanner");
     return NULL;
   }
   ent_yyparse(ps, ps->scanner);

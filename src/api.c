@@ -74,7 +74,7 @@ static void from_diag(ent_error *err, diag *d, ent_status st) {
       snprintf(err->file, sizeof err->file, "%s", d->names[m->loc.file]);
       diag_linecol(d, m->loc.file, m->loc.start, &err->line, &err->column);
     }
-    if (!strncmp(m->text, "cannot read", 11)) err->status = ENT_EIO;
+    err->status = (ent_status)diag_kind_status(m->kind);
     break;
   }
   char *buf = NULL;

@@ -67,8 +67,8 @@ struct ast {
   ast *a, *b, *c;
   ast *next;
   /* checker */
-  int ty;          /* type id (types.h), -1 before checking */
-  int sym_kind;    /* what a NAME refers to (resolve.h) */
+  int ty;          /* type id (TY_* in program.h), -1 before checking */
+  int sym_kind;    /* what a NAME refers to (SYM_* in sema.h) */
   int sym;         /* index of the referent */
   int aux;         /* extra: variable register, item list, etc. */
 };

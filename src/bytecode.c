@@ -1,5 +1,5 @@
 /*
-** bytecode.c: the program file format, its verifier and disassembler.
+** bytecode.c: the program file format: save, load, digest.
 **
 ** The file is a magic number, the format version, the engine version, the
 ** sha256 of everything after it, then the program's tables in a fixed
@@ -19,18 +19,6 @@
 #include <string.h>
 
 #include "config.h"
-
-const char *const op_names[] = {
-#define OP(name, a, b, c) #name,
-#include "opcodes.h"
-#undef OP
-};
-
-const char op_formats[][3] = {
-#define OP(name, a, b, c) {a, b, c},
-#include "opcodes.h"
-#undef OP
-};
 
 /* A struct's layout for the file: each member's offset and size (4 or 8).
    Members are written in this order, whatever the compiler's padding. */
@@ -176,11 +164,25 @@ void bc_sha256(const void *data, size_t n, unsigned char out[32]) {
   sha256_digest(&c, SHA256_DIGEST_SIZE, out);
 }
 
+/* Writes the body of 'p' into 'b' (a new buffer) and fills p->digest
+   with its hash. */
+static void digest_body(ent_program *p, outbuf *b) {
+  out_init(b, NULL);
+  body(p, b);
+  bc_sha256(b->buf, b->len, p->digest);
+}
+
+/* The digest is the hash of the bytes a file holds after it, so they are
+   made, but not the header nor a copy of the whole file. */
+void bc_digest(ent_program *p) {
+  outbuf b;
+  digest_body(p, &b);
+  out_free(&b);
+}
+
 void bc_save(ent_program *p, outbuf *o) {
   outbuf b;
-  out_init(&b, NULL);
-  body(p, &b);
-  bc_sha256(b.buf, b.len, p->digest);
+  digest_body(p, &b);
   out_mem(o, BC_MAGIC, 8);
   put32(o, BC_FORMAT_VERSION);
   const char *ev = PACKAGE_VERSION;

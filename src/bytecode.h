@@ -1,6 +1,6 @@
 /*
-** bytecode.h: compiled programs as files: save, load and verify, digest,
-** disassemble.
+** bytecode.h: compiled programs as files: save, load and digest
+** (bytecode.c), verify (verify.c), disassemble (disasm.c).
 */
 #ifndef ENT_BYTECODE_H
 #define ENT_BYTECODE_H
@@ -17,6 +17,8 @@
 /* Serialises 'p' into 'o' (in memory); fills p->digest with the sha256
    of the bytes written after the digest field itself. */
 void bc_save(ent_program *p, outbuf *o);
+/* Fills p->digest as bc_save() would, without writing a file. */
+void bc_digest(ent_program *p);
 /* The SHA-256 of n bytes: what a file's digest field holds for its body. */
 void bc_sha256(const void *data, size_t n, unsigned char out[32]);
 /* Loads and verifies a program; on failure returns NULL and writes a

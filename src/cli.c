@@ -75,13 +75,11 @@ static int report(diag *d) {
 }
 
 /* Loading failures are rule-file errors unless the file could not be
-   read at all. */
+   read at all (the kinds of the errors say which). */
 static int load_failed(diag *d) {
   diag_print(d, stderr);
-  for (diag_msg *m = d->first; m; m = m->next)
-    if (m->severity == DIAG_ERROR && !strncmp(m->text, "cannot read", 11))
-      return EXIT_IO;
-  return EXIT_RULES;
+  int st = diag_status(d);
+  return st ? st : EXIT_RULES;
 }
 
 /* --strict: every warning is an error, and so is a default that cites

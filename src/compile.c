@@ -55,28 +55,12 @@ typedef struct {
 
 #define NONE UINT32_MAX
 
-#define GROW(arr, n, cap)                                              \
-  do {                                                                 \
-    if ((n) == (cap)) {                                                \
-      (cap) = (cap) ? (cap) * 2 : 64;                                  \
-      void *np_ = GC_MALLOC_ATOMIC((size_t)(cap) * sizeof *(arr));     \
-      if (arr) memcpy(np_, (arr), (size_t)(n) * sizeof *(arr));        \
-      (arr) = np_;                                                     \
-    }                                                                  \
-  } while (0)
-
 static strref intern(cg *g, const char *s) {
   if (!s) s = "";
   int prev = strmap_get(g->strs, s);
   if (prev >= 0) return (strref)prev;
   size_t n = strlen(s) + 1;
-  while (g->nstr + n > g->capstr) {
-    uint32_t cap = g->capstr ? g->capstr * 2 : 4096;
-    char *ns = GC_MALLOC_ATOMIC(cap);
-    if (g->str) memcpy(ns, g->str, g->nstr);
-    g->str = ns;
-    g->capstr = cap;
-  }
+  GROW_TO_ATOMIC(g->str, g->nstr, g->capstr, g->nstr + n);
   strref r = g->nstr;
   memcpy(g->str + g->nstr, s, n);
   g->nstr += (uint32_t)n;
@@ -92,7 +76,7 @@ static uint32_t emit(cg *g, int op, int a, int b, int c) {
     g->too_big = 1;
     g->big_at = g->at;
   }
-  GROW(g->code, g->ncode, g->capcode);
+  GROW_ATOMIC(g->code, g->ncode, g->capcode);
   g->code[g->ncode] = (ent_ins){(uint16_t)op, (uint16_t)a, (uint16_t)b,
                                 (uint16_t)c};
   return g->ncode++;
@@ -116,7 +100,7 @@ static int reg(cg *g) {
 static uint32_t konst(cg *g, ent_val v) {
   for (uint32_t i = 0; i < g->nconsts && i < 64; i++)
     if (g->consts[i] == v) return i;
-  GROW(g->consts, g->nconsts, g->capconsts);
+  GROW_ATOMIC(g->consts, g->nconsts, g->capconsts);
   g->consts[g->nconsts] = v;
   return g->nconsts++;
 }
@@ -196,7 +180,7 @@ static void add_ref(cg *g, prog_ref r, uint32_t first);
    (it is evaluated once per item of the outer one) or a requirement. */
 static uint32_t witness(cg *g, ast *e, int level) {
   if (g->cur_part == NONE || g->agg_depth) return NONE;
-  GROW(g->aggs, g->naggs, g->capaggs);
+  GROW_ATOMIC(g->aggs, g->naggs, g->capaggs);
   prog_agg *a = &g->aggs[g->naggs];
   int list = g->p->decisions[g->cur_dec].list;
   a->text = intern(g, diag_snippet(g->s->d, e->loc));
@@ -370,7 +354,7 @@ static void add_ref(cg *g, prog_ref r, uint32_t first) {
     if (g->refs[i].kind == r.kind && g->refs[i].index == r.index &&
         g->refs[i].item == r.item)
       return;
-  GROW(g->refs, g->nrefs, g->caprefs);
+  GROW_ATOMIC(g->refs, g->nrefs, g->caprefs);
   g->refs[g->nrefs++] = r;
 }
 
@@ -432,7 +416,7 @@ static void item_refs(cg *g, ast *e, int level, uint32_t first) {
 }
 
 static uint32_t add_part(cg *g, const char *text, ast *e) {
-  GROW(g->parts, g->nparts, g->capparts);
+  GROW_ATOMIC(g->parts, g->nparts, g->capparts);
   uint32_t i = g->nparts++;
   g->parts[i].text = intern(g, text);
   g->parts[i].title = 0;
@@ -531,7 +515,7 @@ static void beaten_lists(cg *g, sem_decision *dc) {
       int a = direct[b][k];
       if (mark[a] == b + 1) continue;
       mark[a] = b + 1;
-      GROW(g->beaten, g->nbeaten, g->capbeaten);
+      GROW_ATOMIC(g->beaten, g->nbeaten, g->capbeaten);
       g->beaten[g->nbeaten++] = g->rule_index[dc->rules[a]];
     }
     prog_rule *r = &g->p->rules[g->rule_index[dc->rules[b]]];
@@ -691,7 +675,7 @@ ent_program *compile_policy(sema *s) {
       r->title = intern(g, ru->title);
       r->first_cite = g->ncites;
       for (ast *c = ru->cites; c; c = c->next) {
-        GROW(g->cites, g->ncites, g->capcites);
+        GROW_ATOMIC(g->cites, g->ncites, g->capcites);
         g->cites[g->ncites].doc = intern(g, document_title(s, c->name));
         g->cites[g->ncites++].section = intern(g, c->a->name);
       }

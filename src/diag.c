@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 diag *diag_new(void) {
   diag *d = GC_MALLOC(sizeof *d);
   d->max_errors = 20;
@@ -20,23 +22,13 @@ diag *diag_new(void) {
 }
 
 int diag_add_file(diag *d, const char *name, const char *text, size_t len) {
-  if (d->nfiles == d->cap) {
-    int cap = d->cap ? d->cap * 2 : 8;
-    const char **n = GC_MALLOC(cap * sizeof *n);
-    const char **t = GC_MALLOC(cap * sizeof *t);
-    size_t *l = GC_MALLOC_ATOMIC(cap * sizeof *l);
-    uint32_t **ls = GC_MALLOC(cap * sizeof *ls);
-    uint32_t *nl = GC_MALLOC_ATOMIC(cap * sizeof *nl);
-    for (int i = 0; i < d->nfiles; i++) {
-      n[i] = d->names[i];
-      t[i] = d->texts[i];
-      l[i] = d->lens[i];
-      ls[i] = d->line_starts[i];
-      nl[i] = d->nlines[i];
-    }
-    d->names = n, d->texts = t, d->lens = l, d->cap = cap;
-    d->line_starts = ls, d->nlines = nl;
-  }
+  /* Five arrays side by side, all with capacity 'cap'. */
+  int c1 = d->cap, c2 = c1, c3 = c1, c4 = c1;
+  GROW(d->names, d->nfiles, d->cap);
+  GROW_TO(d->texts, d->nfiles, c1, d->cap);
+  GROW_TO_ATOMIC(d->lens, d->nfiles, c2, d->cap);
+  GROW_TO(d->line_starts, d->nfiles, c3, d->cap);
+  GROW_TO_ATOMIC(d->nlines, d->nfiles, c4, d->cap);
   d->line_starts[d->nfiles] = NULL;
   d->nlines[d->nfiles] = 0;
   d->names[d->nfiles] = name;
@@ -45,9 +37,11 @@ int diag_add_file(diag *d, const char *name, const char *text, size_t len) {
   return d->nfiles++;
 }
 
-void diag_report(diag *d, int severity, loc_t loc, const char *fmt, ...) {
+void diag_report(diag *d, int severity, diag_kind kind, loc_t loc,
+                 const char *fmt, ...) {
   if (severity == DIAG_ERROR) {
-    if (d->nerrors >= d->max_errors) {
+    /* An internal error is kept past the limit: it decides the status. */
+    if (d->nerrors >= d->max_errors && kind != DK_INTERNAL) {
       d->nerrors++;
       return;
     }
@@ -57,22 +51,46 @@ void diag_report(diag *d, int severity, loc_t loc, const char *fmt, ...) {
   } else if (d->nerrors > d->max_errors) {
     return; /* a note to a dropped error */
   }
+  /* Reporting running out of memory may itself find none left (oom.h):
+     the message is then lost or shortened, never written through NULL. */
   diag_msg *m = GC_MALLOC(sizeof *m);
+  if (!m) return;
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
   m->text = GC_MALLOC_ATOMIC(n + 1);
-  va_start(ap, fmt);
-  vsnprintf(m->text, n + 1, fmt, ap);
-  va_end(ap);
+  if (m->text) {
+    va_start(ap, fmt);
+    vsnprintf(m->text, n + 1, fmt, ap);
+    va_end(ap);
+  } else {
+    m->text = (char *)"out of memory";
+  }
   m->severity = severity;
+  m->kind = kind;
   m->loc = loc;
   if (d->last)
     d->last->next = m;
   else
     d->first = m;
   d->last = m;
+}
+
+int diag_kind_status(diag_kind kind) {
+  switch (kind) {
+  case DK_IO: return 74;
+  case DK_INTERNAL: return 70;
+  default: return 1;
+  }
+}
+
+int diag_status(const diag *d) {
+  int st = 0;
+  for (const diag_msg *m = d->first; m; m = m->next)
+    if (m->severity == DIAG_ERROR && diag_kind_status(m->kind) > st)
+      st = diag_kind_status(m->kind);
+  return st;
 }
 
 /* A UTF-8 continuation byte does not start a character. */

@@ -20,8 +20,20 @@ typedef struct {
 
 enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
+/* What kind of problem a message reports, set where it is raised. The
+   kind of an error, not its text, chooses the exit status of the command
+   and the library's ent_status (diag_status()). */
+typedef enum {
+  DK_SEMANTIC,   /* the rules mean nothing valid: a name, a type, a cycle */
+  DK_SYNTAX,     /* the rule file is not text or does not parse */
+  DK_PROGRAM,    /* a program file is refused (damaged, another format) */
+  DK_IO,         /* a file cannot be read */
+  DK_INTERNAL    /* entitle failed: out of memory */
+} diag_kind;
+
 typedef struct diag_msg {
   int severity;
+  diag_kind kind;
   loc_t loc;
   char *text;
   struct diag_msg *next;
@@ -43,11 +55,29 @@ typedef struct diag {
 diag *diag_new(void);
 /* Registers 'text' (not copied; must outlive 'd') under 'name'. */
 int diag_add_file(diag *d, const char *name, const char *text, size_t len);
-void diag_report(diag *d, int severity, loc_t loc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-#define diag_error(d, l, ...) diag_report((d), DIAG_ERROR, (l), __VA_ARGS__)
-#define diag_warning(d, l, ...) diag_report((d), DIAG_WARNING, (l), __VA_ARGS__)
-#define diag_note(d, l, ...) diag_report((d), DIAG_NOTE, (l), __VA_ARGS__)
+void diag_report(diag *d, int severity, diag_kind kind, loc_t loc,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+#define diag_error(d, l, ...) \
+  diag_report((d), DIAG_ERROR, DK_SEMANTIC, (l), __VA_ARGS__)
+#define diag_syntax_error(d, l, ...) \
+  diag_report((d), DIAG_ERROR, DK_SYNTAX, (l), __VA_ARGS__)
+#define diag_program_error(d, l, ...) \
+  diag_report((d), DIAG_ERROR, DK_PROGRAM, (l), __VA_ARGS__)
+#define diag_io_error(d, l, ...) \
+  diag_report((d), DIAG_ERROR, DK_IO, (l), __VA_ARGS__)
+#define diag_internal_error(d, l, ...) \
+  diag_report((d), DIAG_ERROR, DK_INTERNAL, (l), __VA_ARGS__)
+#define diag_warning(d, l, ...) \
+  diag_report((d), DIAG_WARNING, DK_SEMANTIC, (l), __VA_ARGS__)
+#define diag_note(d, l, ...) \
+  diag_report((d), DIAG_NOTE, DK_SEMANTIC, (l), __VA_ARGS__)
+/* The exit status (doc/exit-status.md), and the library's ent_status, of
+   an error of kind 'kind': 1 for a rule or program file, 74 for a file
+   that cannot be read, 70 for an internal failure. */
+int diag_kind_status(diag_kind kind);
+/* The status of the errors in 'd': the largest their kinds give (a file
+   that cannot be read, 74, over whatever else was found), or 0. */
+int diag_status(const diag *d);
 /* Line and column (1-based, column in characters) of byte 'off'. */
 void diag_linecol(const diag *d, int file, uint32_t off, int *line, int *col);
 /* Prints one message in the gcc form with source line and caret. */

@@ -12,45 +12,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "grow.h"
+#include "oom.h"
 #include "parse.h"
 #include "sema.h"
+#include "utf8.h"
 
 /* The largest rule file read: 64 MiB, far beyond any real policy, so that
    a wrong argument (a disk image, say) is refused quickly. */
 #define MODULE_MAX_BYTES (64u << 20)
 
-void *sem_grow(void *old, int n, int cap, size_t size) {
-  void *p = GC_MALLOC((size_t)cap * size);
-  if (old) memcpy(p, old, (size_t)n * size);
-  return p;
-}
-
 void sem_intpush(int **arr, int *n, int *cap, int v) {
-  if (*n == *cap) {
-    *cap = *cap ? *cap * 2 : 8;
-    *arr = sem_grow(*arr, *n, *cap, sizeof **arr);
-  }
+  GROW_ATOMIC(*arr, *n, *cap);
   (*arr)[(*n)++] = v;
-}
-
-/* Length of the UTF-8 sequence at 's' (at most 'n' bytes), 0 if invalid:
-   overlong forms, surrogates and values past U+10FFFF are refused. */
-static int utf8_len(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  if (c < 0x80) return 1;
-  int len;
-  unsigned min, cp;
-  if ((c & 0xE0) == 0xC0) len = 2, min = 0x80, cp = c & 0x1F;
-  else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800, cp = c & 0x0F;
-  else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000, cp = c & 0x07;
-  else return 0;
-  if ((size_t)len > n) return 0;
-  for (int i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
 }
 
 int module_check_text(diag *d, int file) {
@@ -59,14 +33,15 @@ int module_check_text(diag *d, int file) {
   for (size_t i = 0; i < n;) {
     if (t[i] == 0) {
       loc_t l = {file, (uint32_t)i, (uint32_t)i + 1};
-      diag_error(d, l, "NUL byte in a rule file: is this a text file?");
+      diag_syntax_error(d, l,
+                        "NUL byte in a rule file: is this a text file?");
       return -1;
     }
     int k = utf8_len(t + i, n - i);
     if (!k) {
       loc_t l = {file, (uint32_t)i, (uint32_t)i + 1};
-      diag_error(d, l, "invalid UTF-8 (byte 0x%02x): rule files are UTF-8 "
-                 "text", t[i]);
+      diag_syntax_error(d, l, "invalid UTF-8 (byte 0x%02x): rule files are "
+                        "UTF-8 text", t[i]);
       return -1;
     }
     i += k;
@@ -74,42 +49,65 @@ int module_check_text(diag *d, int file) {
   return 0;
 }
 
+/* Reads what is left of 'f' into a new collected buffer, NUL-terminated,
+   its length in '*n'. NULL when out of memory, or when the file is
+   larger than MODULE_MAX_BYTES ('*n' is then past it). */
+static char *read_all(FILE *f, size_t *n) {
+  size_t cap = 4096;
+  char *buf = GC_MALLOC_ATOMIC(cap + 1);
+  *n = 0;
+  while (buf) {
+    if (*n == cap) {
+      if (cap >= MODULE_MAX_BYTES) {
+        *n = cap + 1;
+        return NULL;
+      }
+      cap *= 2;
+      buf = GC_REALLOC(buf, cap + 1);
+      if (!buf) break;
+    }
+    size_t k = fread(buf + *n, 1, cap - *n, f);
+    if (k == 0) {
+      buf[*n] = 0;
+      break;
+    }
+    *n += k;
+  }
+  return buf;
+}
+
 int module_read_file(diag *d, const char *path, loc_t from) {
   FILE *f = fopen(path, "rb");
   struct stat st;
   if (!f) {
-    diag_error(d, from, "cannot read '%s': %s", path, strerror(errno));
+    diag_io_error(d, from, "cannot read '%s': %s", path, strerror(errno));
     return -1;
   }
   if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
     fclose(f);
-    diag_error(d, from, "cannot read '%s': it is a directory", path);
+    diag_io_error(d, from, "cannot read '%s': it is a directory", path);
     return -1;
   }
-  size_t cap = 4096, n = 0;
-  char *buf = GC_MALLOC_ATOMIC(cap + 1);
-  for (;;) {
-    if (n == cap) {
-      if (cap >= MODULE_MAX_BYTES) {
-        fclose(f);
-        diag_error(d, from, "'%s' is larger than %u bytes: not a rule file",
-                   path, MODULE_MAX_BYTES);
-        return -1;
-      }
-      cap *= 2;
-      buf = GC_REALLOC(buf, cap + 1);
-    }
-    size_t k = fread(buf + n, 1, cap - n, f);
-    if (k == 0) break;
-    n += k;
-  }
-  if (ferror(f)) {
-    diag_error(d, from, "cannot read '%s': %s", path, strerror(errno));
-    fclose(f);
-    return -1;
-  }
+  /* The file is open: a failed allocation must return here to close it
+     (oom.h), not leave the compile. */
+  void *held = oom_hold();
+  size_t n = 0;
+  char *buf = read_all(f, &n);
+  int rerr = ferror(f) ? errno : 0;
   fclose(f);
-  buf[n] = 0;
+  oom_release(held);
+  if (!buf) {
+    if (n > MODULE_MAX_BYTES)
+      diag_syntax_error(d, from, "'%s' is larger than %u bytes: not a "
+                        "rule file", path, MODULE_MAX_BYTES);
+    else
+      diag_internal_error(d, from, "out of memory reading '%s'", path);
+    return -1;
+  }
+  if (rerr) {
+    diag_io_error(d, from, "cannot read '%s': %s", path, strerror(rerr));
+    return -1;
+  }
   char *name = GC_MALLOC_ATOMIC(strlen(path) + 1);
   strcpy(name, path);
   int id = diag_add_file(d, name, buf, n);
@@ -190,7 +188,8 @@ static const char *stored_name(const char *importer, const char *path) {
 static void remember_file(loader *L, int file, const char *stored) {
   if (file >= L->nstored) {
     int cap = file + 16;
-    L->stored = sem_grow(L->stored, L->nstored, cap, sizeof *L->stored);
+    L->stored = grow_copy(L->stored, (size_t)L->nstored, (size_t)cap,
+                          sizeof *L->stored, 0);
     for (int i = L->nstored; i < cap; i++) L->stored[i] = NULL;
     L->nstored = cap;
   }

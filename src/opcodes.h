@@ -34,7 +34,7 @@
 **   B  a backward jump target (LOOP_NEXT only), to the loop's start
 **
 ** This file is the only place an instruction is defined: it expands into
-** the opcode enum (program.h), the name and format tables (bytecode.c),
+** the opcode enum (program.h), the name and format tables (opcodes.c),
 ** and the opcode reference in doc/bytecode.md (scripts/opdoc, checked by
 ** the test suite), and its comments are that reference.
 */

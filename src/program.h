@@ -27,8 +27,16 @@ enum {
   OP_COUNT
 };
 
+/* Each opcode's name and operand formats (opcodes.c). */
 extern const char *const op_names[];
 extern const char op_formats[][3];
+
+/* Whether an instruction whose B operand has format letter 'f' reads B
+   and C together as the 32-bit Bx (opcodes.h). */
+static inline int op_format_bx(char f) {
+  return f == 'J' || f == 'K' || f == 'U' || f == 'D' || f == 'B' ||
+         f == 'Q' || f == 'G';
+}
 
 /* Types: a kind in the low byte, an index (enum, record, list) above. */
 enum {

@@ -17,30 +17,6 @@
 static const char *builtin_types[] = {"bool", "integer", "money", "date",
                                       "text"};
 
-const char *type_name(const sema *s, int ty) {
-  static const char *kinds[] = {"a boolean", "a whole number", "money",
-                                "a date", "text", "", "", "a duration",
-                                "a record", "a list", "an error"};
-  static char buf[4][160];
-  static int k;
-  int kind = TY_KIND(ty);
-  if (ty < 0) return "anything";
-  char *b = buf[k++ & 3];
-  switch (kind) {
-  case TK_ENUM:
-    snprintf(b, 160, "'%s'", s->enums[TY_IDX(ty)].name);
-    return b;
-  case TK_SET:
-    snprintf(b, 160, "a set of '%s'", s->enums[TY_IDX(ty)].name);
-    return b;
-  case TK_LIST:
-    snprintf(b, 160, "a list of '%s'", s->lists[TY_IDX(ty)].item_name);
-    return b;
-  default:
-    return kind <= TK_ERROR ? kinds[kind] : "?";
-  }
-}
-
 static char *fmt(const char *f, const char *a, const char *b) {
   int n = snprintf(NULL, 0, f, a, b);
   char *r = GC_MALLOC_ATOMIC(n + 1);
@@ -475,10 +451,7 @@ static void split_and(ast *e, ast ***out, int *n, int *cap) {
     split_and(e->b, out, n, cap);
     return;
   }
-  if (*n == *cap) {
-    *cap = *cap ? *cap * 2 : 4;
-    *out = sem_grow(*out, *n, *cap, sizeof **out);
-  }
+  GROW(*out, *n, *cap);
   (*out)[(*n)++] = e;
 }
 
@@ -488,10 +461,7 @@ static void set_parts(sema *s, int r, ast *when, ast *unless) {
   if (when) split_and(when, &parts, &n, &cap);
   int nc = n;
   for (ast *u = unless; u; u = u->next) {
-    if (n == cap) {
-      cap = cap ? cap * 2 : 4;
-      parts = sem_grow(parts, n, cap, sizeof *parts);
-    }
+    GROW(parts, n, cap);
     parts[n++] = u;
   }
   sem_rule *ru = &s->rules[r];
@@ -531,6 +501,14 @@ static int target_decision(sema *s, ast *t) {
   return dec;
 }
 
+/* Rule 'r' is final, and the rule at 'at' would 'verb' ("replace",
+   "override") it: one error for both ways of trying. */
+static void final_error(sema *s, loc_t at, int r, const char *verb) {
+  diag_error(s->d, at, "rule '%s' is final: no rule may %s it",
+             s->rules[r].id, verb);
+  diag_note(s->d, s->rules[r].id_loc, "declared final here");
+}
+
 static void collect_rule(sema *s, decl *d) {
   int tprev = strmap_get(s->tablemap, d->name);
   if (tprev >= 0) {
@@ -550,9 +528,7 @@ static void collect_rule(sema *s, decl *d) {
     return;
   }
   if (d->replace && s->rules[prev].final_) {
-    diag_error(s->d, d->name_loc, "rule '%s' is final and cannot be "
-               "replaced", d->name);
-    diag_note(s->d, s->rules[prev].id_loc, "declared final here");
+    final_error(s, d->name_loc, prev, "replace");
     return;
   }
   int dec = target_decision(s, d->target);
@@ -1027,8 +1003,7 @@ static void resolve_overrides(sema *s) {
         continue;
       }
       if (tr->final_ && !ru->final_) {
-        diag_error(s->d, o->loc, "rule '%s' is final: no rule may override "
-                   "it", o->name);
+        final_error(s, o->loc, t, "override");
         continue;
       }
       if (t == r) {

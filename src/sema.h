@@ -12,6 +12,7 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "grow.h"
 #include "program.h"
 #include "strmap.h"
 
@@ -118,7 +119,7 @@ typedef struct {
   loc_t loc;
 } sem_require;
 
-/* A decision table, kept whole for the coverage checks (tables.c). */
+/* A decision table, kept whole for the coverage checks (tablecheck.c). */
 typedef struct {
   decl *d;
   int nin, nout, nrows;
@@ -164,12 +165,9 @@ typedef struct sema {
 /* Grows 'arr' (with count 'n' and capacity 'cap') by one zeroed element
    and returns its index. */
 #define SEM_PUSH(arr, n, cap)                                             \
-  (((n) == (cap) ? ((cap) = (cap) ? (cap) * 2 : 16,                       \
-                    (arr) = sem_grow((arr), (n), (cap), sizeof *(arr)))   \
-                 : 0),                                                    \
-   memset(&(arr)[(n)], 0, sizeof *(arr)), (n)++)
+  (GROW(arr, n, cap), memset(&(arr)[(n)], 0, sizeof *(arr)), (n)++)
 
-void *sem_grow(void *old, int n, int cap, size_t size);
+/* Appends 'v' to the int array '*arr' (count '*n', capacity '*cap'). */
 void sem_intpush(int **arr, int *n, int *cap, int v);
 
 /* module.c: reads 'path' and every file it imports. 'text' may give the
@@ -179,6 +177,8 @@ sema *module_load(diag *d, const char *path, const char *text, size_t len);
 /* Reads a whole file, checking it is text: NUL bytes and invalid UTF-8
    are errors located in 'd'. Returns the file id, or -1. */
 int module_read_file(diag *d, const char *path, loc_t from);
+/* Checks that registered file 'file' is text, as module_read_file does;
+   0, or -1 with the error in 'd'. */
 int module_check_text(diag *d, int file);
 /* The name file 'file' is kept under in the program: relative to the root
    file's folder, so that it does not depend on where entitle runs. */
@@ -191,12 +191,10 @@ int resolve_policy(sema *s);
 void sema_check_strict(sema *s);
 /* The title of document 'name', or "" if no document has that name. */
 const char *sema_document_title(sema *s, const char *name);
-/* tables.c: warns about gaps, overlaps and rows that never apply. */
+/* tablecheck.c: warns about gaps, overlaps and rows that never apply. */
 void tables_check(sema *s);
-const char *type_name(const sema *s, int ty);
 
-/* types.c: types expression 'e' in the context of rule or decision 'dec'
-   (-1 for a parameter), expecting type 'want' (-1 for any). */
+/* types.c: what typing an expression needs to know of where it is. */
 typedef struct type_ctx {
   sema *s;
   int decision;        /* the decision being defined, or -1 */
@@ -206,9 +204,12 @@ typedef struct type_ctx {
   int nvars;
   int facts_only;      /* a requirement: no decisions may be read */
 } type_ctx;
+/* Types expression 'e' in context 'c', expecting type 'want' (-1 for
+   any); returns its type, TY_ERROR after reporting an error. */
 int types_expr(type_ctx *c, ast *e, int want);
 /* Evaluates a constant expression (parameter values, defaults of facts). */
 int types_const(sema *s, ast *e, int ty, ent_val *out);
-/* Converts a test value to a case value of type 'ty'. */
+/* How messages name type 'ty': "a date", "a list of 'provision'". */
+const char *type_name(const sema *s, int ty);
 
 #endif

@@ -31,6 +31,26 @@ static char *cat3(const char *a, const char *b, const char *c) {
   return r;
 }
 
+/* How messages name type 'ty': "a date", "a list of 'provision'". A name
+   with an enumeration or list in it is made in a new collected string:
+   compiles run on several threads at once (include/entitle.h), so no
+   buffer may be shared between calls. */
+const char *type_name(const sema *s, int ty) {
+  static const char *const kinds[] = {"a boolean", "a whole number",
+                                      "money", "a date", "text", "", "",
+                                      "a duration", "a record", "a list",
+                                      "an error"};
+  if (ty < 0) return "anything";
+  int kind = TY_KIND(ty);
+  switch (kind) {
+  case TK_ENUM: return cat3("'", s->enums[TY_IDX(ty)].name, "'");
+  case TK_SET: return cat3("a set of '", s->enums[TY_IDX(ty)].name, "'");
+  case TK_LIST:
+    return cat3("a list of '", s->lists[TY_IDX(ty)].item_name, "'");
+  default: return kind <= TK_ERROR ? kinds[kind] : "?";
+  }
+}
+
 /* Field 'path' in the rows of list 'list' (-1: the case row). */
 static int find_field(sema *s, int list, const char *path) {
   const char *row = list < 0 ? "" : s->fields[s->lists[list].field].path;
@@ -48,21 +68,14 @@ static void add_dep(type_ctx *c, int dec, loc_t loc, int across) {
       if (across) d->dep_across[i] = 1;
       return;
     }
-  int cap = d->capdeps;
-  sem_intpush(&d->deps, &d->ndeps, &d->capdeps, dec);
-  if (d->capdeps != cap) {
-    size_t n = (size_t)d->capdeps;
-    loc_t *nl = GC_MALLOC_ATOMIC(n * sizeof *nl);
-    unsigned char *na = GC_MALLOC_ATOMIC(n);
-    if (d->dep_locs) {
-      memcpy(nl, d->dep_locs, (size_t)(d->ndeps - 1) * sizeof *nl);
-      memcpy(na, d->dep_across, (size_t)(d->ndeps - 1));
-    }
-    d->dep_locs = nl;
-    d->dep_across = na;
-  }
-  d->dep_locs[d->ndeps - 1] = loc;
-  d->dep_across[d->ndeps - 1] = (unsigned char)across;
+  /* 'dep_locs' and 'dep_across' run beside 'deps', with its capacity. */
+  int cap = d->capdeps, cap2 = cap;
+  GROW_ATOMIC(d->deps, d->ndeps, d->capdeps);
+  GROW_TO_ATOMIC(d->dep_locs, d->ndeps, cap, d->capdeps);
+  GROW_TO_ATOMIC(d->dep_across, d->ndeps, cap2, d->capdeps);
+  d->deps[d->ndeps] = dec;
+  d->dep_locs[d->ndeps] = loc;
+  d->dep_across[d->ndeps++] = (unsigned char)across;
 }
 
 static int use_field(type_ctx *c, ast *e, int f, int level) {

@@ -1,5 +1,5 @@
 /*
-** verify.c: the bytecode verifier and the disassembler.
+** verify.c: the bytecode verifier.
 **
 ** The verifier runs on every program loaded from a file. It checks that
 ** every index in every table is in range, that every string is inside the
@@ -16,6 +16,7 @@
 
 #include "bytecode.h"
 #include "strmap.h"
+#include "utf8.h"
 
 typedef struct {
   const ent_program *p;
@@ -92,34 +93,6 @@ static uint32_t row_width(const ent_program *p, int32_t list) {
   return list < 0 ? p->case_width : p->lists[list].width;
 }
 
-/* Whether the string pool is UTF-8 text (NUL bytes end its strings).
-   Fuzzing: a pool with other bytes loaded, and explain_json then wrote
-   them into its output, which was no longer JSON (RFC 8259 wants UTF-8).
-   The compiler only stores text of UTF-8 rule files, so a pool that is
-   not UTF-8 was made by hand or damaged. */
-static int pool_is_utf8(const unsigned char *s, uint32_t n) {
-  for (uint32_t i = 0; i < n;) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    uint32_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                   : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (!len || n - i < len) return 0;
-    unsigned cp = c & (0x7F >> len);
-    for (uint32_t k = 1; k < len; k++) {
-      if ((s[i + k] & 0xC0) != 0x80) return 0;
-      cp = cp << 6 | (s[i + k] & 0x3F);
-    }
-    if (cp < (len == 2 ? 0x80u : len == 3 ? 0x800u : 0x10000u) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return 0;
-    i += len;
-  }
-  return 1;
-}
-
 /* explain.c shows the per-item decisions of a list under the list's
    path, and case decisions under the groups their dotted names make
    ('budget.total' under 'budget'); a name shared by a list and a group,
@@ -177,7 +150,12 @@ static int tables_ok(verifier *v) {
   const ent_program *p = v->p;
   if (!p->nstrings || p->strings[p->nstrings - 1] != 0)
     return bad(v, "the string table does not end with a NUL byte");
-  if (!pool_is_utf8((const unsigned char *)p->strings, p->nstrings))
+  /* The pool must be UTF-8 text (NUL bytes end its strings). Fuzzing: a
+     pool with other bytes loaded, and explain_json then wrote them into
+     its output, which was no longer JSON (RFC 8259 wants UTF-8). The
+     compiler only stores text of UTF-8 rule files, so a pool that is not
+     UTF-8 was made by hand or damaged. */
+  if (!utf8_valid((const unsigned char *)p->strings, p->nstrings))
     return bad(v, "the string table is not UTF-8 text");
   if (str_ok(v, p->name, "the header", 0) ||
       str_ok(v, p->version, "the header", 0) ||
@@ -522,8 +500,7 @@ static int code_ok(verifier *v) {
     if (i.a == 0 && (f[0] == 'w' || (f[0] == 'r' && writes_a(i.op))))
       return bad(v, "instruction %u (%s) writes register 0", pc,
                  op_names[i.op]);
-    if (f[1] == 'J' || f[1] == 'K' || f[1] == 'U' || f[1] == 'D' ||
-        f[1] == 'B' || f[1] == 'Q' || f[1] == 'G') {
+    if (op_format_bx(f[1])) {
       if (operand_ok(v, pc, f[1], bx, "Bx")) return -1;
     } else {
       if (operand_ok(v, pc, f[1], i.b, "B") ||
@@ -615,76 +592,3 @@ int bc_verify(const ent_program *p, char *err, size_t errlen) {
   if (code_ok(&v)) return -1;
   return 0;
 }
-
-/* { ====== disassembler ====== */
-
-void bc_disasm(const ent_program *p, outbuf *o) {
-  char line[256];
-  char hex[65];
-  bc_digest_hex(p, hex);
-  /* Names are written piece by piece, not through 'line': fuzzing showed
-     a long policy name (rules/send/leeds.rules has one) cut the header
-     at 256 bytes, losing the counts and the newline before the code. */
-  out_s(o, "; policy ");
-  out_s(o, prog_str(p, p->name));
-  out_s(o, ", version ");
-  out_s(o, prog_str(p, p->version));
-  for (uint32_t i = 0; i < p->nimports; i++) {
-    out_s(o, "\n; imports ");
-    out_s(o, prog_str(p, p->imports[i].file));
-    out_s(o, ": ");
-    out_s(o, prog_str(p, p->imports[i].name));
-    out_s(o, ", version ");
-    out_s(o, prog_str(p, p->imports[i].version));
-  }
-  snprintf(line, sizeof line, "\n; sha256:%s\n"
-           "; %u decisions, %u rules, %u instructions, %u registers, case "
-           "row %u words\n", hex, p->ndecisions, p->nrules, p->ncode,
-           p->nregs, p->case_width);
-  out_s(o, line);
-  for (uint32_t pc = 0; pc < p->ncode; pc++) {
-    ent_ins i = p->code[pc];
-    const char *f = op_formats[i.op];
-    if (i.op == OP_DEC_BEGIN) {
-      const prog_decision *d = &p->decisions[INS_BX(i)];
-      out_s(o, "\n; decision ");
-      if (d->list >= 0) {
-        out_s(o, prog_str(p, p->lists[d->list].item_name));
-        out_c(o, '.');
-      }
-      out_s(o, prog_str(p, d->name));
-      out_c(o, '\n');
-    } else if (i.op == OP_RULE) {
-      const prog_rule *r = &p->rules[INS_BX(i)];
-      out_s(o, "; rule ");
-      out_s(o, prog_str(p, r->id));
-      out_s(o, " (");
-      out_s(o, prog_str(p, r->file));
-      snprintf(line, sizeof line, ":%u)\n", r->line);
-      out_s(o, line);
-    }
-    int n = snprintf(line, sizeof line, "%6u  %-10s", pc, op_names[i.op]);
-    if (f[1] == 'J' || f[1] == 'K' || f[1] == 'U' || f[1] == 'D' ||
-        f[1] == 'B' || f[1] == 'Q' || f[1] == 'G') {
-      if (f[0] != '-') n += snprintf(line + n, sizeof line - n, " %u", i.a);
-      n += snprintf(line + n, sizeof line - n, " %u", INS_BX(i));
-      if (f[1] == 'K')
-        snprintf(line + n, sizeof line - n, "    ; %lld",
-                 (long long)p->consts[INS_BX(i)]);
-    } else {
-      if (f[0] != '-') n += snprintf(line + n, sizeof line - n, " %u", i.a);
-      if (f[1] != '-') n += snprintf(line + n, sizeof line - n, " %u", i.b);
-      if (f[2] != '-') n += snprintf(line + n, sizeof line - n, " %u", i.c);
-      if (i.op == OP_GETOPT || i.op == OP_GIVEN)
-        snprintf(line + n, sizeof line - n, "    ; %s",
-                 prog_str(p, p->fields[i.c].path));
-      else if (i.op == OP_GETDEC)
-        snprintf(line + n, sizeof line - n, "    ; %s",
-                 prog_str(p, p->decisions[i.c].name));
-    }
-    out_s(o, line);
-    out_c(o, '\n');
-  }
-}
-
-/* } ====== */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "policy.h"
 #include "suites.h"
 
 #define HEAD                                                   \
@@ -178,7 +179,7 @@ START_TEST(names_are_declared_once) {
   ck_error("decision a: bool\n"
            "final rule x \"t\" cites guide \"s\" a = true\n"
            "replace rule x \"t\" cites guide \"s\" a = false\n",
-           "rule 'x' is final and cannot be replaced");
+           "rule 'x' is final: no rule may replace it");
   ck_error("replace parameter q = 1\n", "'replace parameter q' replaces "
            "nothing");
 }
@@ -326,6 +327,47 @@ START_TEST(a_rule_may_override_a_table) {
 }
 END_TEST
 
+/* The kind of the first error 'src' gets, and the status of them all. */
+static diag_kind error_kind(const char *src, int *status) {
+  diag *d = diag_new();
+  ck_assert_ptr_null(policy_compile(d, "test.rules", src, strlen(src),
+                                    NULL));
+  *status = diag_status(d);
+  for (diag_msg *m = d->first; m; m = m->next)
+    if (m->severity == DIAG_ERROR) return m->kind;
+  ck_abort_msg("refused without an error message");
+  return DK_INTERNAL;
+}
+
+/* Issue 18: exit statuses were chosen by matching the text 'cannot read';
+   each error now carries a kind, set where it is raised. */
+START_TEST(an_errors_kind_chooses_its_status) {
+  int st;
+  ck_assert_int_eq(error_kind(HEAD "decision a: bool\nrule", &st),
+                   DK_SYNTAX);
+  ck_assert_int_eq(st, 1);
+  ck_assert_int_eq(error_kind(HEAD "decision a: nope\n", &st), DK_SEMANTIC);
+  ck_assert_int_eq(st, 1);
+  ck_assert_int_eq(error_kind(HEAD "import \"no/such.rules\"\n", &st),
+                   DK_IO);
+  ck_assert_int_eq(st, 74);
+  diag *d = diag_new();
+  ck_assert_ptr_null(policy_open(d, "tests/no/such.program"));
+  ck_assert_int_eq(d->first->kind, DK_IO);
+  ck_assert_int_eq(diag_status(d), 74);
+  /* The words do not matter, only the kind. */
+  d = diag_new();
+  diag_error(d, NOLOC, "cannot read the mind of the policy");
+  ck_assert_int_eq(diag_status(d), 1);
+  diag_internal_error(d, NOLOC, "out of memory");
+  diag_io_error(d, NOLOC, "cannot read 'x'");
+  ck_assert_int_eq(diag_status(d), 74);
+  ck_assert_int_eq(diag_kind_status(DK_INTERNAL), 70);
+  ck_assert_int_eq(diag_kind_status(DK_PROGRAM), 1);
+  ck_assert_int_eq(diag_status(diag_new()), 0);
+}
+END_TEST
+
 Suite *front_suite(void) {
   Suite *s = suite_create("front end");
   TCase *t = tcase_create("lexer");
@@ -354,6 +396,7 @@ Suite *front_suite(void) {
   tcase_add_test(t, a_table_ends_with_end);
   tcase_add_test(t, a_rule_may_override_a_table);
   tcase_add_test(t, a_policy_too_large_for_the_bytecode_is_refused_where_it_overflows);
+  tcase_add_test(t, an_errors_kind_chooses_its_status);
   suite_add_tcase(s, t);
   return s;
 }

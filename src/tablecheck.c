@@ -1,5 +1,5 @@
 /*
-** tables.c: static checks of decision tables, as DMN tools make them.
+** tablecheck.c: static checks of decision tables, as DMN tools make them.
 **
 ** Where every input of a table is a boolean or an enumeration, each cell
 ** is a set of values and the table can be checked exhaustively:
