@@ -69,6 +69,8 @@ void explain_why_not_text(const ent_program *p, const ent_vm *vm,
 int explain_witness_text(const ent_program *p, const ent_vm *vm,
                          uint32_t part, ent_val row, const char *indent,
                          const char *brk, outbuf *o);
+/* The words for a rule error code (ERR_ABSENT ...): 'absent', ... */
+const char *explain_error_name(int code);
 /* The condition or exception that made rule 'ri' not apply, or NULL. */
 const prog_part *explain_why_not_part(const ent_program *p, const ent_vm *vm,
                                       uint32_t ri, ent_val row);

@@ -611,7 +611,7 @@ static int64_t witness_from(reader *R, uint32_t d, ent_val row,
     vm->wit[vm->nwit + kept++] = tr_item_row(p, a->list, base, i);
   }
   if (kept != (count < keep ? count : keep)) return -1;
-  vm->mem[row + a->slot] = WIT_MAKE(vm->nwit, count);
+  tr_set_witnesses(vm, a, row, WIT_MAKE(vm->nwit, count));
   vm->nwit += keep;
   return k;
 }

@@ -34,6 +34,11 @@ static inline void tr_items(const ent_program *p, const ent_vm *vm,
   *n = vm->mem[f->slot + 1];
 }
 
+static inline ent_val tr_item_count(const ent_program *p, const ent_vm *vm,
+                                    uint32_t l) {
+  return vm->mem[p->fields[p->lists[l].field].slot + 1];
+}
+
 static inline ent_val tr_item_row(const ent_program *p, uint32_t l,
                                   ent_val first, ent_val i) {
   return first + i * (ent_val)p->lists[l].width;
@@ -97,6 +102,7 @@ static inline void tr_witnesses(const ent_program *p, const ent_vm *vm,
                                 const prog_agg *a, ent_val row,
                                 tr_witness *w) {
   ent_val word = vm->mem[row + a->slot], first, items;
+  /* WIT_* in program.h */
   w->evaluated = WIT_EVALUATED(word);
   w->count = w->evaluated ? WIT_COUNT(word) : 0;
   w->n = 0;
@@ -111,6 +117,11 @@ static inline void tr_witnesses(const ent_program *p, const ent_vm *vm,
     if (r >= first && r < first + items * width && !((r - first) % width))
       w->rows[w->n++] = r;
   }
+}
+
+static inline void tr_set_witnesses(ent_vm *vm, const prog_agg *a,
+                                    ent_val row, ent_val word) {
+  vm->mem[row + a->slot] = word;
 }
 
 /* Whether a decision of this status has a value. */
