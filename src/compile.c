@@ -358,23 +358,51 @@ static void add_ref(cg *g, prog_ref r, uint32_t first) {
   g->refs[g->nrefs++] = r;
 }
 
+/* The ref of a name a part reads, in '*r'; 0 if the name is not one (a
+   variable of an aggregate). */
+static int name_ref(const cg *g, const ast *e, prog_ref *r) {
+  if (e->kind != AST_NAME) return 0;
+  if (e->sym_kind == SYM_LIST) {
+    *r = (prog_ref){REF_FIELD, (uint32_t)g->s->lists[e->sym].field, 0};
+    return 1;
+  }
+  if (e->aux > 0 || (e->sym_kind != SYM_FIELD &&
+                     e->sym_kind != SYM_DECISION &&
+                     e->sym_kind != SYM_PARAM))
+    return 0;
+  *r = (prog_ref){e->sym_kind == SYM_FIELD      ? REF_FIELD
+                  : e->sym_kind == SYM_DECISION ? REF_DECISION
+                                                : REF_PARAM,
+                  (uint32_t)e->sym, e->aux == 0};
+  return 1;
+}
+
+/* The index of ref 'r' among the part's refs from 'first', or -1. */
+static int64_t find_ref(const cg *g, prog_ref r, uint32_t first) {
+  for (uint32_t i = first; i < g->nrefs; i++)
+    if (g->refs[i].kind == r.kind && g->refs[i].index == r.index &&
+        g->refs[i].item == r.item)
+      return i;
+  return -1;
+}
+
 /* The facts, decisions and parameters a part reads, for the explanation.
    Inside an aggregate only the list itself is named: its items' values
-   are summarised by the aggregate's result. */
+   are summarised by the aggregate's result. An age worked out from two
+   dates the part names is shown too. */
 static void collect_refs(cg *g, ast *e, uint32_t first) {
   if (!e) return;
+  prog_ref r, b, d;
   switch (e->kind) {
   case AST_NAME:
-    if (e->sym_kind == SYM_LIST) {
-      prog_ref r = {REF_FIELD, (uint32_t)g->s->lists[e->sym].field, 0};
-      add_ref(g, r, first);
-    } else if (e->aux <= 0 && (e->sym_kind == SYM_FIELD ||
-                               e->sym_kind == SYM_DECISION ||
-                               e->sym_kind == SYM_PARAM)) {
-      prog_ref r = {e->sym_kind == SYM_FIELD      ? REF_FIELD
-                    : e->sym_kind == SYM_DECISION ? REF_DECISION
-                                                  : REF_PARAM,
-                    (uint32_t)e->sym, e->aux == 0};
+    if (name_ref(g, e, &r)) add_ref(g, r, first);
+    return;
+  case AST_AGE:
+    collect_refs(g, e->a, first);
+    collect_refs(g, e->b, first);
+    if (name_ref(g, e->a, &b) && name_ref(g, e->b, &d)) {
+      r = (prog_ref){REF_AGE, (uint32_t)find_ref(g, b, first),
+                     (uint32_t)find_ref(g, d, first)};
       add_ref(g, r, first);
     }
     return;

@@ -257,6 +257,7 @@ static void ref_frags(explain_ctx *x, uint32_t i, int list) {
   }
   const prog_ref *r = &p->refs[i];
   const char *lp = NULL, *name;
+  if (r->kind == REF_AGE) return; /* its name holds two others */
   if (r->kind == REF_PARAM) {
     name = prog_str(p, p->params[r->index].name);
   } else if (r->kind == REF_DECISION) {
@@ -566,6 +567,13 @@ void explain_decision_path(const ent_program *p, const ent_vm *vm,
 
 void explain_ref_path(const ent_program *p, const ent_vm *vm,
                      const prog_ref *r, ent_val row, int list, outbuf *o) {
+  if (r->kind == REF_AGE) {
+    out_s(o, "age of ");
+    explain_ref_path(p, vm, &p->refs[r->index], row, list, o);
+    out_s(o, " on ");
+    explain_ref_path(p, vm, &p->refs[r->item], row, list, o);
+    return;
+  }
   if (r->kind == REF_PARAM) {
     out_s(o, prog_str(p, p->params[r->index].name));
     return;
@@ -595,6 +603,14 @@ typedef struct {
 
 static reading ref_read(const ent_program *p, const ent_vm *vm,
                         const prog_ref *r, ent_val row) {
+  if (r->kind == REF_AGE) {
+    /* The verifier makes both refs earlier dates of the same part. */
+    reading b = ref_read(p, vm, &p->refs[r->index], row);
+    reading d = ref_read(p, vm, &p->refs[r->item], row);
+    if (b.word || d.word || b.v == VAL_ABSENT || d.v == VAL_ABSENT)
+      return (reading){0, 0, "unknown", 0};
+    return (reading){TY(TK_INT, 0), date_age(b.v, d.v), NULL, 0};
+  }
   ent_val base = r->item ? row : 0;
   if (r->kind == REF_PARAM) {
     const prog_param *pp = &p->params[r->index];

@@ -140,8 +140,11 @@ typedef struct {
   uint32_t first_ref, nrefs;
 } prog_part;
 
-/* What a part reads: a fact field, a decision or a parameter. */
-enum { REF_FIELD, REF_DECISION, REF_PARAM };
+/* What a part reads: a fact field, a decision or a parameter; or an age
+   the part works out ('age of B on D'), which the explanation shows
+   beside the two dates: for REF_AGE, 'index' and 'item' are the refs of
+   B and D, both earlier refs of the same part. */
+enum { REF_FIELD, REF_DECISION, REF_PARAM, REF_AGE };
 typedef struct {
   uint32_t kind, index;
   uint32_t item;        /* 1 when it reads the current item's row */

@@ -89,6 +89,25 @@ static int value_ok(verifier *v, int32_t ty, ent_val x, const char *what,
 }
 
 /* The width of the row a list index (or -1, the case) denotes. */
+/* The type of what ref 'r' reads (not REF_AGE). */
+static int32_t ref_type(const ent_program *p, const prog_ref *r) {
+  return r->kind == REF_FIELD      ? p->fields[r->index].type
+         : r->kind == REF_DECISION ? p->decisions[r->index].type
+                                   : p->params[r->index].type;
+}
+
+/* Whether REF_AGE ref 'i' of a part whose refs start at 'first' names two
+   earlier refs of the part that read dates: 0 if so. */
+static int age_ref_ok(const ent_program *p, uint32_t first, uint32_t i) {
+  const prog_ref *r = &p->refs[i];
+  uint32_t two[2] = {r->index, r->item};
+  for (int k = 0; k < 2; k++)
+    if (two[k] < first || two[k] >= i || p->refs[two[k]].kind == REF_AGE ||
+        TY_KIND(ref_type(p, &p->refs[two[k]])) != TK_DATE)
+      return -1;
+  return 0;
+}
+
 static uint32_t row_width(const ent_program *p, int32_t list) {
   return list < 0 ? p->case_width : p->lists[list].width;
 }
@@ -262,7 +281,8 @@ static int tables_ok(verifier *v) {
     uint32_t lim = r->kind == REF_FIELD      ? p->nfields
                    : r->kind == REF_DECISION ? p->ndecisions
                    : r->kind == REF_PARAM    ? p->nparams : 0;
-    if (r->kind > REF_PARAM || r->index >= lim || r->item > 1)
+    if (r->kind == REF_AGE) continue; /* checked with its part */
+    if (r->kind > REF_AGE || r->index >= lim || r->item > 1)
       return bad(v, "reference %u is out of range", i);
   }
   for (uint32_t i = 0; i < p->nparts; i++) {
@@ -271,6 +291,20 @@ static int tables_ok(verifier *v) {
       return -1;
     if (pt->first_ref > p->nrefs || pt->nrefs > p->nrefs - pt->first_ref)
       return bad(v, "part %u reads references past the table", i);
+    for (uint32_t k = 0; k < pt->nrefs; k++)
+      if (p->refs[pt->first_ref + k].kind == REF_AGE &&
+          age_ref_ok(p, pt->first_ref, pt->first_ref + k))
+        return bad(v, "part %u works out an age from what is not two of "
+                   "its dates", i);
+  }
+  /* A REF_AGE outside every part would never be shown: refused too. */
+  for (uint32_t i = 0, at = 0; i < p->nrefs; i++) {
+    while (at < p->nparts &&
+           p->parts[at].first_ref + p->parts[at].nrefs <= i)
+      at++;
+    if (p->refs[i].kind == REF_AGE &&
+        (at == p->nparts || p->parts[at].first_ref > i))
+      return bad(v, "reference %u is out of range", i);
   }
   for (uint32_t i = 0; i < p->naggs; i++) {
     const prog_agg *a = &p->aggs[i];
@@ -284,6 +318,8 @@ static int tables_ok(verifier *v) {
     /* What it reads of an item is read in a row of its list. */
     for (uint32_t k = 0; k < a->nrefs; k++) {
       const prog_ref *r = &p->refs[a->first_ref + k];
+      if (r->kind == REF_AGE)
+        return bad(v, "aggregate %u works out an age", i);
       int64_t l = r->kind == REF_FIELD ? prog_field_list(p, r->index)
                   : r->kind == REF_DECISION ? p->decisions[r->index].list
                                             : -2;
