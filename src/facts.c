@@ -18,6 +18,7 @@
 ** worked out once, at the end.
 */
 #include "facts.h"
+#include "utf8.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -166,25 +167,6 @@ static int hex4(dec *d, const char *s, unsigned *out) {
   return 0;
 }
 
-/* Checks one UTF-8 sequence; returns its length or 0. */
-static int utf8_seq(const unsigned char *s, const unsigned char *end) {
-  unsigned c = s[0];
-  int len;
-  unsigned min, cp;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) len = 2, min = 0x80, cp = c & 0x1F;
-  else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800, cp = c & 0x0F;
-  else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000, cp = c & 0x07;
-  else return 0;
-  if (end - s < len) return 0;
-  for (int i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
 static size_t put_utf8(char *o, unsigned cp) {
   if (cp < 0x80) { o[0] = (char)cp; return 1; }
   if (cp < 0x800) {
@@ -304,7 +286,7 @@ static int string(dec *d, const char **str, size_t *len, char *out,
       s += 2;
       continue;
     }
-    int k = utf8_seq((const unsigned char *)s, (const unsigned char *)d->end);
+    int k = utf8_len((const unsigned char *)s, (size_t)(d->end - s));
     if (!k) return fail(d, s, "invalid UTF-8 in text");
     if (out) {
       if (n + (size_t)k > cap) return fail(d, open, "text too long");
