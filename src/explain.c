@@ -648,8 +648,8 @@ void explain_ref_value(const ent_program *p, const ent_vm *vm,
 }
 
 /* A value in JSON, with the program's words escaped once. */
-static void value_json(const explain_ctx *x, const ent_vm *vm, int32_t type,
-                       ent_val v, outbuf *o) {
+void explain_value_json_x(const explain_ctx *x, const ent_vm *vm,
+                          int32_t type, ent_val v, outbuf *o) {
   if (v != VAL_ABSENT && TY_KIND(type) == TK_BOOL) {
     if (v) OUT_LIT(o, "true");
     else OUT_LIT(o, "false");
@@ -751,7 +751,7 @@ static void part_reads_json(const explain_ctx *x, const ent_vm *vm,
     reading g = ref_read(x->p, vm, &x->p->refs[i], sc->row);
     if (g.word) out_json(o, g.word, strlen(g.word));
     else if (g.count) out_int(o, g.v);
-    else value_json(x, vm, g.type, g.v, o);
+    else explain_value_json_x(x, vm, g.type, g.v, o);
   }
   out_c(o, '}');
   if (x->p->naggs) witnesses_json(x, vm, (uint32_t)(pt - x->p->parts), sc, o);
@@ -883,7 +883,7 @@ static void decision_json(const explain_ctx *x, const ent_vm *vm,
   int s = DS_STATUS(st);
   OUT_LIT(o, "{\"value\":");
   if (tr_decided(s))
-    value_json(x, vm, pd->type, tr_dec_value(vm, pd, sc->row), o);
+    explain_value_json_x(x, vm, pd->type, tr_dec_value(vm, pd, sc->row), o);
   else OUT_LIT(o, "null");
   switch (s) {
   case DS_DECIDED: case DS_AGREED: OUT_LIT(o, ",\"outcome\":\"decided\","); break;
@@ -954,7 +954,7 @@ static void group_json(explain_ctx *x, const ent_vm *vm, int node,
       const prog_decision *pd = &p->decisions[n->dec];
       ent_val st = tr_dec_state(vm, pd, row);
       if (!tr_decided(DS_STATUS(st))) OUT_LIT(o, "null");
-      else value_json(x, vm, pd->type, tr_dec_value(vm, pd, row), o);
+      else explain_value_json_x(x, vm, pd->type, tr_dec_value(vm, pd, row), o);
     } else if (n->list >= 0) {
       const prog_list *l = &p->lists[n->list];
       ent_val base, cnt;

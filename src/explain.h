@@ -34,6 +34,9 @@ void explain_text(explain_ctx *x, const ent_vm *vm, outbuf *o);
 /* The value of a decision as the JSON output shows it. */
 void explain_value_json(const ent_program *p, const ent_vm *vm, int32_t type,
                         ent_val v, outbuf *o);
+/* The same, faster: the program's words escaped once, by 'x'. */
+void explain_value_json_x(const explain_ctx *x, const ent_vm *vm,
+                          int32_t type, ent_val v, outbuf *o);
 void explain_value_text(const ent_program *p, const ent_vm *vm, int32_t type,
                         ent_val v, outbuf *o);
 /* Writes the key of item row 'row' of list 'l'. */

@@ -325,13 +325,19 @@ static void decision_entry(record_ctx *r, const ent_vm *vm, uint32_t d,
   st[0] = tr_dec_state(vm, pd, row);
   for (uint32_t k = 0; k < pd->nrules; k++)
     st[k + 1] = tr_rule_state(vm, &p->rules[pd->first_rule + k], row);
-  size_t n = (pd->nrules + 1) * sizeof *st;
+  uint32_t nw = pd->nrules + 1;
   memo *m = &r->memos[(size_t)d * MEMO_WAYS];
-  for (int w = 0; w < MEMO_WAYS; w++)
-    if (m[w].len && !memcmp(m[w].state, st, n)) {
+  for (int w = 0; w < MEMO_WAYS; w++) {
+    if (!m[w].len) continue;
+    /* A few words: compared inline, a call to memcmp cost more. */
+    uint32_t k = 0;
+    while (k < nw && m[w].state[k] == st[k]) k++;
+    if (k == nw) {
       out_mem(o, m[w].text, m[w].len);
       return;
     }
+  }
+  size_t n = nw * sizeof *st;
   size_t at = o->len;
   make_entry(r, vm, d, row, o);
   size_t len = o->len - at;
@@ -353,16 +359,10 @@ static void row_trace(record_ctx *r, const row_plan *rp, const ent_vm *vm,
   out_c(o, ']');
 }
 
-static void value(const ent_program *p, const ent_vm *vm, uint32_t fi,
+static void value(const record_ctx *r, const ent_vm *vm, uint32_t fi,
                   ent_val row, outbuf *o) {
-  const prog_field *f = &p->fields[fi];
-  ent_val v = tr_field(vm, f, row);
-  if (TY_KIND(f->type) == TK_BOOL && v != VAL_ABSENT) {
-    if (v) OUT_LIT(o, "true");
-    else OUT_LIT(o, "false");
-    return;
-  }
-  explain_value_json(p, vm, f->type, v, o);
+  const prog_field *f = &r->p->fields[fi];
+  explain_value_json_x(r->x, vm, f->type, tr_field(vm, f, row), o);
 }
 
 static void list_json(record_ctx *r, const ent_vm *vm, uint32_t l,
@@ -377,7 +377,7 @@ static void list_json(record_ctx *r, const ent_vm *vm, uint32_t l,
     out_s(o, k ? ",[" : "[");
     for (uint32_t i = 0; i < rp->nfields; i++) {
       if (i) out_c(o, ',');
-      value(p, vm, rp->fields[i], row, o);
+      value(r, vm, rp->fields[i], row, o);
     }
     out_c(o, ']');
   }
@@ -405,7 +405,7 @@ void record_write(record_ctx *r, const ent_vm *vm, outbuf *o) {
   for (uint32_t k = 0; k < cr->nfields; k++) {
     if (k) out_c(o, ',');
     out_s(o, cr->key[k]);
-    value(p, vm, cr->fields[k], 0, o);
+    value(r, vm, cr->fields[k], 0, o);
   }
   OUT_LIT(o, "},\"lists\":{");
   for (uint32_t l = 0; l < p->nlists; l++) {
