@@ -17,6 +17,7 @@
 #include <gc.h>
 #include <stdio.h>
 #include <string.h>
+#include "value.h"
 
 #define YYMALLOC GC_MALLOC
 #define YYFREE GC_FREE
@@ -41,13 +42,15 @@ static void ent_yyerror(loc_t *loc, parse_state *ps, void *scanner,
 
 static const char *binop_word(int op) {
   static const char *const words[] = {"or", "and", "=", "!=", "<", "<=", ">",
-                                      ">=", "in", "not in", "+", "-", "*"};
-  return op >= OPB_OR && op <= OPB_MUL ? words[op - OPB_OR] : "?";
+                                      ">=", "in", "not in", "+", "-", "*", "/"};
+  return op >= OPB_OR && op <= OPB_DIV ? words[op - OPB_OR] : "?";
 }
 
 static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
                  ast *b, ast *c);
 static ast *leaf(ast_kind k, loc_t l, int64_t n);
+static int round_mode(parse_state *ps, loc_t l, const char *w1,
+                      const char *w2);
 static char *join(const char *a, const char *b);
 static void item(parse_state *ps, decl *d);
 static decl *also_cites(loc_t l, const char *what, const char *name,
@@ -73,6 +76,7 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 
 %token <s> IDENT "identifier" STRING "text"
 %token <n> INTLIT "integer" MONEYLIT "amount" DATELIT "date"
+%token <n> PERCENTLIT "percentage"
 %token ROW "'|' starting a table row" BAR "'|'" DBAR "'||'"
 %token POLICY "'policy'" VERSION "'version'" STATUS "'status'" IMPORT "'import'"
 %token DOCUMENT "'document'" ENUM "'enum'" RECORD "'record'" END "'end'"
@@ -89,12 +93,12 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 %token YEARS "'years'" MONTHS "'months'" DAYS "'days'"
 %token DEFAULT "'default'" OPTIONAL "'optional'" PROTECTED "'protected'"
 %token IDENTIFIER "'identifier'" INTERNAL "'internal'"
-%token COLLECT "'collect'"
+%token COLLECT "'collect'" ROUNDED "'rounded'"
 %token NE "'!='" LE "'<='" GE "'>='"
 
 %type <s> path tpath title_opt
 %type <node> cites cites1
-%type <n> rule_head first_opt
+%type <n> rule_head first_opt rmode
 %type <node> names paths fields field type attrs_opt attrs attr expr postfix
 %type <node> primary exprs cells cell gives give expects expectation value
 %type <node> values finits finit
@@ -108,7 +112,8 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 %nonassoc '=' NE '<' LE '>' GE IN NOTIN
 %precedence IS
 %left '+' '-'
-%left '*'
+%precedence ROUNDED
+%left '*' '/'
 %precedence UMINUS
 
 %%
@@ -439,6 +444,11 @@ expr: IF expr THEN expr ELSE expr %prec IFX {
     | expr '+' expr                 { $$ = node(ps, AST_BINOP, OPB_ADD, @$, $1, $3, NULL); }
     | expr '-' expr                 { $$ = node(ps, AST_BINOP, OPB_SUB, @$, $1, $3, NULL); }
     | expr '*' expr                 { $$ = node(ps, AST_BINOP, OPB_MUL, @$, $1, $3, NULL); }
+    | expr '/' expr                 { $$ = node(ps, AST_BINOP, OPB_DIV, @$, $1, $3, NULL); }
+    /* 'A * P rounded half up', 'A / N rounded down': the rounding of a
+       share or a quotient is always written out (types.c checks that it
+       follows one). */
+    | expr ROUNDED rmode            { $$ = node(ps, AST_ROUND, (int)$3, @$, $1, NULL, NULL); }
     | '-' expr %prec UMINUS         { $$ = node(ps, AST_UNOP, '-', @$, $2, NULL, NULL); }
     | ANY IDENT IN postfix WHERE expr %prec IFX {
         $$ = node(ps, AST_AGG, OPA_ANY, @$, $4, $6, NULL); $$->name = $2; }
@@ -456,6 +466,11 @@ expr: IF expr THEN expr ELSE expr %prec IFX {
     | postfix                       { $$ = $1; }
     ;
 
+/* 'half up', 'half even', 'down' or 'up': ordinary words, not reserved,
+   recognised only here. */
+rmode: IDENT                        { $$ = round_mode(ps, @1, NULL, $1); }
+     | IDENT IDENT                  { $$ = round_mode(ps, @$, $1, $2); }
+     ;
 postfix: primary                    { $$ = $1; }
        | postfix '.' IDENT          {
            $$ = $1;
@@ -476,8 +491,12 @@ primary: IDENT                      { $$ = leaf(AST_NAME, @$, 0); $$->name = $1;
        | INTLIT                     { $$ = leaf(AST_INT, @$, $1); }
        | MONEYLIT                   { $$ = leaf(AST_MONEY, @$, $1); }
        | DATELIT                    { $$ = leaf(AST_DATE, @$, $1); }
+       | PERCENTLIT                 { $$ = leaf(AST_PERCENT, @$, $1); }
        | STRING                     { $$ = leaf(AST_TEXT, @$, 0); $$->name = $1; }
        | '(' expr ')'               { $$ = $2; $$->loc = @$; }
+       /* min(a, b), days_between(d, e)...: types.c knows the names. */
+       | IDENT '(' exprs ')'        {
+           $$ = node(ps, AST_CALL, 0, @$, $3, NULL, NULL); $$->name = $1; }
        | '{' '}'                    { $$ = leaf(AST_SET, @$, 0); }
        | '{' exprs '}'              {
            $$ = node(ps, AST_SET, 0, @$, $2, NULL, NULL); }
@@ -492,7 +511,8 @@ static int depth_of(const ast *n) {
   if (!n) return 0;
   switch (n->kind) {
   case AST_BINOP: case AST_UNOP: case AST_IF: case AST_GIVEN: case AST_AGE:
-  case AST_AGG: case AST_DURATION: case AST_SET:
+  case AST_AGG: case AST_DURATION: case AST_SET: case AST_ROUND:
+  case AST_CALL:
     return n->aux;
   default:
     return 1;
@@ -509,7 +529,7 @@ static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
   int d = depth_of(a);
   if (depth_of(b) > d) d = depth_of(b);
   if (depth_of(c) > d) d = depth_of(c);
-  if (k == AST_SET)
+  if (k == AST_SET || k == AST_CALL)
     for (ast *e = a; e; e = e->next)
       if (depth_of(e) > d) d = depth_of(e);
   n->aux = d + 1;
@@ -532,6 +552,18 @@ static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
   return n;
 }
 
+/* The rounding mode named by 'w1 w2' ('w1' NULL for one word), as
+   value.h numbers them; an error at 'l' for any other words. */
+static int round_mode(parse_state *ps, loc_t l, const char *w1,
+                      const char *w2) {
+  char both[64];
+  snprintf(both, sizeof both, "%s%s%s", w1 ? w1 : "", w1 ? " " : "", w2);
+  for (int m = 0; m < ROUND_NMODES; m++)
+    if (!strcmp(both, round_mode_names[m])) return m;
+  diag_error(ps->d, l, "unknown rounding '%s': write 'rounded half up', "
+             "'rounded half even', 'rounded down' or 'rounded up'", both);
+  return ROUND_HALF_UP;
+}
 static ast *leaf(ast_kind k, loc_t l, int64_t n) {
   ast *x = ast_new(k, l);
   x->num = n;

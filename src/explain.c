@@ -471,6 +471,14 @@ void explain_value_json(const ent_program *p, const ent_vm *vm, int32_t type,
     out_date(o, v);
     out_c(o, '"');
     break;
+  case TK_PERCENT: {
+    char b[40];
+    b[percent_format(v, b)] = 0;
+    out_c(o, '"');
+    out_s(o, b);
+    out_c(o, '"');
+    break;
+  }
   case TK_TEXT: {
     uint32_t n;
     const char *s = vm_text(vm, v, &n);
@@ -533,6 +541,12 @@ void explain_value_text(const ent_program *p, const ent_vm *vm, int32_t type,
   }
   case TK_MONEY: out_money(o, v); break;
   case TK_DATE: out_date(o, v); break;
+  case TK_PERCENT: {
+    char b[40];
+    b[percent_format(v, b)] = 0;
+    out_s(o, b);
+    break;
+  }
   default: explain_value_json(p, vm, type, v, o);
   }
 }
@@ -688,7 +702,8 @@ static void part_text_json(const explain_ctx *x, uint32_t pi, outbuf *o) {
 
 static const char *const err_names[] = {
     "", "absent", "undecided or in conflict", "overflow",
-    "outside the calendar", "budget"};
+    "outside the calendar", "budget", "division by zero"};
+#define NERR_NAMES (sizeof err_names / sizeof *err_names)
 
 static void why_not_json(const explain_ctx *x, const ent_vm *vm, uint32_t ri,
                          const scope *sc, outbuf *o) {
@@ -716,7 +731,7 @@ static void why_not_json(const explain_ctx *x, const ent_vm *vm, uint32_t ri,
   }
   case RS_ERROR: {
     OUT_LIT(o, ",\"error\":");
-    const char *e = err_names[RS_CODE(st) < 6 ? RS_CODE(st) : 0];
+    const char *e = err_names[RS_CODE(st) < (int)NERR_NAMES ? RS_CODE(st) : 0];
     out_json(o, e, strlen(e));
     if (RS_CODE(st) == ERR_ABSENT || RS_CODE(st) == ERR_DECISION) {
       OUT_LIT(o, ",\"needs\":");
@@ -1132,7 +1147,7 @@ void explain_why_not_text(const ent_program *p, const ent_vm *vm,
       out_s(o, prog_str(p, p->decisions[RS_OPERAND(rs)].name));
       out_s(o, " is undecided or in conflict");
     } else {
-      out_s(o, err_names[RS_CODE(rs) < 6 ? RS_CODE(rs) : 0]);
+      out_s(o, err_names[RS_CODE(rs) < (int)NERR_NAMES ? RS_CODE(rs) : 0]);
     }
     break;
   default:

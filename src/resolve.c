@@ -15,12 +15,14 @@
 #include "sema.h"
 
 static const char *builtin_types[] = {"bool", "integer", "money", "date",
-                                      "text"};
+                                      "text", "percentage"};
+#define NBUILTIN_TYPES 6
 
 const char *type_name(const sema *s, int ty) {
   static const char *kinds[] = {"a boolean", "a whole number", "money",
                                 "a date", "text", "", "", "a duration",
-                                "a record", "a list", "an error"};
+                                "a record", "a list", "a percentage",
+                                "an error"};
   static char buf[4][160];
   static int k;
   int kind = TY_KIND(ty);
@@ -61,7 +63,7 @@ static void collect_types(sema *s) {
     if (d->kind != DECL_ENUM && d->kind != DECL_RECORD) continue;
     int prev = strmap_get(s->types, d->name);
     int builtin = 0;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < NBUILTIN_TYPES; i++)
       if (!strcmp(d->name, builtin_types[i])) builtin = 1;
     if (builtin) {
       diag_error(s->d, d->name_loc, "'%s' is a built-in type", d->name);
@@ -104,7 +106,7 @@ static void collect_types(sema *s) {
 
 /* Resolves a TYPE node of a decision or parameter: no records or lists. */
 static int value_type(sema *s, ast *t) {
-  for (int i = 0; i < 5; i++)
+  for (int i = 0; i < NBUILTIN_TYPES; i++)
     if (!strcmp(t->name, builtin_types[i])) {
       if (t->op == 's') {
         diag_error(s->d, t->loc, "a set holds values of an enumeration, "
@@ -113,7 +115,7 @@ static int value_type(sema *s, ast *t) {
       }
       if (t->op == 'l') break;
       return TY(i == 0 ? TK_BOOL : i == 1 ? TK_INT : i == 2 ? TK_MONEY
-                : i == 3 ? TK_DATE : TK_TEXT, 0);
+                : i == 3 ? TK_DATE : i == 4 ? TK_TEXT : TK_PERCENT, 0);
     }
   int ty = strmap_get(s->types, t->name);
   if (ty < 0) {
@@ -166,7 +168,7 @@ static int field_attrs(sema *s, int f, ast *attrs, int in_list) {
                    k == TK_TEXT ? "text" : k == TK_LIST ? "list" : "record");
         continue;
       }
-      type_ctx c = {s, -1, "a default", {0}, {0}, 0, 0};
+      type_ctx c = {s, -1, "a default", {0}, {0}, 0, 0, NULL};
       if (types_expr(&c, a->a, fd->type) == TY_ERROR) continue;
       if (types_const(s, a->a, fd->type, &fd->dflt)) continue;
       fd->flags |= FF_DEFAULT;
@@ -247,6 +249,13 @@ static void build_object(sema *s, int obj, ast *fields, int list,
         r->list = l;
     } else {
       int rt = value_type(s, t);
+      /* A case carries amounts, counts and dates; rates are the
+         policy's own, in parameters. */
+      if (TY_KIND(rt) == TK_PERCENT) {
+        diag_error(s->d, t->loc, "a fact cannot be a percentage: rates "
+                   "belong to the policy, as parameters");
+        rt = TY_ERROR;
+      }
       fd = &s->fields[f];
       fd->type = rt;
       if (rt != TY_ERROR && TY_KIND(rt) != TK_RECORD)
@@ -372,7 +381,8 @@ static void collect_params(sema *s) {
       diag_error(s->d, p->loc, "a parameter cannot be text");
       continue;
     }
-    type_ctx c = {s, -1, fmt("parameter '%s'", p->name, ""), {0}, {0}, 0, 0};
+    type_ctx c = {s, -1, fmt("parameter '%s'", p->name, ""), {0}, {0}, 0, 0,
+                  NULL};
     p->done = 1;
     if (types_expr(&c, p->value, p->type) != TY_ERROR &&
         !types_const(s, p->value, p->type, &p->val))
@@ -952,7 +962,7 @@ static void check_rule_types(sema *s) {
     if (ru->dropped || ru->decision < 0) continue;
     sem_decision *dc = &s->decisions[ru->decision];
     if (dc->type == TY_ERROR) continue;
-    type_ctx c = {s, ru->decision, NULL, {0}, {0}, 0, 0};
+    type_ctx c = {s, ru->decision, NULL, {0}, {0}, 0, 0, NULL};
     c.what = ru->kind == RK_DEFAULT
                  ? fmt("the default of '%s'", dc->name, "")
                  : fmt("rule '%s'", ru->id, "");
@@ -1301,7 +1311,7 @@ static void collect_requires(sema *s) {
     s->requires[i].cond = d->value;
     s->requires[i].title = d->title;
     s->requires[i].loc = d->loc;
-    type_ctx c = {s, -1, "a requirement", {0}, {0}, 0, 1};
+    type_ctx c = {s, -1, "a requirement", {0}, {0}, 0, 1, NULL};
     int t = types_expr(&c, d->value, TY(TK_BOOL, 0));
     if (t != TY_ERROR && t != TY(TK_BOOL, 0))
       diag_error(s->d, d->value->loc, "a requirement must be true or "

@@ -205,6 +205,7 @@ typedef struct type_ctx {
   int var_list[8];
   int nvars;
   int facts_only;      /* a requirement: no decisions may be read */
+  const ast *rounded;  /* the division or share a 'rounded' applies to */
 } type_ctx;
 int types_expr(type_ctx *c, ast *e, int want);
 /* Evaluates a constant expression (parameter values, defaults of facts). */
