@@ -49,6 +49,8 @@ static const char *binop_word(int op) {
 static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
                  ast *b, ast *c);
 static ast *leaf(ast_kind k, loc_t l, int64_t n);
+static void rule_period(parse_state *ps, decl *d, loc_t all, loc_t kw,
+                        int64_t date, int until);
 static int round_mode(parse_state *ps, loc_t l, const char *w1,
                       const char *w2);
 static char *join(const char *a, const char *b);
@@ -94,6 +96,7 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 %token DEFAULT "'default'" OPTIONAL "'optional'" PROTECTED "'protected'"
 %token IDENTIFIER "'identifier'" INTERNAL "'internal'"
 %token COLLECT "'collect'" ROUNDED "'rounded'"
+%token FROM "'from'" UNTIL "'until'" DATED "'dated'"
 %token NE "'!='" LE "'<='" GE "'>='"
 
 %type <s> path tpath title_opt
@@ -101,7 +104,7 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 %type <n> rule_head first_opt rmode
 %type <node> names paths fields field type attrs_opt attrs attr expr postfix
 %type <node> primary exprs cells cell gives give expects expectation value
-%type <node> values finits finit
+%type <node> values finits finit period period_opt pvalues
 %type <d> policy policy_opts rule rule_start table table_head test test_head
 %type <d> test_given
 
@@ -145,6 +148,30 @@ item: policy                        { item(ps, $1); }
     | REPLACE PARAMETER IDENT '=' expr title_opt {
         decl *d = decl_new(DECL_PARAM, @$); d->name = $3; d->name_loc = @3;
         d->replace = 1; d->value = $5; d->title = $6; item(ps, d); }
+    /* A parameter whose value changes on dates: '= V from D' for each
+       period, in date order; resolve.c makes it an internal decision
+       with one rule per period. */
+    | PARAMETER IDENT ':' type pvalues title_opt cites {
+        decl *d = decl_new(DECL_PARAM, @$); d->name = $2; d->name_loc = @2;
+        d->type = $4; d->periods = $5; d->title = $6; d->cites = $7;
+        item(ps, d); }
+    | REPLACE PARAMETER IDENT pvalues title_opt cites {
+        decl *d = decl_new(DECL_PARAM, @$); d->name = $3; d->name_loc = @3;
+        d->replace = 1; d->periods = $4; d->title = $5; d->cites = $6;
+        item(ps, d); }
+    /* 'replace rule R from D until E': a period for a rule declared
+       before, which otherwise stays as it is. */
+    | rule_head IDENT period         {
+        if ($1 != 2)
+          diag_error(ps->d, @1, "a period is added to a rule declared "
+                     "elsewhere with 'replace rule %s from ...'", $2);
+        decl *d = decl_new(DECL_RULE, @$); d->name = $2; d->name_loc = @2;
+        d->period = $3; d->str = "period"; item(ps, d); }
+    /* 'dated by FACT': the date on which a case is decided, for every
+       period of the policy. */
+    | DATED BY path                 {
+        decl *d = decl_new(DECL_DATED, @$); d->name = $3;
+        d->name_loc = @3; item(ps, d); }
     | DECISION path ':' type attrs_opt title_opt cites {
         decl *d = decl_new(DECL_DECISION, @$); d->name = $2;
         d->name_loc = @2; d->type = $4; d->attrs = $5; d->title = $6;
@@ -270,6 +297,10 @@ rule: rule_start path '=' expr      {
         $$->loc = @$; }
     | rule UNLESS expr              {
         $$ = $1; $$->unless = append(ps, $$->unless, $3); $$->loc = @$; }
+    | rule FROM DATELIT             {
+        $$ = $1; rule_period(ps, $$, @$, @2, $3, 0); }
+    | rule UNTIL DATELIT            {
+        $$ = $1; rule_period(ps, $$, @$, @2, $3, 1); }
     | rule OVERRIDES paths          {
         $$ = $1; $$->overrides = append(ps, $$->overrides, $3);
         $$->loc = @$; }
@@ -311,12 +342,30 @@ table: table_head ROW cells DBAR cells BAR {
          $$->rows = append(ps, $$->rows, r); }
      ;
 
-table_head: TABLE IDENT first_opt title_opt cites {
+table_head: TABLE IDENT first_opt title_opt cites period_opt {
               $$ = decl_new(DECL_TABLE, @$); $$->name = $2;
               $$->name_loc = @2; $$->first = (int)$3; $$->title = $4;
-              $$->title_loc = @4; $$->cites = $5; }
+              $$->title_loc = @4; $$->cites = $5; $$->period = $6; }
           ;
 
+/* 'from D', 'until E' (its last day) or 'from D until E'. */
+period: FROM DATELIT                {
+          $$ = ast_new(AST_PERIOD, @$); $$->b = leaf(AST_DATE, @2, $2); }
+      | UNTIL DATELIT               {
+          $$ = ast_new(AST_PERIOD, @$); $$->c = leaf(AST_DATE, @2, $2); }
+      | FROM DATELIT UNTIL DATELIT  {
+          $$ = ast_new(AST_PERIOD, @$); $$->b = leaf(AST_DATE, @2, $2);
+          $$->c = leaf(AST_DATE, @4, $4); }
+      ;
+period_opt: %empty                  { $$ = NULL; }
+          | period                  { $$ = $1; }
+          ;
+/* '= V from D = W from E ...': the values of a dated parameter. */
+pvalues: '=' expr period            { $$ = $3; $$->a = $2; $$->loc = @$; }
+       | pvalues '=' expr period    {
+           $4->a = $3; $4->loc = loc_span(@2, @4);
+           $$ = append(ps, $1, $4); }
+       ;
 first_opt: %empty                   { $$ = 0; }
          | FIRST                    { $$ = 1; }
          ;
@@ -563,6 +612,18 @@ static int round_mode(parse_state *ps, loc_t l, const char *w1,
   diag_error(ps->d, l, "unknown rounding '%s': write 'rounded half up', "
              "'rounded half even', 'rounded down' or 'rounded up'", both);
   return ROUND_HALF_UP;
+}
+/* A rule's 'from D' or 'until D' clause (one of each at most). */
+static void rule_period(parse_state *ps, decl *d, loc_t all, loc_t kw,
+                        int64_t date, int until) {
+  if (!d->period) d->period = ast_new(AST_PERIOD, kw);
+  ast **slot = until ? &d->period->c : &d->period->b;
+  if (*slot)
+    diag_error(ps->d, kw, "rule '%s' has two '%s' dates", d->name,
+               until ? "until" : "from");
+  *slot = leaf(AST_DATE, kw, date);
+  d->period->loc = loc_span(d->period->loc, kw);
+  d->loc = all;
 }
 static ast *leaf(ast_kind k, loc_t l, int64_t n) {
   ast *x = ast_new(k, l);

@@ -31,6 +31,7 @@
   X(AGE)       /* age of a on b                                          */ \
   X(ROUND)     /* a rounded by mode op (value.h ROUND_*)                 */ \
   X(CALL)      /* name(a, ...): min, max, days_between...; a next-linked */ \
+  X(PERIOD)    /* value a (dated parameter), from DATE b, until DATE c  */ \
   X(AGG)       /* op: any, all, count, sum; name = variable, a = list,  */ \
                /* b = condition, c = summed expression                  */ \
   X(TYPE)      /* name = base type; op: 0 plain, 's' set of, 'l' list   */ \
@@ -78,7 +79,7 @@ struct ast {
 
 #define DECL_KINDS(X)                                                  \
   X(POLICY) X(IMPORT) X(DOCUMENT) X(ENUM) X(RECORD) X(FACTS) X(PARAM)  \
-  X(DECISION) X(RULE) X(TABLE) X(TEST) X(REQUIRE) X(CITE)
+  X(DECISION) X(RULE) X(TABLE) X(TEST) X(REQUIRE) X(CITE) X(DATED)
 
 typedef enum {
 #define X(k) DECL_##k,
@@ -113,6 +114,8 @@ struct decl {
   ast *unless;          /* rule: exception list (next-linked) */
   ast *overrides;       /* rule: NAME list */
   ast *head_in, *head_out, *rows;   /* table */
+  ast *period;          /* rule, table: in force from b and/or until c */
+  ast *periods;         /* dated parameter: PERIOD list, value in a */
   const char *like;     /* test */
   loc_t like_loc;
   ast *given, *expect;  /* test */

@@ -628,10 +628,56 @@ static reading ref_read(const ent_program *p, const ent_vm *vm,
   return (reading){f->type, vm->mem[base + f->slot], NULL, 0};
 }
 
+/* The period of the rule that decided decision 'pd' in row 'base' ('from
+   2026-04-01'), or NULL when that rule has none: a dated parameter's
+   value, or a dated rule's, is named with its period. A rule's period is
+   its first condition, 'in force ...' (resolve.c). */
+static const char *deciding_period(const ent_program *p, const ent_vm *vm,
+                                   const prog_decision *pd, ent_val base) {
+  ent_val st = vm->mem[base + pd->slot + 1];
+  if (DS_STATUS(st) != DS_DECIDED && DS_STATUS(st) != DS_AGREED)
+    return NULL;
+  const prog_rule *r = &p->rules[DS_RULE1(st)];
+  if (!r->nconds) return NULL;
+  const char *t = prog_str(p, p->parts[r->first_part].text);
+  return strncmp(t, "in force ", 9) ? NULL : t + 9;
+}
+
+/* The date a decision was decided on when no rule of it was in force
+   (every rule failed at its period), or -1 (a damaged program aside,
+   dates are never -1 here: then the usual reason is given). */
+static int nothing_in_force(const ent_program *p, const ent_vm *vm,
+                            const prog_decision *pd, ent_val row,
+                            const prog_ref **date) {
+  if (!pd->nrules) return 0;
+  for (uint32_t k = 0; k < pd->nrules; k++) {
+    const prog_rule *r = &p->rules[pd->first_rule + k];
+    ent_val st = vm->mem[row + r->state_slot];
+    if (r->kind == RK_DEFAULT || !r->nconds || RS_STATE(st) != RS_FAILED ||
+        RS_PART(st) != 0)
+      return 0;
+    const prog_part *pt = &p->parts[r->first_part];
+    if (strncmp(prog_str(p, pt->text), "in force ", 9) || !pt->nrefs)
+      return 0;
+    *date = &p->refs[pt->first_ref];
+  }
+  return 1;
+}
+
 /* Writes the value of what a ref reads; 'json' picks the form. */
 void explain_ref_value(const ent_program *p, const ent_vm *vm,
                       const prog_ref *r, ent_val row, int json, outbuf *o) {
   reading g = ref_read(p, vm, r, row);
+  if (!json && !g.word && r->kind == REF_DECISION) {
+    const prog_decision *pd = &p->decisions[r->index];
+    const char *when = deciding_period(p, vm, pd, r->item ? row : 0);
+    if (when) {
+      explain_value_text(p, vm, g.type, g.v, o);
+      out_c(o, ' ');
+      out_s(o, when);
+      return;
+    }
+  }
   if (g.word) {
     if (json) out_json(o, g.word, strlen(g.word));
     else out_s(o, g.word);
@@ -817,6 +863,7 @@ static void decision_json(const explain_ctx *x, const ent_vm *vm,
   const prog_decision *pd = &p->decisions[dec];
   ent_val st = vm->mem[sc->row + pd->slot + 1];
   int s = DS_STATUS(st);
+  const prog_ref *when;
   OUT_LIT(o, "{\"value\":");
   if (decided(s)) value_json(x, vm, pd->type, vm->mem[sc->row + pd->slot], o);
   else OUT_LIT(o, "null");
@@ -847,6 +894,10 @@ static void decision_json(const explain_ctx *x, const ent_vm *vm,
     out_json_end(o);
     OUT_LIT(o, ",\"applied\":");
     applied_list_json(x, vm, pd, sc, UINT32_MAX, o);
+  } else if (nothing_in_force(x->p, vm, pd, sc->row, &when)) {
+    OUT_LIT(o, "\"reason\":\"nothing was in force on ");
+    explain_ref_value(x->p, vm, when, sc->row, 0, o);
+    OUT_LIT(o, ": no rule or value of it applies on that date\"");
   } else {
     OUT_LIT(o, "\"reason\":\"no rule applied and the decision has no "
                "default\"");
@@ -1067,6 +1118,7 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
   const prog_decision *pd = &p->decisions[dec];
   ent_val st = vm->mem[row + pd->slot + 1];
   int s = DS_STATUS(st);
+  const prog_ref *when;
   explain_decision_path(p, vm, dec, row, o);
   if (decided(s)) {
     out_s(o, " = ");
@@ -1085,6 +1137,10 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
     out_s(o, prog_str(p, p->rules[DS_RULE1(st)].id));
     out_s(o, " could not be evaluated\n");
     applied_all_text(p, vm, pd, row, UINT32_MAX, "  applied: ", 1, o);
+  } else if (nothing_in_force(p, vm, pd, row, &when)) {
+    out_s(o, " is UNDECIDED\n  nothing was in force on ");
+    explain_ref_value(p, vm, when, row, 0, o);
+    out_s(o, ": no rule or value of it applies on that date\n");
   } else {
     out_s(o, " is UNDECIDED\n  no rule applied and the decision has no "
              "default\n");

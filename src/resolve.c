@@ -515,6 +515,279 @@ static void set_parts(sema *s, int r, ast *when, ast *unless) {
                "exceptions; at most 250 are allowed", ru->id, n);
 }
 
+/* { ====== periods: dated parameters, rules and tables ====== */
+
+static const char *date_text(int64_t d) {
+  char *b = GC_MALLOC_ATOMIC(11);
+  b[date_format(d, b)] = 0;
+  return b;
+}
+
+/* 'in force from D until E', the text a period shows as a condition. */
+static const char *period_text(const ast *pr) {
+  if (pr->b && pr->c)
+    return fmt("in force from %s until %s", date_text(pr->b->num),
+               date_text(pr->c->num));
+  return fmt("in force %s %s", pr->b ? "from" : "until",
+             date_text(pr->b ? pr->b->num : pr->c->num));
+}
+
+/* Makes period 'pr' the first condition of rule 'r' (replacing the
+   period it had): 'FACT >= from and FACT <= until' on the policy's date,
+   shown as 'in force from ... until ...'. A rule out of force on the
+   case's date does not apply, and says so. */
+static void add_period(sema *s, int r, ast *pr) {
+  if (s->dated_bad) return;
+  if (!s->dated_by) {
+    diag_error(s->d, pr->loc, "a period needs the policy's date: declare "
+               "once which fact it is, as in 'dated by decision_date'");
+    return;
+  }
+  if (pr->b && pr->c && pr->c->num < pr->b->num) {
+    diag_error(s->d, pr->loc, "the period ends before it starts");
+    return;
+  }
+  ast *cond = NULL;
+  for (int k = 0; k < 2; k++) {
+    ast *bound = k ? pr->c : pr->b;
+    if (!bound) continue;
+    ast *fact = ast_new(AST_NAME, s->dated_loc);
+    fact->name = s->dated_by;
+    ast *cmp = ast_new(AST_BINOP, pr->loc);
+    cmp->op = k ? OPB_LE : OPB_GE;
+    cmp->a = fact;
+    cmp->b = bound;
+    if (cond) {
+      ast *both = ast_new(AST_BINOP, pr->loc);
+      both->op = OPB_AND;
+      both->a = cond;
+      both->b = cmp;
+      cond = both;
+    } else {
+      cond = cmp;
+    }
+  }
+  sem_rule *ru = &s->rules[r];
+  int n = ru->nconds + ru->nexcs, skip = ru->has_period;
+  ast **parts = GC_MALLOC((size_t)(n + 1) * sizeof *parts);
+  const char **texts = GC_MALLOC((size_t)(n + 1) * sizeof *texts);
+  parts[0] = cond;
+  texts[0] = period_text(pr);
+  for (int i = skip; i < n; i++) {
+    parts[i + 1 - skip] = ru->parts[i];
+    texts[i + 1 - skip] = ru->texts[i];
+  }
+  ru->parts = parts;
+  ru->texts = texts;
+  ru->nconds += 1 - skip;
+  ru->has_period = 1;
+}
+
+/* 'replace rule R from D until E': the period of a rule declared
+   before, which otherwise stays as it was. */
+static void period_of_rule(sema *s, decl *d) {
+  int prev = strmap_get(s->rulemap, d->name);
+  if (prev < 0) {
+    diag_error(s->d, d->name_loc, "'replace rule %s' replaces nothing: no "
+               "rule of that name is declared before", d->name);
+    return;
+  }
+  if (s->rules[prev].final_) {
+    diag_error(s->d, d->name_loc, "rule '%s' is final and cannot be "
+               "replaced", d->name);
+    return;
+  }
+  add_period(s, prev, d->period);
+}
+
+/* 'dated by FACT', declared once in the policy (in any of its files). */
+static void collect_dated(sema *s) {
+  for (decl *d = s->decls; d; d = d->next) {
+    if (d->kind != DECL_DATED) continue;
+    if (s->dated_by) {
+      diag_error(s->d, d->loc, "the policy's date is already declared: "
+                 "'dated by' is written once");
+      diag_note(s->d, s->dated_loc, "declared here");
+      continue;
+    }
+    s->dated_by = d->name;
+    s->dated_loc = d->name_loc;
+  }
+}
+
+/* The policy's date must be a date fact of the case itself. */
+static void check_dated(sema *s) {
+  if (!s->dated_by) return;
+  int f = strmap_get(s->fieldmap, fmt(":%s", s->dated_by, ""));
+  if (f < 0 || s->fields[f].object != 0)
+    diag_error(s->d, s->dated_loc, "'%s' is not a fact of the case: the "
+               "policy's date is a date the case gives", s->dated_by);
+  else if (TY_KIND(s->fields[f].type) != TK_DATE)
+    diag_error(s->d, s->dated_loc, "'%s' is %s, not a date", s->dated_by,
+               type_name(s, s->fields[f].type));
+  else
+    return;
+  s->dated_bad = 1; /* reported once here, not at every period */
+}
+
+/* Checks the periods of dated parameter 'name' (PERIOD list 'list', in
+   the order written) and closes each open period the day before the
+   next one starts. Periods must be in date order and must not overlap;
+   a gap is allowed (no value is in force there). */
+static int order_periods(sema *s, const char *name, ast *list) {
+  int ok = 1;
+  for (ast *pr = list; pr; pr = pr->next) {
+    ast *next = pr->next;
+    if (pr->b && pr->c && pr->c->num < pr->b->num) {
+      diag_error(s->d, pr->loc, "this period of '%s' ends before it "
+                 "starts", name);
+      ok = 0;
+    }
+    if (!next) break;
+    if (!next->b) {
+      diag_error(s->d, next->loc, "periods of '%s' must each start with "
+                 "'from DATE' after the first, in date order", name);
+      ok = 0;
+      continue;
+    }
+    int64_t start = pr->b ? pr->b->num : pr->c ? pr->c->num : DATE_MIN - 1;
+    if (next->b->num <= start) {
+      diag_error(s->d, next->loc, "periods of '%s' are not in date order: "
+                 "this one starts on or before the one above", name);
+      ok = 0;
+      continue;
+    }
+    if (pr->c && pr->c->num >= next->b->num) {
+      diag_error(s->d, next->loc, "periods of '%s' overlap: the one above "
+                 "runs until %s", name, date_text(pr->c->num));
+      ok = 0;
+      continue;
+    }
+    if (!pr->c) {
+      int64_t last;
+      date_add_days(next->b->num, -1, &last);
+      pr->c = ast_new(AST_DATE, next->b->loc);
+      pr->c->num = last;
+    }
+  }
+  return ok;
+}
+
+/* A period of a dated parameter as a rule of its internal decision. */
+static decl *period_rule(const decl *base, const decl *src, ast *pr) {
+  decl *r = decl_new(DECL_RULE, pr->loc);
+  const ast *at = pr->b ? pr->b : pr->c;
+  char day[11] = "always";
+  if (at) day[date_format(at->num, day)] = 0;
+  for (char *c = day; *c; c++)
+    if (*c == '-') *c = '_';
+  r->name = fmt("%s.%s", base->name, fmt(pr->b ? "from_%s" : pr->c
+                                         ? "until_%s" : "%s", day, ""));
+  r->name_loc = pr->loc;
+  r->title = src->title ? src->title : base->title;
+  r->cites = src->cites ? src->cites : base->cites;
+  r->target = ast_new(AST_NAME, base->name_loc);
+  r->target->name = base->name;
+  r->value = pr->a;
+  if (pr->b || pr->c) r->period = pr;
+  r->module = src->module;
+  return r;
+}
+
+/* A parameter with periods ('= V from D ...', in its declaration or
+   added by 'replace parameter') becomes an internal decision of its own
+   name, with one rule per period: rules read it as before, the
+   explanation names the period that gave its value, and a case dated
+   where no period is in force leaves it (and what reads it) undecided.
+   A plain value is a period without dates; a plain 'replace parameter'
+   after periods replaces them all. */
+static void expand_dated_params(sema *s) {
+  strmap *dated = strmap_new();
+  for (decl *d = s->decls; d; d = d->next)
+    if (d->kind == DECL_PARAM && d->periods) strmap_put(dated, d->name, 1);
+  decl **link = &s->decls;
+  strmap *seen = strmap_new();
+  decl **bases = NULL;
+  ast **lists = NULL;
+  int n = 0, cap = 0;
+  for (decl *d = *link; d; d = *link) {
+    if (d->kind != DECL_PARAM || strmap_get(dated, d->name) < 0) {
+      link = &d->next;
+      continue;
+    }
+    *link = d->next; /* the parameter's declarations leave the list */
+    ast *mine = d->periods;
+    if (!mine) {
+      mine = ast_new(AST_PERIOD, d->loc);
+      mine->a = d->value;
+    }
+    for (ast *pr = mine; pr; pr = pr->next) pr->aux = 0;
+    int i = strmap_get(seen, d->name);
+    if (i < 0 && d->replace) {
+      diag_error(s->d, d->name_loc, "'replace parameter %s' replaces "
+                 "nothing: no parameter of that name is declared before",
+                 d->name);
+      continue;
+    }
+    if (i >= 0 && !d->replace) {
+      diag_error(s->d, d->name_loc, "parameter '%s' is already declared",
+                 d->name);
+      continue;
+    }
+    /* Remember where each period came from, for its title and cites. */
+    decl *src = GC_MALLOC(sizeof *src);
+    *src = *d;
+    for (ast *pr = mine; pr; pr = pr->next) pr->name = (const char *)src;
+    if (i < 0) {
+      if (n == cap) {
+        cap = cap ? cap * 2 : 8;
+        bases = sem_grow(bases, n, cap, sizeof *bases);
+        lists = sem_grow(lists, n, cap, sizeof *lists);
+      }
+      i = n++;
+      strmap_put(seen, d->name, i);
+      bases[i] = d;
+      lists[i] = mine;
+      /* The decision takes the parameter's place in the list. */
+      decl *dec = decl_new(DECL_DECISION, d->loc);
+      dec->name = d->name;
+      dec->name_loc = d->name_loc;
+      dec->type = d->type;
+      dec->title = d->title;
+      dec->module = d->module;
+      dec->attrs = ast_new(AST_ATTR, d->loc);
+      dec->attrs->name = "internal";
+      dec->next = *link;
+      *link = dec;
+      link = &dec->next;
+      /* Placeholder: its rules follow once every period is known. */
+      d->next = NULL;
+    } else if (d->periods) {
+      lists[i] = ast_append(lists[i], mine);
+    } else {
+      lists[i] = mine; /* a plain value replaces every period */
+    }
+  }
+  /* The rules go at the end: their order among themselves is their
+     order in time, and rules of other decisions are not affected. */
+  for (int i = 0; i < n; i++) {
+    if (!order_periods(s, bases[i]->name, lists[i])) continue;
+    for (ast *pr = lists[i]; pr; pr = pr->next) {
+      decl *r = period_rule(bases[i], (const decl *)pr->name, pr);
+      if (!r->cites) {
+        diag_error(s->d, pr->loc, "a value of the dated parameter '%s' "
+                   "cites no policy text: add 'cites DOCUMENT \"section\"' "
+                   "after its description", bases[i]->name);
+        continue;
+      }
+      *link = r;
+      link = &r->next;
+    }
+  }
+}
+
+/* } ====== */
+
 static void check_cite(sema *s, decl *d, int r, const char *what) {
   sem_rule *ru = &s->rules[r];
   if (!d->title)
@@ -542,6 +815,10 @@ static int target_decision(sema *s, ast *t) {
 }
 
 static void collect_rule(sema *s, decl *d) {
+  if (d->str && !strcmp(d->str, "period")) {
+    period_of_rule(s, d);
+    return;
+  }
   int tprev = strmap_get(s->tablemap, d->name);
   if (tprev >= 0) {
     dup_error(s, d, "table", s->tables[tprev].d->name_loc);
@@ -585,6 +862,7 @@ static void collect_rule(sema *s, decl *d) {
   ru->value = d->value;
   ru->overrides = d->overrides;
   set_parts(s, r, d->when, d->unless);
+  if (d->period) add_period(s, r, d->period);
   check_cite(s, d, r, "rule");
   strmap_put(s->rulemap, d->name, r);
   if (dec >= 0) {
@@ -767,6 +1045,7 @@ static void collect_table(sema *s, decl *d) {
         ru->texts[p] = fmt("%s %s", lhs, fmt("%s %s",
                                              ops[pe->op - OPB_EQ], rhs));
       }
+      if (d->period) add_period(s, r, d->period);
       check_cite(s, d, r, "table");
       ru->title = d->title;
       /* In a 'first' table each row beats the next, and through it every
@@ -1329,9 +1608,12 @@ int resolve_policy(sema *s) {
   s->testmap = strmap_new();
   s->tablemap = strmap_new();
   collect_docs_and_tests(s);
+  collect_dated(s);
+  expand_dated_params(s);
   collect_types(s);
   collect_params(s);
   build_schema(s);
+  check_dated(s);
   collect_decisions(s);
   check_name_clashes(s);
   collect_rules(s);

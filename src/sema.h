@@ -104,6 +104,7 @@ typedef struct {
   int dropped;         /* replaced by a later declaration */
   int pos;             /* evaluation position within its decision */
   int table;           /* a row: its table's index + 1; else 0 */
+  int has_period;      /* parts[0] is its period ('in force from ...') */
 } sem_rule;
 
 typedef struct {
@@ -159,6 +160,9 @@ typedef struct sema {
                                   maps a document's name to its index */
   int *order;          /* decisions in evaluation order */
   int case_width;
+  const char *dated_by; /* 'dated by FACT': the date periods are read on */
+  loc_t dated_loc;
+  int dated_bad;        /* 'dated by' names no date fact (reported) */
 } sema;
 
 /* Grows 'arr' (with count 'n' and capacity 'cap') by one zeroed element
