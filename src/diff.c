@@ -80,6 +80,15 @@ typedef struct {
   outbuf scratch;
 } differ;
 
+/* A copy of 'n' bytes that need not end in NUL (libgc's GC_strndup
+   measures its argument with strlen first). */
+static const char *copy(const char *s, size_t n) {
+  char *c = GC_MALLOC_ATOMIC(n + 1);
+  memcpy(c, s, n);
+  c[n] = 0;
+  return c;
+}
+
 /* { ====== matching the two programs ====== */
 
 static const char *decision_key(const ent_program *p, uint32_t d) {
@@ -161,7 +170,7 @@ static const char *value_text(differ *D, const side *s, uint32_t d,
                        &D->scratch);
   else
     out_s(&D->scratch, "null");
-  return GC_strndup(D->scratch.buf, D->scratch.len);
+  return copy(D->scratch.buf, D->scratch.len);
 }
 
 /* Whether the decision has the same outcome and value in both rows; raw
@@ -273,7 +282,7 @@ static void decide(side *s, const char *line, size_t len) {
 static const char *case_name(const side *s, uint64_t lineno) {
   uint32_t n = 0;
   const char *id = s->ok ? facts_case_id(s->vm, &n) : NULL;
-  if (id && n) return GC_strndup(id, n);
+  if (id && n) return copy(id, n);
   char b[32];
   snprintf(b, sizeof b, "line %llu", (unsigned long long)lineno);
   return GC_strdup(b);
@@ -338,7 +347,7 @@ static void change(differ *D, const pair *pr, ent_val ro, ent_val rn,
   outbuf *o = &D->out;
   D->scratch.len = 0;
   explain_decision_path(a->p, a->vm, pr->d[0], ro, &D->scratch);
-  const char *path = GC_strndup(D->scratch.buf, D->scratch.len);
+  const char *path = copy(D->scratch.buf, D->scratch.len);
   if (D->format == FMT_JSONL) {
     if (!first) out_c(o, ',');
     out_s(o, "{\"decision\":");

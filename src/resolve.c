@@ -702,7 +702,7 @@ static decl *period_rule(const decl *base, const decl *src, ast *pr) {
    A plain value is a period without dates; a plain 'replace parameter'
    after periods replaces them all. */
 static void expand_dated_params(sema *s) {
-  strmap *dated = strmap_new();
+  strmap *dated = s->dated_params = strmap_new();
   for (decl *d = s->decls; d; d = d->next)
     if (d->kind == DECL_PARAM && d->periods) strmap_put(dated, d->name, 1);
   decl **link = &s->decls;

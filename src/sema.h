@@ -163,6 +163,7 @@ typedef struct sema {
   const char *dated_by; /* 'dated by FACT': the date periods are read on */
   loc_t dated_loc;
   int dated_bad;        /* 'dated by' names no date fact (reported) */
+  strmap *dated_params; /* parameters with periods, made decisions */
 } sema;
 
 /* Grows 'arr' (with count 'n' and capacity 'cap') by one zeroed element

@@ -178,6 +178,12 @@ static int type_name_ref(type_ctx *c, ast *e, int want) {
   if (TY_KIND(want) == TK_ENUM)
     return err(c, e, "'%s' is not a value of %s", e->name,
                type_name(s, want));
+  /* A dated parameter is a decision, made once the case is known: a
+     parameter's value or a fact's default cannot wait for it. */
+  if (s->dated_params && strmap_get(s->dated_params, e->name) >= 0)
+    return err(c, e, "'%s' has values for periods, known only once a case "
+               "is dated: only rules, tables and decisions' defaults can "
+               "read it%s", e->name, "");
   /* A record-typed list item variable used where a list is wanted. */
   return err(c, e, "unknown name '%s'%s", e->name, "");
 }
