@@ -435,7 +435,7 @@ static void validity_change(differ *D, const char *id) {
 static void compare_case(differ *D, uint64_t caseno) {
   side *a = &D->s[0], *b = &D->s[1];
   const char *id = NULL;
-  int nchanges = 0, undecided[2] = {0, 0}, undecided_in[2] = {0, 0};
+  int nchanges = 0, undecided_in[2] = {0, 0};
   for (size_t k = 0; k < D->npairs; k++) {
     pair *pr = &D->pairs[k];
     ent_val fa, fb;
@@ -450,8 +450,6 @@ static void compare_case(differ *D, uint64_t caseno) {
       ent_val ro = fa + (ent_val)(i * wa), rn = fb + (ent_val)(i * wb);
       int sa = DS_STATUS(a->vm->mem[ro + da->slot + 1]);
       int sb = DS_STATUS(b->vm->mem[rn + db->slot + 1]);
-      if (!decided(sa)) undecided[0] = 1;
-      if (!decided(sb)) undecided[1] = 1;
       if (pr->money) {
         if (decided(sa)) pr->total[0] += a->vm->mem[ro + da->slot];
         if (decided(sb)) pr->total[1] += b->vm->mem[rn + db->slot];
@@ -488,7 +486,6 @@ static void compare_case(differ *D, uint64_t caseno) {
       nchanges++;
     }
   }
-  (void)undecided;
   if (!nchanges) return;
   D->nchanged++;
   for (int w = 0; w < 2; w++)
