@@ -17,6 +17,7 @@
 #include <gc.h>
 #include <stdio.h>
 #include <string.h>
+#include "value.h"
 
 #define YYMALLOC GC_MALLOC
 #define YYFREE GC_FREE
@@ -41,13 +42,17 @@ static void ent_yyerror(loc_t *loc, parse_state *ps, void *scanner,
 
 static const char *binop_word(int op) {
   static const char *const words[] = {"or", "and", "=", "!=", "<", "<=", ">",
-                                      ">=", "in", "not in", "+", "-", "*"};
-  return op >= OPB_OR && op <= OPB_MUL ? words[op - OPB_OR] : "?";
+                                      ">=", "in", "not in", "+", "-", "*", "/"};
+  return op >= OPB_OR && op <= OPB_DIV ? words[op - OPB_OR] : "?";
 }
 
 static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
                  ast *b, ast *c);
 static ast *leaf(ast_kind k, loc_t l, int64_t n);
+static void rule_period(parse_state *ps, decl *d, loc_t all, loc_t kw,
+                        int64_t date, int until);
+static int round_mode(parse_state *ps, loc_t l, const char *w1,
+                      const char *w2);
 static char *join(const char *a, const char *b);
 static void item(parse_state *ps, decl *d);
 static decl *also_cites(loc_t l, const char *what, const char *name,
@@ -73,6 +78,7 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 
 %token <s> IDENT "identifier" STRING "text"
 %token <n> INTLIT "integer" MONEYLIT "amount" DATELIT "date"
+%token <n> PERCENTLIT "percentage"
 %token ROW "'|' starting a table row" BAR "'|'" DBAR "'||'"
 %token POLICY "'policy'" VERSION "'version'" STATUS "'status'" IMPORT "'import'"
 %token DOCUMENT "'document'" ENUM "'enum'" RECORD "'record'" END "'end'"
@@ -89,15 +95,16 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 %token YEARS "'years'" MONTHS "'months'" DAYS "'days'"
 %token DEFAULT "'default'" OPTIONAL "'optional'" PROTECTED "'protected'"
 %token IDENTIFIER "'identifier'" INTERNAL "'internal'"
-%token COLLECT "'collect'"
+%token COLLECT "'collect'" ROUNDED "'rounded'"
+%token FROM "'from'" UNTIL "'until'" DATED "'dated'"
 %token NE "'!='" LE "'<='" GE "'>='"
 
 %type <s> path tpath title_opt
 %type <node> cites cites1
-%type <n> rule_head first_opt
+%type <n> rule_head first_opt rmode
 %type <node> names paths fields field type attrs_opt attrs attr expr postfix
 %type <node> primary exprs cells cell gives give expects expectation value
-%type <node> values finits finit
+%type <node> values finits finit period period_opt pvalues
 %type <d> policy policy_opts rule rule_start table table_head test test_head
 %type <d> test_given
 
@@ -108,7 +115,8 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 %nonassoc '=' NE '<' LE '>' GE IN NOTIN
 %precedence IS
 %left '+' '-'
-%left '*'
+%precedence ROUNDED
+%left '*' '/'
 %precedence UMINUS
 
 %%
@@ -140,6 +148,30 @@ item: policy                        { item(ps, $1); }
     | REPLACE PARAMETER IDENT '=' expr title_opt {
         decl *d = decl_new(DECL_PARAM, @$); d->name = $3; d->name_loc = @3;
         d->replace = 1; d->value = $5; d->title = $6; item(ps, d); }
+    /* A parameter whose value changes on dates: '= V from D' for each
+       period, in date order; resolve.c makes it an internal decision
+       with one rule per period. */
+    | PARAMETER IDENT ':' type pvalues title_opt cites {
+        decl *d = decl_new(DECL_PARAM, @$); d->name = $2; d->name_loc = @2;
+        d->type = $4; d->periods = $5; d->title = $6; d->cites = $7;
+        item(ps, d); }
+    | REPLACE PARAMETER IDENT pvalues title_opt cites {
+        decl *d = decl_new(DECL_PARAM, @$); d->name = $3; d->name_loc = @3;
+        d->replace = 1; d->periods = $4; d->title = $5; d->cites = $6;
+        item(ps, d); }
+    /* 'replace rule R from D until E': a period for a rule declared
+       before, which otherwise stays as it is. */
+    | rule_head IDENT period         {
+        if ($1 != 2)
+          diag_error(ps->d, @1, "a period is added to a rule declared "
+                     "elsewhere with 'replace rule %s from ...'", $2);
+        decl *d = decl_new(DECL_RULE, @$); d->name = $2; d->name_loc = @2;
+        d->period = $3; d->str = "period"; item(ps, d); }
+    /* 'dated by FACT': the date on which a case is decided, for every
+       period of the policy. */
+    | DATED BY path                 {
+        decl *d = decl_new(DECL_DATED, @$); d->name = $3;
+        d->name_loc = @3; item(ps, d); }
     | DECISION path ':' type attrs_opt title_opt cites {
         decl *d = decl_new(DECL_DECISION, @$); d->name = $2;
         d->name_loc = @2; d->type = $4; d->attrs = $5; d->title = $6;
@@ -265,6 +297,10 @@ rule: rule_start path '=' expr      {
         $$->loc = @$; }
     | rule UNLESS expr              {
         $$ = $1; $$->unless = append(ps, $$->unless, $3); $$->loc = @$; }
+    | rule FROM DATELIT             {
+        $$ = $1; rule_period(ps, $$, @$, @2, $3, 0); }
+    | rule UNTIL DATELIT            {
+        $$ = $1; rule_period(ps, $$, @$, @2, $3, 1); }
     | rule OVERRIDES paths          {
         $$ = $1; $$->overrides = append(ps, $$->overrides, $3);
         $$->loc = @$; }
@@ -306,12 +342,30 @@ table: table_head ROW cells DBAR cells BAR {
          $$->rows = append(ps, $$->rows, r); }
      ;
 
-table_head: TABLE IDENT first_opt title_opt cites {
+table_head: TABLE IDENT first_opt title_opt cites period_opt {
               $$ = decl_new(DECL_TABLE, @$); $$->name = $2;
               $$->name_loc = @2; $$->first = (int)$3; $$->title = $4;
-              $$->title_loc = @4; $$->cites = $5; }
+              $$->title_loc = @4; $$->cites = $5; $$->period = $6; }
           ;
 
+/* 'from D', 'until E' (its last day) or 'from D until E'. */
+period: FROM DATELIT                {
+          $$ = ast_new(AST_PERIOD, @$); $$->b = leaf(AST_DATE, @2, $2); }
+      | UNTIL DATELIT               {
+          $$ = ast_new(AST_PERIOD, @$); $$->c = leaf(AST_DATE, @2, $2); }
+      | FROM DATELIT UNTIL DATELIT  {
+          $$ = ast_new(AST_PERIOD, @$); $$->b = leaf(AST_DATE, @2, $2);
+          $$->c = leaf(AST_DATE, @4, $4); }
+      ;
+period_opt: %empty                  { $$ = NULL; }
+          | period                  { $$ = $1; }
+          ;
+/* '= V from D = W from E ...': the values of a dated parameter. */
+pvalues: '=' expr period            { $$ = $3; $$->a = $2; $$->loc = @$; }
+       | pvalues '=' expr period    {
+           $4->a = $3; $4->loc = loc_span(@2, @4);
+           $$ = append(ps, $1, $4); }
+       ;
 first_opt: %empty                   { $$ = 0; }
          | FIRST                    { $$ = 1; }
          ;
@@ -439,6 +493,11 @@ expr: IF expr THEN expr ELSE expr %prec IFX {
     | expr '+' expr                 { $$ = node(ps, AST_BINOP, OPB_ADD, @$, $1, $3, NULL); }
     | expr '-' expr                 { $$ = node(ps, AST_BINOP, OPB_SUB, @$, $1, $3, NULL); }
     | expr '*' expr                 { $$ = node(ps, AST_BINOP, OPB_MUL, @$, $1, $3, NULL); }
+    | expr '/' expr                 { $$ = node(ps, AST_BINOP, OPB_DIV, @$, $1, $3, NULL); }
+    /* 'A * P rounded half up', 'A / N rounded down': the rounding of a
+       share or a quotient is always written out (types.c checks that it
+       follows one). */
+    | expr ROUNDED rmode            { $$ = node(ps, AST_ROUND, (int)$3, @$, $1, NULL, NULL); }
     | '-' expr %prec UMINUS         { $$ = node(ps, AST_UNOP, '-', @$, $2, NULL, NULL); }
     | ANY IDENT IN postfix WHERE expr %prec IFX {
         $$ = node(ps, AST_AGG, OPA_ANY, @$, $4, $6, NULL); $$->name = $2; }
@@ -456,6 +515,11 @@ expr: IF expr THEN expr ELSE expr %prec IFX {
     | postfix                       { $$ = $1; }
     ;
 
+/* 'half up', 'half even', 'down' or 'up': ordinary words, not reserved,
+   recognised only here. */
+rmode: IDENT                        { $$ = round_mode(ps, @1, NULL, $1); }
+     | IDENT IDENT                  { $$ = round_mode(ps, @$, $1, $2); }
+     ;
 postfix: primary                    { $$ = $1; }
        | postfix '.' IDENT          {
            $$ = $1;
@@ -477,8 +541,12 @@ primary: IDENT                      { $$ = leaf(AST_NAME, @$, 0); $$->name = $1;
        | INTLIT                     { $$ = leaf(AST_INT, @$, $1); }
        | MONEYLIT                   { $$ = leaf(AST_MONEY, @$, $1); }
        | DATELIT                    { $$ = leaf(AST_DATE, @$, $1); }
+       | PERCENTLIT                 { $$ = leaf(AST_PERCENT, @$, $1); }
        | STRING                     { $$ = leaf(AST_TEXT, @$, 0); $$->name = $1; }
        | '(' expr ')'               { $$ = $2; $$->loc = @$; }
+       /* min(a, b), days_between(d, e)...: types.c knows the names. */
+       | IDENT '(' exprs ')'        {
+           $$ = node(ps, AST_CALL, 0, @$, $3, NULL, NULL); $$->name = $1; }
        | '{' '}'                    { $$ = leaf(AST_SET, @$, 0); }
        | '{' exprs '}'              {
            $$ = node(ps, AST_SET, 0, @$, $2, NULL, NULL); }
@@ -493,7 +561,8 @@ static int depth_of(const ast *n) {
   if (!n) return 0;
   switch (n->kind) {
   case AST_BINOP: case AST_UNOP: case AST_IF: case AST_GIVEN: case AST_AGE:
-  case AST_AGG: case AST_DURATION: case AST_SET:
+  case AST_AGG: case AST_DURATION: case AST_SET: case AST_ROUND:
+  case AST_CALL:
     return n->aux;
   default:
     return 1;
@@ -510,7 +579,7 @@ static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
   int d = depth_of(a);
   if (depth_of(b) > d) d = depth_of(b);
   if (depth_of(c) > d) d = depth_of(c);
-  if (k == AST_SET)
+  if (k == AST_SET || k == AST_CALL)
     for (ast *e = a; e; e = e->next)
       if (depth_of(e) > d) d = depth_of(e);
   n->aux = d + 1;
@@ -533,6 +602,30 @@ static ast *node(parse_state *ps, ast_kind k, int op, loc_t l, ast *a,
   return n;
 }
 
+/* The rounding mode named by 'w1 w2' ('w1' NULL for one word), as
+   value.h numbers them; an error at 'l' for any other words. */
+static int round_mode(parse_state *ps, loc_t l, const char *w1,
+                      const char *w2) {
+  char both[64];
+  snprintf(both, sizeof both, "%s%s%s", w1 ? w1 : "", w1 ? " " : "", w2);
+  for (int m = 0; m < ROUND_NMODES; m++)
+    if (!strcmp(both, round_mode_names[m])) return m;
+  diag_error(ps->d, l, "unknown rounding '%s': write 'rounded half up', "
+             "'rounded half even', 'rounded down' or 'rounded up'", both);
+  return ROUND_HALF_UP;
+}
+/* A rule's 'from D' or 'until D' clause (one of each at most). */
+static void rule_period(parse_state *ps, decl *d, loc_t all, loc_t kw,
+                        int64_t date, int until) {
+  if (!d->period) d->period = ast_new(AST_PERIOD, kw);
+  ast **slot = until ? &d->period->c : &d->period->b;
+  if (*slot)
+    diag_error(ps->d, kw, "rule '%s' has two '%s' dates", d->name,
+               until ? "until" : "from");
+  *slot = leaf(AST_DATE, kw, date);
+  d->period->loc = loc_span(d->period->loc, kw);
+  d->loc = all;
+}
 static ast *leaf(ast_kind k, loc_t l, int64_t n) {
   ast *x = ast_new(k, l);
   x->num = n;

@@ -609,6 +609,7 @@ ent_status ent_not_applied_get(ent_context *c, int i, int k,
         out_s(&c->scratch, " is undecided or in conflict");
       } else {
         out_s(&c->scratch, RS_CODE(rs) == ERR_OVERFLOW ? "arithmetic overflow"
+                           : RS_CODE(rs) == ERR_DIVZERO ? "division by zero"
                                                        : "a date outside the "
                                                          "calendar");
       }

@@ -20,6 +20,7 @@
   X(INT)       /* num                                                    */ \
   X(MONEY)     /* num, in pence                                          */ \
   X(DATE)      /* num, days since 1970-01-01                             */ \
+  X(PERCENT)   /* num, in millionths (12.5% is 125000)                   */ \
   X(TEXT)      /* name                                                   */ \
   X(DURATION)  /* a = count, op = unit ('y', 'm', 'd')                   */ \
   X(SET)       /* a = first element (next-linked)                        */ \
@@ -28,6 +29,9 @@
   X(IF)        /* a ? b : c                                              */ \
   X(GIVEN)     /* a is given (op = 1) or is not given (op = 0)           */ \
   X(AGE)       /* age of a on b                                          */ \
+  X(ROUND)     /* a rounded by mode op (value.h ROUND_*)                 */ \
+  X(CALL)      /* name(a, ...): min, max, days_between...; a next-linked */ \
+  X(PERIOD)    /* value a (dated parameter), from DATE b, until DATE c  */ \
   X(AGG)       /* op: any, all, count, sum; name = variable, a = list,  */ \
                /* b = condition, c = summed expression                  */ \
   X(TYPE)      /* name = base type; op: 0 plain, 's' set of, 'l' list   */ \
@@ -53,7 +57,7 @@ typedef enum {
 /* Binary operator codes kept in 'op' (single characters where natural). */
 enum {
   OPB_OR = 256, OPB_AND, OPB_EQ, OPB_NE, OPB_LT, OPB_LE, OPB_GT, OPB_GE,
-  OPB_IN, OPB_NOTIN, OPB_ADD, OPB_SUB, OPB_MUL,
+  OPB_IN, OPB_NOTIN, OPB_ADD, OPB_SUB, OPB_MUL, OPB_DIV,
   OPA_ANY, OPA_ALL, OPA_COUNT, OPA_SUM
 };
 
@@ -75,7 +79,7 @@ struct ast {
 
 #define DECL_KINDS(X)                                                  \
   X(POLICY) X(IMPORT) X(DOCUMENT) X(ENUM) X(RECORD) X(FACTS) X(PARAM)  \
-  X(DECISION) X(RULE) X(TABLE) X(TEST) X(REQUIRE) X(CITE)
+  X(DECISION) X(RULE) X(TABLE) X(TEST) X(REQUIRE) X(CITE) X(DATED)
 
 typedef enum {
 #define X(k) DECL_##k,
@@ -110,6 +114,8 @@ struct decl {
   ast *unless;          /* rule: exception list (next-linked) */
   ast *overrides;       /* rule: NAME list */
   ast *head_in, *head_out, *rows;   /* table */
+  ast *period;          /* rule, table: in force from b and/or until c */
+  ast *periods;         /* dated parameter: PERIOD list, value in a */
   const char *like;     /* test */
   loc_t like_loc;
   ast *given, *expect;  /* test */

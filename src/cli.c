@@ -53,6 +53,10 @@ static const char usage_text[] =
     "                                render kept decision records\n"
     "  verify PROGRAM CASES RECORDS  decide the cases again and compare them\n"
     "                                with their records\n"
+    "  diff [--format text|jsonl|html] OLD NEW CASES\n"
+    "                                decide each case (one per line) under\n"
+    "                                both programs; report what changed\n"
+    "                                (exit 0 nothing, 1 something changed)\n"
     "  test [--coverage] FILE...     run the tests written in rule files\n"
     "  disasm PROGRAM                list a program's code\n"
     "  help                          this text\n"
@@ -60,8 +64,8 @@ static const char usage_text[] =
     "\n"
     "PROGRAM is a rule file or a compiled program. Exit status: 0 success,\n"
     "1 errors in a rule file, 2 an invalid case, 3 failed tests, 4 a record\n"
-    "that does not match, 64 usage, 70 internal error, 74 input or output\n"
-    "error.\n";
+    "that does not match, 64 usage, 65 errors in a rule file given to diff,\n"
+    "70 internal error, 74 input or output error.\n";
 
 static int usage(const char *msg) {
   if (msg) fprintf(stderr, "entitle: %s\n", msg);
@@ -937,6 +941,7 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc, argv);
   if (!strcmp(cmd, "explain")) return replay_explain(argc, argv);
   if (!strcmp(cmd, "verify")) return replay_verify(argc, argv);
+  if (!strcmp(cmd, "diff")) return diff_main(argc, argv);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("entitle %s (program format %d)\n", PACKAGE_VERSION,
            BC_FORMAT_VERSION);

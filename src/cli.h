@@ -13,7 +13,11 @@ enum {
   EXIT_RECORD = 4,    /* a decision record does not match the program */
   EXIT_USAGE = 64,    /* wrong command line */
   EXIT_IO = 74,       /* a file could not be read or written */
-  EXIT_INTERNAL = 70  /* a bug: please report it */
+  EXIT_INTERNAL = 70, /* a bug: please report it */
+  /* entitle diff only, as diff(1): 1 when some case changed, and so its
+     rule or program files' errors have a status of their own. */
+  EXIT_DIFF_CHANGED = 1,
+  EXIT_DIFF_RULES = 65
 };
 
 struct ent_program;
@@ -31,5 +35,7 @@ int replay_verify(int argc, char **argv);
    decided, each case's report and the index written into 'dir'. */
 int replay_reports(const char *prog, const char *dir);
 int testrun_main(int argc, char **argv);
+/* entitle diff (diff.c). */
+int diff_main(int argc, char **argv);
 
 #endif

@@ -197,6 +197,55 @@ static uint32_t witness(cg *g, ast *e, int level) {
   return g->naggs++;
 }
 
+/* 'A / N rounded M' and 'A * P rounded M' as one MULDIV over three
+   consecutive registers: A, 1, N for a division; A, P, one million for
+   a percentage. The product is exact (128 bits in the VM) and rounded
+   once. */
+static void rounded(cg *g, ast *e, int dst) {
+  ast *in = e->a;
+  int save = g->top;
+  int w = reg(g);
+  reg(g);
+  reg(g);
+  if (in->op == OPB_DIV) {
+    expr(g, in->a, w);
+    load_value(g, w + 1, 1);
+    expr(g, in->b, w + 2);
+  } else {
+    int pl = TY_KIND(in->a->ty) == TK_PERCENT;
+    expr(g, pl ? in->b : in->a, w);
+    expr(g, pl ? in->a : in->b, w + 1);
+    load_value(g, w + 2, PERCENT_ONE);
+  }
+  emit(g, OP_MULDIV, dst, w, e->op);
+  g->top = save;
+}
+
+/* min, max (folded pairwise, left to right), days_between (a plain
+   subtraction: dates in the calendar are far from overflowing), the
+   other calendar functions one instruction each. */
+static void call(cg *g, ast *e, int dst) {
+  int save = g->top;
+  if (!strcmp(e->name, "min") || !strcmp(e->name, "max")) {
+    int t = reg(g);
+    expr(g, e->a, dst);
+    for (ast *x = e->a->next; x; x = x->next) {
+      expr(g, x, t);
+      emit(g, e->name[1] == 'i' ? OP_MIN : OP_MAX, dst, dst, t);
+    }
+  } else if (e->op == 4) {
+    expr(g, e->a, dst);
+    emit(g, OP_ENDOFMONTH, dst, dst, 0);
+  } else {
+    int a = reg(g), b = reg(g);
+    expr(g, e->a, a);
+    expr(g, e->a->next, b);
+    emit(g, e->op == 1 ? OP_SUB : e->op == 2 ? OP_MONTHSDIFF : OP_YEARSDIFF,
+         dst, e->op == 1 ? b : a, e->op == 1 ? a : b);
+  }
+  g->top = save;
+}
+
 /* any / all / count / sum: a loop over the list's items with the
    variable's row in the first of three registers. */
 static void aggregate(cg *g, ast *e, int dst) {
@@ -267,7 +316,14 @@ static void expr(cg *g, ast *e, int dst) {
 static void expr_code(cg *g, ast *e, int dst) {
   switch (e->kind) {
   case AST_BOOL: case AST_INT: case AST_MONEY: case AST_DATE:
+  case AST_PERCENT:
     load_value(g, dst, e->num);
+    return;
+  case AST_ROUND:
+    rounded(g, e, dst);
+    return;
+  case AST_CALL:
+    call(g, e, dst);
     return;
   case AST_TEXT:
     emit_bx(g, OP_LOADK, dst, konst(g, text_const(g, e->name)));
@@ -409,6 +465,7 @@ static void collect_refs(cg *g, ast *e, uint32_t first) {
   case AST_AGG:
     collect_refs(g, e->a, first);
     return;
+  case AST_CALL:
   case AST_SET:
     for (ast *x = e->a; x; x = x->next) collect_refs(g, x, first);
     return;
@@ -472,7 +529,9 @@ static int can_fail(const cg *g, const ast *e) {
   case AST_UNOP:
     return e->op == '-' || can_fail(g, e->a);
   case AST_AGG:
+  case AST_ROUND:
     return 1;
+  case AST_CALL:
   case AST_SET:
     for (const ast *x = e->a; x; x = x->next)
       if (can_fail(g, x)) return 1;

@@ -472,6 +472,14 @@ void explain_value_json(const ent_program *p, const ent_vm *vm, int32_t type,
     out_date(o, v);
     out_c(o, '"');
     break;
+  case TK_PERCENT: {
+    char b[40];
+    b[percent_format(v, b)] = 0;
+    out_c(o, '"');
+    out_s(o, b);
+    out_c(o, '"');
+    break;
+  }
   case TK_TEXT: {
     uint32_t n;
     const char *s = vm_text(vm, v, &n);
@@ -534,6 +542,12 @@ void explain_value_text(const ent_program *p, const ent_vm *vm, int32_t type,
   }
   case TK_MONEY: out_money(o, v); break;
   case TK_DATE: out_date(o, v); break;
+  case TK_PERCENT: {
+    char b[40];
+    b[percent_format(v, b)] = 0;
+    out_s(o, b);
+    break;
+  }
   default: explain_value_json(p, vm, type, v, o);
   }
 }
@@ -630,10 +644,58 @@ static reading ref_read(const ent_program *p, const ent_vm *vm,
   return (reading){f->type, tr_field(vm, f, base), NULL, 0};
 }
 
+/* The period of the rule that decided decision 'pd' in row 'base' ('from
+   2026-04-01'), or NULL when that rule has none or has conditions of its
+   own: a dated parameter's value is named with its period. A rule's period is
+   its first condition, 'in force ...' (resolve.c). */
+static const char *deciding_period(const ent_program *p, const ent_vm *vm,
+                                   const prog_decision *pd, ent_val base) {
+  ent_val st = vm->mem[base + pd->slot + 1];
+  if (DS_STATUS(st) != DS_DECIDED && DS_STATUS(st) != DS_AGREED)
+    return NULL;
+  const prog_rule *r = &p->rules[DS_RULE1(st)];
+  /* Only a value that is its period alone (a dated parameter's): a rule
+     with conditions beside its period decided for its own reasons. */
+  if (r->nconds != 1 || r->nexcs) return NULL;
+  const char *t = prog_str(p, p->parts[r->first_part].text);
+  return strncmp(t, "in force ", 9) ? NULL : t + 9;
+}
+
+/* The date a decision was decided on when no rule of it was in force
+   (every rule failed at its period), or -1 (a damaged program aside,
+   dates are never -1 here: then the usual reason is given). */
+int explain_nothing_in_force(const ent_program *p, const ent_vm *vm,
+                             const prog_decision *pd, ent_val row,
+                             const prog_ref **date) {
+  if (!pd->nrules) return 0;
+  for (uint32_t k = 0; k < pd->nrules; k++) {
+    const prog_rule *r = &p->rules[pd->first_rule + k];
+    ent_val st = vm->mem[row + r->state_slot];
+    if (r->kind == RK_DEFAULT || !r->nconds || RS_STATE(st) != RS_FAILED ||
+        RS_PART(st) != 0)
+      return 0;
+    const prog_part *pt = &p->parts[r->first_part];
+    if (strncmp(prog_str(p, pt->text), "in force ", 9) || !pt->nrefs)
+      return 0;
+    *date = &p->refs[pt->first_ref];
+  }
+  return 1;
+}
+
 /* Writes the value of what a ref reads; 'json' picks the form. */
 void explain_ref_value(const ent_program *p, const ent_vm *vm,
                       const prog_ref *r, ent_val row, int json, outbuf *o) {
   reading g = ref_read(p, vm, r, row);
+  if (!json && !g.word && r->kind == REF_DECISION) {
+    const prog_decision *pd = &p->decisions[r->index];
+    const char *when = deciding_period(p, vm, pd, r->item ? row : 0);
+    if (when) {
+      explain_value_text(p, vm, g.type, g.v, o);
+      out_c(o, ' ');
+      out_s(o, when);
+      return;
+    }
+  }
   if (g.word) {
     if (json) out_json(o, g.word, strlen(g.word));
     else out_s(o, g.word);
@@ -763,10 +825,11 @@ static void part_text_json(const explain_ctx *x, uint32_t pi, outbuf *o) {
 
 static const char *const err_names[] = {
     "", "absent", "undecided or in conflict", "overflow",
-    "outside the calendar", "budget"};
+    "outside the calendar", "budget", "division by zero"};
+#define NERR_NAMES (sizeof err_names / sizeof *err_names)
 
 const char *explain_error_name(int code) {
-  return err_names[code >= 0 && code < 6 ? code : 0];
+  return err_names[code >= 0 && code < (int)NERR_NAMES ? code : 0];
 }
 
 static void why_not_json(const explain_ctx *x, const ent_vm *vm, uint32_t ri,
@@ -795,7 +858,7 @@ static void why_not_json(const explain_ctx *x, const ent_vm *vm, uint32_t ri,
   }
   case RS_ERROR: {
     OUT_LIT(o, ",\"error\":");
-    const char *e = err_names[RS_CODE(st) < 6 ? RS_CODE(st) : 0];
+    const char *e = err_names[RS_CODE(st) < (int)NERR_NAMES ? RS_CODE(st) : 0];
     out_json(o, e, strlen(e));
     if (RS_CODE(st) == ERR_ABSENT || RS_CODE(st) == ERR_DECISION) {
       OUT_LIT(o, ",\"needs\":");
@@ -881,6 +944,7 @@ static void decision_json(const explain_ctx *x, const ent_vm *vm,
   const prog_decision *pd = &p->decisions[dec];
   ent_val st = tr_dec_state(vm, pd, sc->row);
   int s = DS_STATUS(st);
+  const prog_ref *when;
   OUT_LIT(o, "{\"value\":");
   if (tr_decided(s))
     explain_value_json_x(x, vm, pd->type, tr_dec_value(vm, pd, sc->row), o);
@@ -912,6 +976,10 @@ static void decision_json(const explain_ctx *x, const ent_vm *vm,
     out_json_end(o);
     OUT_LIT(o, ",\"applied\":");
     applied_list_json(x, vm, pd, sc, UINT32_MAX, o);
+  } else if (explain_nothing_in_force(x->p, vm, pd, sc->row, &when)) {
+    OUT_LIT(o, "\"reason\":\"nothing was in force on ");
+    explain_ref_value(x->p, vm, when, sc->row, 0, o);
+    OUT_LIT(o, ": no rule or value of it applies on that date\"");
   } else {
     OUT_LIT(o, "\"reason\":\"no rule applied and the decision has no "
                "default\"");

@@ -72,6 +72,12 @@ void explain_why_not_text(const ent_program *p, const ent_vm *vm,
 int explain_witness_text(const ent_program *p, const ent_vm *vm,
                          uint32_t part, ent_val row, const char *indent,
                          const char *brk, outbuf *o);
+/* Whether decision 'pd' in 'row' is undecided because no rule of it was
+   in force on the policy's date (every rule failed at its period); then
+   '*date' is the ref of that date. */
+int explain_nothing_in_force(const ent_program *p, const ent_vm *vm,
+                             const prog_decision *pd, ent_val row,
+                             const prog_ref **date);
 /* The words for a rule error code (ERR_ABSENT ...): 'absent', ... */
 const char *explain_error_name(int code);
 /* The condition or exception that made rule 'ri' not apply, or NULL. */

@@ -213,6 +213,7 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
   const prog_decision *pd = &p->decisions[dec];
   ent_val st = tr_dec_state(vm, pd, row);
   int s = DS_STATUS(st);
+  const prog_ref *when;
   explain_decision_path(p, vm, dec, row, o);
   if (tr_decided(s)) {
     out_s(o, " = ");
@@ -231,6 +232,10 @@ void explain_decision_text(explain_ctx *x, const ent_vm *vm, uint32_t dec,
     out_s(o, prog_str(p, p->rules[DS_RULE1(st)].id));
     out_s(o, " could not be evaluated\n");
     applied_all_text(p, vm, pd, row, UINT32_MAX, "  applied: ", 1, o);
+  } else if (explain_nothing_in_force(p, vm, pd, row, &when)) {
+    out_s(o, " is UNDECIDED\n  nothing was in force on ");
+    explain_ref_value(p, vm, when, row, 0, o);
+    out_s(o, ": no rule or value of it applies on that date\n");
   } else {
     out_s(o, " is UNDECIDED\n  no rule applied and the decision has no "
              "default\n");

@@ -194,6 +194,35 @@ OP(EXCEPTIF, 'r', 'n', '-')
 ** collecting decision the values are joined. */
 OP(APPLY, 'r', '-', '-')
 
+/* The instructions below were added after program format 3 first
+** shipped; they come last so that every earlier opcode keeps its number. */
+
+/* Opcode: MULDIV A B C
+** Synopsis: R[A] = R[B] * R[B+1] / R[B+2], rounded by mode C
+** Exact: the product is formed in 128 bits and rounded once, by mode C
+** (0 half up, 1 half even, 2 down, 3 up; value.h). A percentage of an
+** amount divides by 1,000,000 and a division multiplies by 1. Error on
+** overflow of the result and on division by zero. */
+OP(MULDIV, 'r', 'w', 'n')
+/* Opcode: MIN A B C
+** Synopsis: R[A] = the smaller of R[B] and R[C] */
+OP(MIN, 'r', 'r', 'r')
+/* Opcode: MAX A B C
+** Synopsis: R[A] = the larger of R[B] and R[C] */
+OP(MAX, 'r', 'r', 'r')
+/* Opcode: MONTHSDIFF A B C
+** Synopsis: R[A] = whole months from date R[B] to date R[C]
+** The most n with R[B] + n months <= R[C]; negative when R[C] is
+** earlier. */
+OP(MONTHSDIFF, 'r', 'r', 'r')
+/* Opcode: YEARSDIFF A B C
+** Synopsis: R[A] = whole years from date R[B] to date R[C]
+** Whole months divided by 12, towards zero. */
+OP(YEARSDIFF, 'r', 'r', 'r')
+/* Opcode: ENDOFMONTH A B
+** Synopsis: R[A] = the last day of the month of date R[B] */
+OP(ENDOFMONTH, 'r', 'r', '-')
+
 /* Opcode: WITNESS_BEGIN Bx
 ** Synopsis: aggregate Bx of the current decision starts: room for its
 ** witnesses in the case's witness log

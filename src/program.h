@@ -41,7 +41,7 @@ static inline int op_format_bx(char f) {
 /* Types: a kind in the low byte, an index (enum, record, list) above. */
 enum {
   TK_BOOL, TK_INT, TK_MONEY, TK_DATE, TK_TEXT, TK_ENUM, TK_SET,
-  TK_DURATION, TK_RECORD, TK_LIST, TK_ERROR
+  TK_DURATION, TK_RECORD, TK_LIST, TK_PERCENT, TK_ERROR
 };
 #define TY(kind, idx) ((int32_t)((kind) | ((idx) << 8)))
 #define TY_ERROR TY(TK_ERROR, 0)
@@ -271,7 +271,10 @@ enum {
 enum {
   RS_PENDING, RS_APPLIED, RS_FAILED, RS_EXCEPTED, RS_OVERRIDDEN, RS_ERROR
 };
-enum { ERR_NONE, ERR_ABSENT, ERR_DECISION, ERR_OVERFLOW, ERR_DATE, ERR_BUDGET };
+enum {
+  ERR_NONE, ERR_ABSENT, ERR_DECISION, ERR_OVERFLOW, ERR_DATE, ERR_BUDGET,
+  ERR_DIVZERO
+};
 #define RS_STATE(w) ((int)((w) & 0xff))
 #define RS_PART(w) ((int)(((w) >> 8) & 0xff))
 #define RS_CODE(w) ((int)(((w) >> 16) & 0xff))

@@ -478,6 +478,7 @@ static int value_from(reader *R, int32_t type, json_t *j, ent_val *out) {
     *out = json_integer_value(j);
     return 0;
   case TK_MONEY: return s ? money_from(s, n, out) : -1;
+  case TK_PERCENT: return s && percent_parse(s, n, out) ? 0 : -1;
   case TK_DATE: {
     int64_t d;
     if (!s || !date_parse(s, n, &d)) return -1;

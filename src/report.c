@@ -513,3 +513,15 @@ void report_index_cases(outbuf *o, const char *const *ids,
 }
 
 /* } ====== */
+
+/* { ====== pages of other commands ====== */
+
+/* The head of a page in the report's style, up to <main>; entitle diff
+   writes its page between this and report_page_end. */
+void report_page_begin(outbuf *o, const char *title) {
+  page_head(o, title, NULL);
+}
+
+void report_page_end(outbuf *o) { page_foot(o); }
+
+/* } ====== */

@@ -21,4 +21,9 @@ void report_index_cases(outbuf *o, const char *const *ids,
                         const char *const *files, size_t n,
                         const char *const *errors, size_t nerrors);
 
+/* A page of another command in the same style: its head (with 'title'),
+   then the caller's body, then its end. */
+void report_page_begin(outbuf *o, const char *title);
+void report_page_end(outbuf *o);
+
 #endif

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "grow.h"
 #include "sema.h"
 
 static const char *builtin_types[] = {"bool", "integer", "money", "date",
-                                      "text"};
+                                      "text", "percentage"};
+#define NBUILTIN_TYPES 6
 
 static char *fmt(const char *f, const char *a, const char *b) {
   int n = snprintf(NULL, 0, f, a, b);
@@ -37,7 +39,7 @@ static void collect_types(sema *s) {
     if (d->kind != DECL_ENUM && d->kind != DECL_RECORD) continue;
     int prev = strmap_get(s->types, d->name);
     int builtin = 0;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < NBUILTIN_TYPES; i++)
       if (!strcmp(d->name, builtin_types[i])) builtin = 1;
     if (builtin) {
       diag_error(s->d, d->name_loc, "'%s' is a built-in type", d->name);
@@ -80,7 +82,7 @@ static void collect_types(sema *s) {
 
 /* Resolves a TYPE node of a decision or parameter: no records or lists. */
 static int value_type(sema *s, ast *t) {
-  for (int i = 0; i < 5; i++)
+  for (int i = 0; i < NBUILTIN_TYPES; i++)
     if (!strcmp(t->name, builtin_types[i])) {
       if (t->op == 's') {
         diag_error(s->d, t->loc, "a set holds values of an enumeration, "
@@ -89,7 +91,7 @@ static int value_type(sema *s, ast *t) {
       }
       if (t->op == 'l') break;
       return TY(i == 0 ? TK_BOOL : i == 1 ? TK_INT : i == 2 ? TK_MONEY
-                : i == 3 ? TK_DATE : TK_TEXT, 0);
+                : i == 3 ? TK_DATE : i == 4 ? TK_TEXT : TK_PERCENT, 0);
     }
   int ty = strmap_get(s->types, t->name);
   if (ty < 0) {
@@ -142,7 +144,7 @@ static int field_attrs(sema *s, int f, ast *attrs, int in_list) {
                    k == TK_TEXT ? "text" : k == TK_LIST ? "list" : "record");
         continue;
       }
-      type_ctx c = {s, -1, "a default", {0}, {0}, 0, 0};
+      type_ctx c = {s, -1, "a default", {0}, {0}, 0, 0, NULL};
       if (types_expr(&c, a->a, fd->type) == TY_ERROR) continue;
       if (types_const(s, a->a, fd->type, &fd->dflt)) continue;
       fd->flags |= FF_DEFAULT;
@@ -223,6 +225,13 @@ static void build_object(sema *s, int obj, ast *fields, int list,
         r->list = l;
     } else {
       int rt = value_type(s, t);
+      /* A case carries amounts, counts and dates; rates are the
+         policy's own, in parameters. */
+      if (TY_KIND(rt) == TK_PERCENT) {
+        diag_error(s->d, t->loc, "a fact cannot be a percentage: rates "
+                   "belong to the policy, as parameters");
+        rt = TY_ERROR;
+      }
       fd = &s->fields[f];
       fd->type = rt;
       if (rt != TY_ERROR && TY_KIND(rt) != TK_RECORD)
@@ -348,7 +357,8 @@ static void collect_params(sema *s) {
       diag_error(s->d, p->loc, "a parameter cannot be text");
       continue;
     }
-    type_ctx c = {s, -1, fmt("parameter '%s'", p->name, ""), {0}, {0}, 0, 0};
+    type_ctx c = {s, -1, fmt("parameter '%s'", p->name, ""), {0}, {0}, 0, 0,
+                  NULL};
     p->done = 1;
     if (types_expr(&c, p->value, p->type) != TY_ERROR &&
         !types_const(s, p->value, p->type, &p->val))
@@ -475,6 +485,280 @@ static void set_parts(sema *s, int r, ast *when, ast *unless) {
                "exceptions; at most 250 are allowed", ru->id, n);
 }
 
+/* { ====== periods: dated parameters, rules and tables ====== */
+
+static const char *date_text(int64_t d) {
+  char *b = GC_MALLOC_ATOMIC(11);
+  b[date_format(d, b)] = 0;
+  return b;
+}
+
+/* 'in force from D until E', the text a period shows as a condition. */
+static const char *period_text(const ast *pr) {
+  if (pr->b && pr->c)
+    return fmt("in force from %s until %s", date_text(pr->b->num),
+               date_text(pr->c->num));
+  return fmt("in force %s %s", pr->b ? "from" : "until",
+             date_text(pr->b ? pr->b->num : pr->c->num));
+}
+
+/* Makes period 'pr' the first condition of rule 'r' (replacing the
+   period it had): 'FACT >= from and FACT <= until' on the policy's date,
+   shown as 'in force from ... until ...'. A rule out of force on the
+   case's date does not apply, and says so. */
+static void add_period(sema *s, int r, ast *pr) {
+  if (s->dated_bad) return;
+  if (!s->dated_by) {
+    diag_error(s->d, pr->loc, "a period needs the policy's date: declare "
+               "once which fact it is, as in 'dated by decision_date'");
+    return;
+  }
+  if (pr->b && pr->c && pr->c->num < pr->b->num) {
+    diag_error(s->d, pr->loc, "the period ends before it starts");
+    return;
+  }
+  ast *cond = NULL;
+  for (int k = 0; k < 2; k++) {
+    ast *bound = k ? pr->c : pr->b;
+    if (!bound) continue;
+    ast *fact = ast_new(AST_NAME, s->dated_loc);
+    fact->name = s->dated_by;
+    ast *cmp = ast_new(AST_BINOP, pr->loc);
+    cmp->op = k ? OPB_LE : OPB_GE;
+    cmp->a = fact;
+    cmp->b = bound;
+    if (cond) {
+      ast *both = ast_new(AST_BINOP, pr->loc);
+      both->op = OPB_AND;
+      both->a = cond;
+      both->b = cmp;
+      cond = both;
+    } else {
+      cond = cmp;
+    }
+  }
+  sem_rule *ru = &s->rules[r];
+  int n = ru->nconds + ru->nexcs, skip = ru->has_period;
+  ast **parts = GC_MALLOC((size_t)(n + 1) * sizeof *parts);
+  const char **texts = GC_MALLOC((size_t)(n + 1) * sizeof *texts);
+  parts[0] = cond;
+  texts[0] = period_text(pr);
+  for (int i = skip; i < n; i++) {
+    parts[i + 1 - skip] = ru->parts[i];
+    texts[i + 1 - skip] = ru->texts[i];
+  }
+  ru->parts = parts;
+  ru->texts = texts;
+  ru->nconds += 1 - skip;
+  ru->has_period = 1;
+}
+
+/* 'replace rule R from D until E': the period of a rule declared
+   before, which otherwise stays as it was. */
+static void period_of_rule(sema *s, decl *d) {
+  int prev = strmap_get(s->rulemap, d->name);
+  if (prev < 0) {
+    diag_error(s->d, d->name_loc, "'replace rule %s' replaces nothing: no "
+               "rule of that name is declared before", d->name);
+    return;
+  }
+  if (s->rules[prev].final_) {
+    diag_error(s->d, d->name_loc, "rule '%s' is final and cannot be "
+               "replaced", d->name);
+    return;
+  }
+  add_period(s, prev, d->period);
+}
+
+/* 'dated by FACT', declared once in the policy (in any of its files). */
+static void collect_dated(sema *s) {
+  for (decl *d = s->decls; d; d = d->next) {
+    if (d->kind != DECL_DATED) continue;
+    if (s->dated_by) {
+      diag_error(s->d, d->loc, "the policy's date is already declared: "
+                 "'dated by' is written once");
+      diag_note(s->d, s->dated_loc, "declared here");
+      continue;
+    }
+    s->dated_by = d->name;
+    s->dated_loc = d->name_loc;
+  }
+}
+
+/* The policy's date must be a date fact of the case itself. */
+static void check_dated(sema *s) {
+  if (!s->dated_by) return;
+  int f = strmap_get(s->fieldmap, fmt(":%s", s->dated_by, ""));
+  if (f < 0 || s->fields[f].object != 0)
+    diag_error(s->d, s->dated_loc, "'%s' is not a fact of the case: the "
+               "policy's date is a date the case gives", s->dated_by);
+  else if (TY_KIND(s->fields[f].type) != TK_DATE)
+    diag_error(s->d, s->dated_loc, "'%s' is %s, not a date", s->dated_by,
+               type_name(s, s->fields[f].type));
+  else
+    return;
+  s->dated_bad = 1; /* reported once here, not at every period */
+}
+
+/* Checks the periods of dated parameter 'name' (PERIOD list 'list', in
+   the order written) and closes each open period the day before the
+   next one starts. Periods must be in date order and must not overlap;
+   a gap is allowed (no value is in force there). */
+static int order_periods(sema *s, const char *name, ast *list) {
+  int ok = 1;
+  for (ast *pr = list; pr; pr = pr->next) {
+    ast *next = pr->next;
+    if (pr->b && pr->c && pr->c->num < pr->b->num) {
+      diag_error(s->d, pr->loc, "this period of '%s' ends before it "
+                 "starts", name);
+      ok = 0;
+    }
+    if (!next) break;
+    if (!next->b) {
+      diag_error(s->d, next->loc, "periods of '%s' must each start with "
+                 "'from DATE' after the first, in date order", name);
+      ok = 0;
+      continue;
+    }
+    int64_t start = pr->b ? pr->b->num : pr->c ? pr->c->num : DATE_MIN - 1;
+    if (next->b->num <= start) {
+      diag_error(s->d, next->loc, "periods of '%s' are not in date order: "
+                 "this one starts on or before the one above", name);
+      ok = 0;
+      continue;
+    }
+    if (pr->c && pr->c->num >= next->b->num) {
+      diag_error(s->d, next->loc, "periods of '%s' overlap: the one above "
+                 "runs until %s", name, date_text(pr->c->num));
+      ok = 0;
+      continue;
+    }
+    if (!pr->c) {
+      int64_t last;
+      date_add_days(next->b->num, -1, &last);
+      pr->c = ast_new(AST_DATE, next->b->loc);
+      pr->c->num = last;
+    }
+  }
+  return ok;
+}
+
+/* A period of a dated parameter as a rule of its internal decision. */
+static decl *period_rule(const decl *base, const decl *src, ast *pr) {
+  decl *r = decl_new(DECL_RULE, pr->loc);
+  const ast *at = pr->b ? pr->b : pr->c;
+  char day[11] = "always";
+  if (at) day[date_format(at->num, day)] = 0;
+  for (char *c = day; *c; c++)
+    if (*c == '-') *c = '_';
+  r->name = fmt("%s.%s", base->name, fmt(pr->b ? "from_%s" : pr->c
+                                         ? "until_%s" : "%s", day, ""));
+  r->name_loc = pr->loc;
+  r->title = src->title ? src->title : base->title;
+  r->cites = src->cites ? src->cites : base->cites;
+  r->target = ast_new(AST_NAME, base->name_loc);
+  r->target->name = base->name;
+  r->value = pr->a;
+  if (pr->b || pr->c) r->period = pr;
+  r->module = src->module;
+  return r;
+}
+
+/* A parameter with periods ('= V from D ...', in its declaration or
+   added by 'replace parameter') becomes an internal decision of its own
+   name, with one rule per period: rules read it as before, the
+   explanation names the period that gave its value, and a case dated
+   where no period is in force leaves it (and what reads it) undecided.
+   A plain value is a period without dates; a plain 'replace parameter'
+   after periods replaces them all. */
+static void expand_dated_params(sema *s) {
+  strmap *dated = s->dated_params = strmap_new();
+  for (decl *d = s->decls; d; d = d->next)
+    if (d->kind == DECL_PARAM && d->periods) strmap_put(dated, d->name, 1);
+  decl **link = &s->decls;
+  strmap *seen = strmap_new();
+  decl **bases = NULL;
+  ast **lists = NULL;
+  int n = 0, cap = 0;
+  for (decl *d = *link; d; d = *link) {
+    if (d->kind != DECL_PARAM || strmap_get(dated, d->name) < 0) {
+      link = &d->next;
+      continue;
+    }
+    *link = d->next; /* the parameter's declarations leave the list */
+    ast *mine = d->periods;
+    if (!mine) {
+      mine = ast_new(AST_PERIOD, d->loc);
+      mine->a = d->value;
+    }
+    for (ast *pr = mine; pr; pr = pr->next) pr->aux = 0;
+    int i = strmap_get(seen, d->name);
+    if (i < 0 && d->replace) {
+      diag_error(s->d, d->name_loc, "'replace parameter %s' replaces "
+                 "nothing: no parameter of that name is declared before",
+                 d->name);
+      continue;
+    }
+    if (i >= 0 && !d->replace) {
+      diag_error(s->d, d->name_loc, "parameter '%s' is already declared",
+                 d->name);
+      continue;
+    }
+    /* Remember where each period came from, for its title and cites. */
+    decl *src = GC_MALLOC(sizeof *src);
+    *src = *d;
+    for (ast *pr = mine; pr; pr = pr->next) pr->name = (const char *)src;
+    if (i < 0) {
+      if (n == cap) {
+        int c = cap ? cap * 2 : 8;
+        bases = grow_copy(bases, (size_t)n, (size_t)c, sizeof *bases, 0);
+        lists = grow_copy(lists, (size_t)n, (size_t)c, sizeof *lists, 0);
+        cap = c;
+      }
+      i = n++;
+      strmap_put(seen, d->name, i);
+      bases[i] = d;
+      lists[i] = mine;
+      /* The decision takes the parameter's place in the list. */
+      decl *dec = decl_new(DECL_DECISION, d->loc);
+      dec->name = d->name;
+      dec->name_loc = d->name_loc;
+      dec->type = d->type;
+      dec->title = d->title;
+      dec->module = d->module;
+      dec->attrs = ast_new(AST_ATTR, d->loc);
+      dec->attrs->name = "internal";
+      dec->next = *link;
+      *link = dec;
+      link = &dec->next;
+      /* Placeholder: its rules follow once every period is known. */
+      d->next = NULL;
+    } else if (d->periods) {
+      lists[i] = ast_append(lists[i], mine);
+    } else {
+      lists[i] = mine; /* a plain value replaces every period */
+    }
+  }
+  /* The rules go at the end: their order among themselves is their
+     order in time, and rules of other decisions are not affected. */
+  for (int i = 0; i < n; i++) {
+    if (!order_periods(s, bases[i]->name, lists[i])) continue;
+    for (ast *pr = lists[i]; pr; pr = pr->next) {
+      decl *r = period_rule(bases[i], (const decl *)pr->name, pr);
+      if (!r->cites) {
+        diag_error(s->d, pr->loc, "a value of the dated parameter '%s' "
+                   "cites no policy text: add 'cites DOCUMENT \"section\"' "
+                   "after its description", bases[i]->name);
+        continue;
+      }
+      *link = r;
+      link = &r->next;
+    }
+  }
+}
+
+/* } ====== */
+
 static void check_cite(sema *s, decl *d, int r, const char *what) {
   sem_rule *ru = &s->rules[r];
   if (!d->title)
@@ -510,6 +794,10 @@ static void final_error(sema *s, loc_t at, int r, const char *verb) {
 }
 
 static void collect_rule(sema *s, decl *d) {
+  if (d->str && !strcmp(d->str, "period")) {
+    period_of_rule(s, d);
+    return;
+  }
   int tprev = strmap_get(s->tablemap, d->name);
   if (tprev >= 0) {
     dup_error(s, d, "table", s->tables[tprev].d->name_loc);
@@ -551,6 +839,7 @@ static void collect_rule(sema *s, decl *d) {
   ru->value = d->value;
   ru->overrides = d->overrides;
   set_parts(s, r, d->when, d->unless);
+  if (d->period) add_period(s, r, d->period);
   check_cite(s, d, r, "rule");
   strmap_put(s->rulemap, d->name, r);
   if (dec >= 0) {
@@ -733,6 +1022,7 @@ static void collect_table(sema *s, decl *d) {
         ru->texts[p] = fmt("%s %s", lhs, fmt("%s %s",
                                              ops[pe->op - OPB_EQ], rhs));
       }
+      if (d->period) add_period(s, r, d->period);
       check_cite(s, d, r, "table");
       ru->title = d->title;
       /* In a 'first' table each row beats the next, and through it every
@@ -928,7 +1218,7 @@ static void check_rule_types(sema *s) {
     if (ru->dropped || ru->decision < 0) continue;
     sem_decision *dc = &s->decisions[ru->decision];
     if (dc->type == TY_ERROR) continue;
-    type_ctx c = {s, ru->decision, NULL, {0}, {0}, 0, 0};
+    type_ctx c = {s, ru->decision, NULL, {0}, {0}, 0, 0, NULL};
     c.what = ru->kind == RK_DEFAULT
                  ? fmt("the default of '%s'", dc->name, "")
                  : fmt("rule '%s'", ru->id, "");
@@ -1276,7 +1566,7 @@ static void collect_requires(sema *s) {
     s->requires[i].cond = d->value;
     s->requires[i].title = d->title;
     s->requires[i].loc = d->loc;
-    type_ctx c = {s, -1, "a requirement", {0}, {0}, 0, 1};
+    type_ctx c = {s, -1, "a requirement", {0}, {0}, 0, 1, NULL};
     int t = types_expr(&c, d->value, TY(TK_BOOL, 0));
     if (t != TY_ERROR && t != TY(TK_BOOL, 0))
       diag_error(s->d, d->value->loc, "a requirement must be true or "
@@ -1294,9 +1584,12 @@ int resolve_policy(sema *s) {
   s->testmap = strmap_new();
   s->tablemap = strmap_new();
   collect_docs_and_tests(s);
+  collect_dated(s);
+  expand_dated_params(s);
   collect_types(s);
   collect_params(s);
   build_schema(s);
+  check_dated(s);
   collect_decisions(s);
   check_name_clashes(s);
   collect_rules(s);

@@ -105,6 +105,7 @@ typedef struct {
   int dropped;         /* replaced by a later declaration */
   int pos;             /* evaluation position within its decision */
   int table;           /* a row: its table's index + 1; else 0 */
+  int has_period;      /* parts[0] is its period ('in force from ...') */
 } sem_rule;
 
 typedef struct {
@@ -160,6 +161,10 @@ typedef struct sema {
                                   maps a document's name to its index */
   int *order;          /* decisions in evaluation order */
   int case_width;
+  const char *dated_by; /* 'dated by FACT': the date periods are read on */
+  loc_t dated_loc;
+  int dated_bad;        /* 'dated by' names no date fact (reported) */
+  strmap *dated_params; /* parameters with periods, made decisions */
 } sema;
 
 /* Grows 'arr' (with count 'n' and capacity 'cap') by one zeroed element
@@ -203,6 +208,7 @@ typedef struct type_ctx {
   int var_list[8];
   int nvars;
   int facts_only;      /* a requirement: no decisions may be read */
+  const ast *rounded;  /* the division or share a 'rounded' applies to */
 } type_ctx;
 /* Types expression 'e' in context 'c', expecting type 'want' (-1 for
    any); returns its type, TY_ERROR after reporting an error. */

@@ -39,7 +39,7 @@ const char *type_name(const sema *s, int ty) {
   static const char *const kinds[] = {"a boolean", "a whole number",
                                       "money", "a date", "text", "", "",
                                       "a duration", "a record", "a list",
-                                      "an error"};
+                                      "a percentage", "an error"};
   if (ty < 0) return "anything";
   int kind = TY_KIND(ty);
   switch (kind) {
@@ -192,6 +192,12 @@ static int type_name_ref(type_ctx *c, ast *e, int want) {
   if (TY_KIND(want) == TK_ENUM)
     return err(c, e, "'%s' is not a value of %s", e->name,
                type_name(s, want));
+  /* A dated parameter is a decision, made once the case is known: a
+     parameter's value or a fact's default cannot wait for it. */
+  if (s->dated_params && strmap_get(s->dated_params, e->name) >= 0)
+    return err(c, e, "'%s' has values for periods, known only once a case "
+               "is dated: only rules, tables and decisions' defaults can "
+               "read it%s", e->name, "");
   /* A record-typed list item variable used where a list is wanted. */
   return err(c, e, "unknown name '%s'%s", e->name, "");
 }
@@ -205,7 +211,7 @@ static int expect(type_ctx *c, ast *e, int got, int want) {
 
 static int is_ordered(int ty) {
   int k = TY_KIND(ty);
-  return k == TK_INT || k == TK_MONEY || k == TK_DATE;
+  return k == TK_INT || k == TK_MONEY || k == TK_DATE || k == TK_PERCENT;
 }
 
 static int type_compare(type_ctx *c, ast *e) {
@@ -252,19 +258,124 @@ static int type_member(type_ctx *c, ast *e) {
   return e->ty = TY(TK_BOOL, 0);
 }
 
+/* A division or a share that is not followed by 'rounded': the policy
+   must say how the pence left over are rounded. */
+static int needs_rounding(type_ctx *c, ast *e, const char *what) {
+  return err(c, e, "%s must say how it is rounded: add 'rounded half "
+             "up', 'rounded half even', 'rounded down' or 'rounded up' "
+             "after it%s", what, "");
+}
+
+/* 'A / N rounded M': money or a whole number divided by a whole
+   number, of A's type. */
+static int type_divide(type_ctx *c, ast *e, int tl, int tr) {
+  int kl = TY_KIND(tl), kr = TY_KIND(tr);
+  if ((kl != TK_INT && kl != TK_MONEY) || kr != TK_INT)
+    return err(c, e, "cannot divide %s by %s: money or a whole number is "
+               "divided by a whole number", type_name(c->s, tl),
+               type_name(c->s, tr));
+  if (c->rounded != e) return needs_rounding(c, e, "a division");
+  return e->ty = tl;
+}
+
+/* 'A * P rounded M': a percentage of money or of a whole number, of
+   that type. */
+static int type_share(type_ctx *c, ast *e, int tl, int tr) {
+  int kl = TY_KIND(tl), kr = TY_KIND(tr);
+  int other = kl == TK_PERCENT ? tr : tl;
+  int ko = TY_KIND(other);
+  if (ko != TK_INT && ko != TK_MONEY)
+    return err(c, e, "cannot multiply %s by %s: a percentage is taken of "
+               "money or a whole number", type_name(c->s, tl),
+               type_name(c->s, tr));
+  (void)kr;
+  if (c->rounded != e) return needs_rounding(c, e, "a percentage");
+  return e->ty = other;
+}
+
+/* 'E rounded M' applies to the division or percentage just before it
+   (a division inside parentheses too), and to nothing else. */
+static int type_round(type_ctx *c, ast *e, int want) {
+  ast *in = e->a;
+  if (in->kind != AST_BINOP || (in->op != OPB_DIV && in->op != OPB_MUL))
+    return err(c, e, "'rounded' follows a division or a percentage, as in "
+               "'amount * 12.5%% rounded half up'%s%s", "", "");
+  const ast *outer = c->rounded;
+  c->rounded = in;
+  int t = types_expr(c, in, want);
+  c->rounded = outer;
+  if (t == TY_ERROR) return e->ty = TY_ERROR;
+  if (in->op == OPB_MUL && TY_KIND(in->a->ty) != TK_PERCENT &&
+      TY_KIND(in->b->ty) != TK_PERCENT)
+    return err(c, e, "nothing to round: a product of whole numbers or of "
+               "money and a whole number is exact%s%s", "", "");
+  return e->ty = t;
+}
+
+/* The built-in functions: min and max of two or more values of one
+   ordered type, and the calendar's days_between, months_between,
+   years_between (whole numbers) and end_of_month (a date). */
+static int type_call(type_ctx *c, ast *e, int want) {
+  static const char *const dates2[] = {"days_between", "months_between",
+                                       "years_between"};
+  int n = ast_count(e->a);
+  if (!strcmp(e->name, "min") || !strcmp(e->name, "max")) {
+    if (n < 2)
+      return err(c, e, "'%s' takes two values or more%s", e->name, "");
+    int t = types_expr(c, e->a, want);
+    if (t == TY_ERROR) return e->ty = TY_ERROR;
+    if (!is_ordered(t))
+      return err(c, e->a, "'%s' takes whole numbers, money, dates or "
+                 "percentages, not %s", e->name, type_name(c->s, t));
+    for (ast *x = e->a->next; x; x = x->next)
+      if (expect(c, x, types_expr(c, x, t), t) == TY_ERROR)
+        return e->ty = TY_ERROR;
+    return e->ty = t;
+  }
+  int date = TY(TK_DATE, 0);
+  for (int k = 0; k < 3; k++)
+    if (!strcmp(e->name, dates2[k])) {
+      if (n != 2)
+        return err(c, e, "'%s' takes two dates, from and to%s", e->name,
+                   "");
+      if (expect(c, e->a, types_expr(c, e->a, date), date) == TY_ERROR ||
+          expect(c, e->a->next, types_expr(c, e->a->next, date), date) ==
+              TY_ERROR)
+        return e->ty = TY_ERROR;
+      e->op = k + 1;
+      return e->ty = TY(TK_INT, 0);
+    }
+  if (!strcmp(e->name, "end_of_month")) {
+    if (n != 1)
+      return err(c, e, "'end_of_month' takes one date%s%s", "", "");
+    if (expect(c, e->a, types_expr(c, e->a, date), date) == TY_ERROR)
+      return e->ty = TY_ERROR;
+    e->op = 4;
+    return e->ty = date;
+  }
+  return err(c, e, "unknown function '%s': the functions are min, max, "
+             "days_between, months_between, years_between and "
+             "end_of_month%s", e->name, "");
+}
+
 static int type_arith(type_ctx *c, ast *e, int want) {
-  int tl = types_expr(c, e->a, e->op == OPB_MUL ? -1 : want);
+  int loose = e->op == OPB_MUL || e->op == OPB_DIV;
+  int tl = types_expr(c, e->a, loose ? -1 : want);
   if (tl == TY_ERROR) return e->ty = TY_ERROR;
-  int tr = types_expr(c, e->b, e->op == OPB_MUL || TY_KIND(tl) == TK_DATE
+  int tr = types_expr(c, e->b, loose || TY_KIND(tl) == TK_DATE
                                   ? -1 : tl);
   if (tr == TY_ERROR) return e->ty = TY_ERROR;
   int kl = TY_KIND(tl), kr = TY_KIND(tr);
+  if (e->op == OPB_DIV) return type_divide(c, e, tl, tr);
+  if (e->op == OPB_MUL && (kl == TK_PERCENT || kr == TK_PERCENT))
+    return type_share(c, e, tl, tr);
   if (e->op == OPB_MUL) {
     if (kl == TK_INT && kr == TK_INT) return e->ty = tl;
     if (kl == TK_MONEY && kr == TK_INT) return e->ty = tl;
     if (kl == TK_INT && kr == TK_MONEY) return e->ty = tr;
     return err(c, e, "cannot multiply %s by %s: money can only be "
-               "multiplied by a whole number", type_name(c->s, tl),
+               "multiplied by a whole number or a percentage",
+               type_name(c->s, tl),
                type_name(c->s, tr));
   }
   if (kl == TK_DATE && kr == TK_DURATION) return e->ty = tl;
@@ -402,6 +513,9 @@ int types_expr(type_ctx *c, ast *e, int want) {
     return expect(c, e, e->ty = TY(TK_INT, 0), want);
   case AST_MONEY: return expect(c, e, e->ty = TY(TK_MONEY, 0), want);
   case AST_DATE: return expect(c, e, e->ty = TY(TK_DATE, 0), want);
+  case AST_PERCENT: return expect(c, e, e->ty = TY(TK_PERCENT, 0), want);
+  case AST_ROUND: return expect(c, e, type_round(c, e, want), want);
+  case AST_CALL: return expect(c, e, type_call(c, e, want), want);
   case AST_TEXT: return expect(c, e, e->ty = TY(TK_TEXT, 0), want);
   case AST_DURATION: {
     int t = types_expr(c, e->a, TY(TK_INT, 0));
@@ -453,7 +567,8 @@ int types_expr(type_ctx *c, ast *e, int want) {
     } else {
       int t = types_expr(c, e->a, want);
       if (t == TY_ERROR) return e->ty = TY_ERROR;
-      if (TY_KIND(t) != TK_INT && TY_KIND(t) != TK_MONEY)
+      if (TY_KIND(t) != TK_INT && TY_KIND(t) != TK_MONEY &&
+          TY_KIND(t) != TK_PERCENT)
         return err(c, e, "cannot negate %s%s", type_name(s, t), "");
       return expect(c, e, e->ty = t, want);
     }
@@ -497,6 +612,7 @@ int types_expr(type_ctx *c, ast *e, int want) {
 int types_const(sema *s, ast *e, int ty, ent_val *out) {
   switch (e->kind) {
   case AST_BOOL: case AST_INT: case AST_MONEY: case AST_DATE:
+  case AST_PERCENT:
     *out = e->num;
     return 0;
   case AST_TEXT:

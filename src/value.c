@@ -182,3 +182,112 @@ bool val_sub(int64_t a, int64_t b, int64_t *out) {
 bool val_mul(int64_t a, int64_t b, int64_t *out) {
   return !__builtin_mul_overflow(a, b, out) && *out != VAL_ABSENT;
 }
+
+const char *const round_mode_names[ROUND_NMODES] = {"half up", "half even",
+                                                    "down", "up"};
+
+/* Rounds the exact quotient q + r/d (q truncated towards zero, r the
+   remainder with the sign of the dividend, d > 0) by 'mode'. */
+static __int128 round_quotient(__int128 q, __int128 r, __int128 d,
+                               int negative, int mode) {
+  if (r == 0) return q;
+  __int128 twice = (r < 0 ? -r : r) * 2; /* |r| < d, so this fits */
+  int away;
+  switch (mode) {
+  case ROUND_HALF_UP: away = twice >= d; break;
+  case ROUND_HALF_EVEN:
+    away = twice > d || (twice == d && (q & 1) != 0);
+    break;
+  case ROUND_UP: away = 1; break;
+  default: away = 0; break; /* ROUND_DOWN */
+  }
+  return away ? (negative ? q - 1 : q + 1) : q;
+}
+
+int val_muldiv(int64_t a, int64_t b, int64_t d, int mode, int64_t *out) {
+  if (d == 0) return MULDIV_BY_ZERO;
+  __int128 n = (__int128)a * b, dd = d;
+  /* Keep the divisor positive so that the remainder carries the sign. */
+  if (dd < 0) {
+    dd = -dd;
+    n = -n;
+  }
+  __int128 q = n / dd, r = n % dd;
+  __int128 v = round_quotient(q, r, dd, n < 0, mode);
+  if (v > INT64_MAX || v <= INT64_MIN) return MULDIV_OVERFLOW;
+  *out = (int64_t)v;
+  return MULDIV_OK;
+}
+
+size_t percent_format(int64_t v, char *buf) {
+  char tmp[32];
+  size_t n = 0, len = 0;
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  uint64_t whole = u / 10000, frac = u % 10000;
+  int digits = 4;
+  while (digits && frac % 10 == 0) {
+    frac /= 10;
+    digits--;
+  }
+  for (int i = 0; i < digits; i++) {
+    tmp[n++] = (char)('0' + frac % 10);
+    frac /= 10;
+  }
+  if (digits) tmp[n++] = '.';
+  do {
+    tmp[n++] = (char)('0' + whole % 10);
+    whole /= 10;
+  } while (whole);
+  if (v < 0) buf[len++] = '-';
+  while (n) buf[len++] = tmp[--n];
+  buf[len++] = '%';
+  return len;
+}
+
+bool percent_parse(const char *s, size_t n, int64_t *out) {
+  size_t i = 0;
+  int neg = 0;
+  if (n && s[0] == '-') neg = 1, i = 1;
+  if (n < i + 2 || s[n - 1] != '%') return false;
+  n--;
+  int64_t v = 0;
+  int digits = 0, frac = -1;
+  for (; i < n; i++) {
+    if (s[i] == '.' && frac < 0 && digits) {
+      frac = 0;
+      continue;
+    }
+    if (s[i] < '0' || s[i] > '9') return false;
+    if (frac >= 0 && ++frac > 4) return false;
+    if (v > (INT64_MAX - 9) / 10) return false;
+    v = v * 10 + (s[i] - '0');
+    digits++;
+  }
+  if (!digits || frac == 0) return false;
+  for (int k = frac < 0 ? 0 : frac; k < 4; k++) {
+    if (v > INT64_MAX / 10) return false;
+    v *= 10;
+  }
+  *out = neg ? -v : v;
+  return true;
+}
+
+int64_t date_months_between(int64_t d, int64_t e) {
+  if (e < d) return -date_months_between(e, d);
+  int64_t dy, ey;
+  int dm, dd, em, ed;
+  date_to_ymd(d, &dy, &dm, &dd);
+  date_to_ymd(e, &ey, &em, &ed);
+  int64_t m = (ey * 12 + em) - (dy * 12 + dm), at;
+  /* The calendar difference can overshoot by one month when the day of
+     'e' comes before the (clamped) day of 'd'. */
+  if (m > 0 && date_add_months(d, m, &at) && at > e) m--;
+  return m;
+}
+
+int64_t date_end_of_month(int64_t d) {
+  int64_t y;
+  int m, dd;
+  date_to_ymd(d, &y, &m, &dd);
+  return days_from_civil(y, m, date_days_in_month(y, m));
+}

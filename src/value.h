@@ -54,4 +54,38 @@ bool val_add(int64_t a, int64_t b, int64_t *out);
 bool val_sub(int64_t a, int64_t b, int64_t *out);
 bool val_mul(int64_t a, int64_t b, int64_t *out);
 
+
+/* How a quotient is rounded to a whole number of pence (or units). All
+   four are symmetric about zero, as in accounting: -2.5 pence rounds
+   like 2.5 pence, with the sign kept. */
+enum {
+  ROUND_HALF_UP,   /* to the nearest; halves away from zero */
+  ROUND_HALF_EVEN, /* to the nearest; halves to the even neighbour */
+  ROUND_DOWN,      /* towards zero: drops what is left over */
+  ROUND_UP,        /* away from zero: any remainder adds one */
+  ROUND_NMODES
+};
+extern const char *const round_mode_names[ROUND_NMODES];
+
+/* What val_muldiv reports. */
+enum { MULDIV_OK, MULDIV_OVERFLOW, MULDIV_BY_ZERO };
+/* a * b / d, rounded by 'mode', computed exactly in 128 bits: the
+   product of two 64-bit values always fits, so only the rounded result
+   can overflow. */
+int val_muldiv(int64_t a, int64_t b, int64_t d, int mode, int64_t *out);
+
+/* Percentages are whole millionths: 12.5% is 125000, and a percentage
+   has at most four decimals. */
+#define PERCENT_ONE INT64_C(1000000)
+/* Writes '12.5%' (no trailing zeros); returns the length (at most 24). */
+size_t percent_format(int64_t millionths, char *buf);
+/* '12.5%' or '-3%' back to millionths; false if it is not one. */
+bool percent_parse(const char *s, size_t n, int64_t *out);
+
+/* Whole months from 'd' to 'e': the most n with d + n months <= e (for
+   e >= d), and minus the months from e to d when e is earlier. */
+int64_t date_months_between(int64_t d, int64_t e);
+/* The last day of the month of 'd'. */
+int64_t date_end_of_month(int64_t d);
+
 #endif

@@ -232,6 +232,9 @@ static int tables_ok(verifier *v) {
     if (str_ok(v, f->name, "field", i) || str_ok(v, f->path, "field", i) ||
         str_ok(v, f->reason, "field", i) || type_ok(v, f->type, "field", i))
       return -1;
+    /* The compiler never makes one, and the decoder reads none. */
+    if (TY_KIND(f->type) == TK_PERCENT)
+      return bad(v, "field %u is a percentage", i);
     if (f->object >= p->nobjects)
       return bad(v, "field %u belongs to object %u of %u", i, f->object,
                  p->nobjects);
@@ -551,6 +554,9 @@ static int code_ok(verifier *v) {
                    "(%u)", rule, p->rules[rule].end_pc, pc);
       rule = -1;
     }
+    if (i.op == OP_MULDIV && i.c >= ROUND_NMODES)
+      return bad(v, "instruction %u (MULDIV) names rounding mode %u, of %d",
+                 pc, i.c, ROUND_NMODES);
     switch (i.op) {
     case OP_DEC_BEGIN:
       if (cur >= 0)

@@ -365,6 +365,37 @@ int vm_run(ent_vm *vm) {
       if (n < UINT32_MAX) *w = WIT_MAKE(WIT_AT(*w), n + 1);
       vmbreak;
     }
+    vmcase(OP_MULDIV) {
+      int64_t out;
+      int r = val_muldiv(R[i.b], R[i.b + 1], R[i.b + 2], i.c, &out);
+      if (r != MULDIV_OK) {
+        code_err = r == MULDIV_BY_ZERO ? ERR_DIVZERO : ERR_OVERFLOW;
+        goto fail;
+      }
+      R[i.a] = out;
+      vmbreak;
+    }
+    vmcase(OP_MIN) R[i.a] = R[i.b] < R[i.c] ? R[i.b] : R[i.c]; vmbreak;
+    vmcase(OP_MAX) R[i.a] = R[i.b] > R[i.c] ? R[i.b] : R[i.c]; vmbreak;
+    vmcase(OP_MONTHSDIFF)
+    vmcase(OP_YEARSDIFF)
+    vmcase(OP_ENDOFMONTH) {
+      /* The calendar functions work on dates in range only; a damaged
+         program's stray number is an error, never a wrong date. */
+      ent_val c = i.op == OP_ENDOFMONTH ? R[i.b] : R[i.c];
+      if (R[i.b] < DATE_MIN || R[i.b] > DATE_MAX || c < DATE_MIN ||
+          c > DATE_MAX) {
+        code_err = ERR_DATE;
+        goto fail;
+      }
+      if (i.op == OP_ENDOFMONTH) {
+        R[i.a] = date_end_of_month(R[i.b]);
+      } else {
+        int64_t m = date_months_between(R[i.b], R[i.c]);
+        R[i.a] = i.op == OP_MONTHSDIFF ? m : m / 12;
+      }
+      vmbreak;
+    }
     vmcase(OP_CHECK_BEGIN)
       check = INS_BX(i);
       vmbreak;

@@ -141,6 +141,87 @@ START_TEST(money_overflow_refused) {
 }
 END_TEST
 
+/* Each rounding rule on the halves and quarters of a penny, both signs
+   (issue 15). */
+START_TEST(muldiv_rounds_each_way) {
+  static const struct { int64_t n, d; int64_t want[ROUND_NMODES]; } t[] = {
+      {5, 10, {1, 0, 0, 1}},        /* 0.5 */
+      {15, 10, {2, 2, 1, 2}},       /* 1.5 */
+      {25, 10, {3, 2, 2, 3}},       /* 2.5 */
+      {125, 100, {1, 1, 1, 2}},     /* 1.25 */
+      {175, 100, {2, 2, 1, 2}},     /* 1.75 */
+      {-25, 10, {-3, -2, -2, -3}},  /* -2.5 */
+      {25, -10, {-3, -2, -2, -3}},  /* a negative divisor too */
+      {-125, 100, {-1, -1, -1, -2}},
+      {40, 10, {4, 4, 4, 4}},       /* exact */
+  };
+  for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+    for (int m = 0; m < ROUND_NMODES; m++) {
+      int64_t r = 0;
+      ck_assert_int_eq(val_muldiv(t[i].n, 1, t[i].d, m, &r), MULDIV_OK);
+      ck_assert_msg(r == t[i].want[m], "%lld/%lld %s: %lld, not %lld",
+                    (long long)t[i].n, (long long)t[i].d,
+                    round_mode_names[m], (long long)r,
+                    (long long)t[i].want[m]);
+    }
+  int64_t r;
+  ck_assert_int_eq(val_muldiv(1, 1, 0, ROUND_DOWN, &r), MULDIV_BY_ZERO);
+  /* The product of the two largest values is exact before dividing. */
+  ck_assert_int_eq(val_muldiv(INT64_MAX, INT64_MAX, INT64_MAX, ROUND_DOWN,
+                              &r), MULDIV_OK);
+  ck_assert(r == INT64_MAX);
+  ck_assert_int_eq(val_muldiv(INT64_MAX, 2, 1, ROUND_DOWN, &r),
+                   MULDIV_OVERFLOW);
+  /* INT64_MIN is the absent mark, never a result. */
+  ck_assert_int_eq(val_muldiv(INT64_MIN + 1, 1, 1, ROUND_DOWN, &r),
+                   MULDIV_OK);
+  ck_assert_int_eq(val_muldiv(INT64_MIN + 1, -1, -1, ROUND_UP, &r),
+                   MULDIV_OK);
+  ck_assert_int_eq(val_muldiv(-INT64_MAX, 2, 2, ROUND_DOWN, &r), MULDIV_OK);
+  ck_assert_int_eq(val_muldiv(INT64_MIN + 1, 3, 2, ROUND_DOWN, &r),
+                   MULDIV_OVERFLOW);
+}
+END_TEST
+
+START_TEST(percent_parse_and_format) {
+  static const char *const ok[] = {"12.5%", "100%", "0.0125%", "0%",
+                                   "-3%"};
+  static const int64_t val[] = {125000, 1000000, 125, 0, -30000};
+  char b[40];
+  for (int i = 0; i < 5; i++) {
+    int64_t v;
+    ck_assert(percent_parse(ok[i], strlen(ok[i]), &v));
+    ck_assert_int_eq(v, val[i]);
+    b[percent_format(v, b)] = 0;
+    ck_assert_str_eq(b, ok[i]);
+  }
+  int64_t v;
+  ck_assert(!percent_parse("12.34567%", 9, &v));
+  ck_assert(!percent_parse("12.%", 4, &v));
+  ck_assert(!percent_parse("%", 1, &v));
+  ck_assert(!percent_parse("12.5", 4, &v));
+  ck_assert(!percent_parse("99999999999999999%", 18, &v));
+}
+END_TEST
+
+START_TEST(months_between_and_month_ends) {
+  int64_t a, b, c, d;
+  ck_assert(date_parse("2024-01-31", 10, &a));
+  ck_assert(date_parse("2024-02-29", 10, &b));
+  ck_assert(date_parse("2024-02-28", 10, &c));
+  ck_assert(date_parse("2025-02-28", 10, &d));
+  ck_assert_int_eq(date_months_between(a, b), 1);
+  ck_assert_int_eq(date_months_between(a, c), 0);
+  ck_assert_int_eq(date_months_between(b, d), 12);
+  ck_assert_int_eq(date_months_between(d, b), -12);
+  ck_assert_int_eq(date_months_between(a, a), 0);
+  ck_assert_int_eq(date_end_of_month(c), b);
+  ck_assert_int_eq(date_end_of_month(a), a);
+  ck_assert_int_eq(date_months_between(DATE_MIN, DATE_MAX), 119987);
+  ck_assert_int_eq(date_end_of_month(DATE_MAX), DATE_MAX);
+}
+END_TEST
+
 Suite *value_suite(void) {
   Suite *s = suite_create("value");
   TCase *t = tcase_create("dates");
@@ -153,6 +234,9 @@ Suite *value_suite(void) {
   t = tcase_create("money");
   tcase_add_test(t, money_parse_and_format);
   tcase_add_test(t, money_overflow_refused);
+  tcase_add_test(t, muldiv_rounds_each_way);
+  tcase_add_test(t, percent_parse_and_format);
+  tcase_add_test(t, months_between_and_month_ends);
   suite_add_tcase(s, t);
   return s;
 }
