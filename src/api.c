@@ -1,6 +1,8 @@
 /*
 ** api.c: libentitle's public interface (include/entitle.h) over the
-** internal stages.
+** internal stages, and the one way of deciding a case and rendering its
+** result (api.h), which the entitle command uses too: it lives in the
+** core library so that the command and libentitle cannot drift apart.
 **
 ** The compiler allocates from the garbage-collected heap. A program handed
 ** to a caller is rooted (its header is an uncollectable object), so it
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "../include/entitle.h"
+#include "api.h"
 #include "bytecode.h"
 #include "diag.h"
 #include "explain.h"
@@ -23,6 +26,7 @@
 #include "out.h"
 #include "policy.h"
 #include "record.h"
+#include "report.h"
 #include "vm.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -200,28 +204,37 @@ struct ent_context {
   const ent_program *p;
   ent_vm *vm;
   explain_ctx *x;
-  record_ctx *rec;     /* made on first use */
+  record_ctx *rec;     /* made on first use, or by api_context_new */
   outbuf out;          /* results */
   outbuf scratch;      /* strings handed out by the walking functions */
+  facts_error fe;      /* why the last case was refused */
+  int vm_status;       /* what vm_run returned for it */
+  int named_limits;    /* the command's limits: name their options */
   int decided;
   instance *inst;
   int ninst, capinst;
 };
 
-ent_context *ent_context_new(const ent_program *p) {
-  if (!p) return NULL;
+ent_context *api_context_new(const ent_program *p, const char *digest_hex,
+                             int record) {
   ent_context *c = calloc(1, sizeof *c);
   if (!c) return NULL;
   c->p = p;
   c->vm = vm_new(p);
-  c->x = explain_new(p, p->digest_text + 7);
+  c->x = explain_new(p, digest_hex);
   out_init(&c->out, NULL);
   out_init(&c->scratch, NULL);
-  if (!c->vm || !c->x) {
+  if (c->x && record) c->rec = record_new(p, c->x);
+  if (!c->vm || !c->x || (record && !c->rec)) {
     ent_context_free(c);
     return NULL;
   }
   return c;
+}
+
+ent_context *ent_context_new(const ent_program *p) {
+  if (!p) return NULL;
+  return api_context_new(p, p->digest_text + 7, 0);
 }
 
 void ent_context_free(ent_context *c) {
@@ -233,6 +246,75 @@ void ent_context_free(ent_context *c) {
   out_free(&c->scratch);
   free(c->inst);
   free(c);
+}
+
+void api_set_limits(ent_context *c, uint64_t steps, uint64_t items,
+                    uint64_t bytes) {
+  c->vm->budget = steps;
+  c->vm->max_items = items;
+  c->vm->max_bytes = bytes;
+  c->named_limits = 1;
+}
+
+api_outcome api_decide(ent_context *c, const char *json, size_t len) {
+  c->decided = 0;
+  if (facts_decode(c->vm, json, len, &c->fe)) return API_REFUSED;
+  c->vm_status = vm_run(c->vm);
+  switch (c->vm_status) {
+  case VM_OK: return API_DECIDED;
+  case VM_INVALID: return API_UNMET;
+  case VM_BUDGET: return API_BUDGET;
+  default: return API_FAILED;
+  }
+}
+
+const facts_error *api_case_error(const ent_context *c) { return &c->fe; }
+
+const char *api_reason(ent_context *c) {
+  c->scratch.len = 0;
+  switch (c->vm_status) {
+  case VM_INVALID: explain_requirement(c->p, c->vm, &c->scratch); break;
+  case VM_BUDGET:
+    out_s(&c->scratch, "the case needs more evaluation steps than allowed");
+    if (c->named_limits) out_s(&c->scratch, " (--max-steps)");
+    break;
+  case VM_MEMORY: out_s(&c->scratch, "out of memory"); break;
+  default: out_s(&c->scratch, "internal error in the evaluator"); break;
+  }
+  out_c(&c->scratch, 0);
+  return c->scratch.error ? "out of memory" : c->scratch.buf;
+}
+
+static int need_record(ent_context *c) {
+  if (!c->rec) c->rec = record_new(c->p, c->x);
+  return c->rec ? 0 : -1;
+}
+
+int api_render(ent_context *c, api_format f, outbuf *o) {
+  switch (f) {
+  case API_JSON: explain_json(c->x, c->vm, o, EXPLAIN_ALL); break;
+  case API_JSON_BARE: explain_json(c->x, c->vm, o, EXPLAIN_NONE); break;
+  case API_TEXT: explain_text(c->x, c->vm, o); break;
+  case API_HTML: report_html(c->x, c->vm, o); break;
+  case API_RECORD:
+    if (need_record(c)) return -1;
+    record_write(c->rec, c->vm, o);
+    break;
+  }
+  return 0;
+}
+
+void api_case_problems(FILE *f, const char *name, const facts_error *e) {
+  const char *sep = name ? ":" : "";
+  if (!name) name = "";
+  fprintf(f, "%s%s%d:%d: error: %s\n", name, sep, e->line, e->col,
+          e->message);
+  for (int i = 0; i < e->nmore; i++)
+    fprintf(f, "%s%s%d:%d: error: %s\n", name, sep, e->more[i].line,
+            e->more[i].col, e->more[i].message);
+  if (e->count > 1 + e->nmore)
+    fprintf(f, "%s%sand %d more problems with the case\n", name,
+            *sep ? ": error: " : "", e->count - 1 - e->nmore);
 }
 
 /* Lists the decisions of the case in the order explanations show them. */
@@ -263,21 +345,14 @@ static int index_case(ent_context *c) {
   return 0;
 }
 
-/* Every problem of a refused case, one a line ('LINE:COLUMN: error:
-   MESSAGE', as the command prints them after the case's name), or NULL
-   when out of memory. */
+/* Every problem of a refused case, one a line (api_case_problems), or
+   NULL when out of memory. */
 static char *case_details(const facts_error *fe) {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   if (!f) return NULL;
-  fprintf(f, "%d:%d: error: %s\n", fe->line, fe->col, fe->message);
-  for (int i = 0; i < fe->nmore; i++)
-    fprintf(f, "%d:%d: error: %s\n", fe->more[i].line, fe->more[i].col,
-            fe->more[i].message);
-  if (fe->count > 1 + fe->nmore)
-    fprintf(f, "and %d more problems with the case\n",
-            fe->count - 1 - fe->nmore);
+  api_case_problems(f, NULL, fe);
   if (fclose(f)) {
     free(buf);
     return NULL;
@@ -291,33 +366,21 @@ ent_status ent_decide(ent_context *c, const char *json, size_t len,
     set_error(err, ENT_EUSAGE, "a context and a case are needed");
     return ENT_EUSAGE;
   }
-  c->decided = 0;
-  facts_error fe;
-  if (facts_decode(c->vm, json, len, &fe)) {
+  api_outcome r = api_decide(c, json, len);
+  if (r == API_REFUSED) {
     if (err) {
-      set_error(err, ENT_ECASE, fe.message);
-      err->line = fe.line;
-      err->column = fe.col;
-      snprintf(err->path, sizeof err->path, "%s", fe.path);
-      err->details = case_details(&fe);
+      set_error(err, ENT_ECASE, c->fe.message);
+      err->line = c->fe.line;
+      err->column = c->fe.col;
+      snprintf(err->path, sizeof err->path, "%s", c->fe.path);
+      err->details = case_details(&c->fe);
     }
     return ENT_ECASE;
   }
-  int r = vm_run(c->vm);
-  if (r == VM_INVALID || r == VM_BUDGET) {
-    if (err) {
-      c->scratch.len = 0;
-      if (r == VM_INVALID) explain_requirement(c->p, c->vm, &c->scratch);
-      else out_s(&c->scratch, "the case needs more evaluation steps than "
-                              "allowed");
-      out_c(&c->scratch, 0);
-      set_error(err, ENT_ECASE, c->scratch.buf);
-    }
-    return ENT_ECASE;
-  }
-  if (r != VM_OK) {
-    set_error(err, ENT_EINTERNAL, "internal error in the evaluator");
-    return ENT_EINTERNAL;
+  if (r != API_DECIDED) {
+    ent_status st = r == API_FAILED ? ENT_EINTERNAL : ENT_ECASE;
+    if (err) set_error(err, st, api_reason(c));
+    return st;
   }
   if (index_case(c)) {
     set_error(err, ENT_EINTERNAL, "out of memory");
@@ -327,30 +390,28 @@ ent_status ent_decide(ent_context *c, const char *json, size_t len,
   return ENT_OK;
 }
 
-const char *ent_result_json(ent_context *c, int explanations, size_t *len) {
+/* Renders the decided case as 'f' into the context's result buffer,
+   terminated, for the ent_result_ functions. */
+static const char *result(ent_context *c, api_format f, size_t *len) {
   if (!c || !c->decided) return NULL;
   c->out.len = 0;
-  explain_json(c->x, c->vm, &c->out, explanations ? EXPLAIN_ALL
-                                                  : EXPLAIN_NONE);
+  if (api_render(c, f, &c->out)) return NULL;
   out_c(&c->out, 0);
   if (c->out.error) return NULL;
   if (len) *len = c->out.len - 1;
   return c->out.buf;
 }
 
-static int need_record(ent_context *c) {
-  if (!c->rec) c->rec = record_new(c->p, c->x);
-  return c->rec ? 0 : -1;
+const char *ent_result_json(ent_context *c, int explanations, size_t *len) {
+  return result(c, explanations ? API_JSON : API_JSON_BARE, len);
 }
 
 const char *ent_result_record(ent_context *c, size_t *len) {
-  if (!c || !c->decided || need_record(c)) return NULL;
-  c->out.len = 0;
-  record_write(c->rec, c->vm, &c->out);
-  out_c(&c->out, 0);
-  if (c->out.error) return NULL;
-  if (len) *len = c->out.len - 1;
-  return c->out.buf;
+  return result(c, API_RECORD, len);
+}
+
+const char *ent_result_text(ent_context *c, size_t *len) {
+  return result(c, API_TEXT, len);
 }
 
 ent_status ent_context_load_record(ent_context *c, const char *record,
@@ -375,16 +436,6 @@ ent_status ent_context_load_record(ent_context *c, const char *record,
   }
   c->decided = 1;
   return ENT_OK;
-}
-
-const char *ent_result_text(ent_context *c, size_t *len) {
-  if (!c || !c->decided) return NULL;
-  c->out.len = 0;
-  explain_text(c->x, c->vm, &c->out);
-  out_c(&c->out, 0);
-  if (c->out.error) return NULL;
-  if (len) *len = c->out.len - 1;
-  return c->out.buf;
 }
 
 /* } ====== */

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "bytecode.h"
 #include "config.h"
 #include "diag.h"
@@ -27,8 +28,6 @@
 #include "facts.h"
 #include "out.h"
 #include "policy.h"
-#include "record.h"
-#include "report.h"
 #include "sema.h"
 #include "vm.h"
 
@@ -199,19 +198,6 @@ static char *slurp(FILE *f, size_t *len, size_t max) {
   return buf;
 }
 
-/* Every problem of a refused case, one a line, as 'check' prints the
-   errors of a rule file. */
-static void case_error(const char *name, const facts_error *e) {
-  fprintf(stderr, "%s:%d:%d: error: %s\n", name, e->line, e->col,
-          e->message);
-  for (int i = 0; i < e->nmore; i++)
-    fprintf(stderr, "%s:%d:%d: error: %s\n", name, e->more[i].line,
-            e->more[i].col, e->more[i].message);
-  if (e->count > 1 + e->nmore)
-    fprintf(stderr, "%s: error: and %d more problems with the case\n", name,
-            e->count - 1 - e->nmore);
-}
-
 /* One problem of a case in an error record: its column, path and
    message. */
 static void problem_json(outbuf *o, int col, const char *path,
@@ -222,16 +208,6 @@ static void problem_json(outbuf *o, int col, const char *path,
   out_json(o, path, strlen(path));
   out_s(o, ",\"message\":");
   out_json(o, message, strlen(message));
-}
-
-static const char *vm_error_text(int rc) {
-  switch (rc) {
-  case VM_INVALID: return "the case does not meet a requirement";
-  case VM_BUDGET:
-    return "the case needs more evaluation steps than allowed (--max-steps)";
-  case VM_MEMORY: return "out of memory";
-  default: return "internal error in the evaluator";
-  }
 }
 
 /* Whether input is waiting on 'fd' now: a read would not block. */
@@ -279,83 +255,69 @@ static void error_record(outbuf *o, uint64_t lineno, const facts_error *e,
   out_s(o, "}}\n");
 }
 
-/* One evaluation context: a VM and a renderer, for one thread. */
-typedef struct {
-  const ent_program *p;
-  ent_vm *vm;
-  explain_ctx *x;
-  record_ctx *rec;     /* --format record, else NULL */
-  int how;
-} worker;
-
 typedef struct {
   uint64_t steps, items, bytes;
 } limits;
 
-static void apply_limits(ent_vm *vm, const limits *lim) {
-  vm->budget = lim->steps;
-  vm->max_items = lim->items;
-  vm->max_bytes = lim->bytes;
+/* The library's context (api.h) with the command's limits, for 'fmt':
+   the command decides and renders as libentitle does. NULL if out of
+   memory. */
+static ent_context *eval_context(const ent_program *p, const char *hex,
+                                 api_format fmt, const limits *lim) {
+  ent_context *c = api_context_new(p, hex, fmt == API_RECORD);
+  if (c) api_set_limits(c, lim->steps, lim->items, lim->bytes);
+  return c;
 }
+
+/* One thread's evaluation context, and what it renders. */
+typedef struct {
+  ent_context *c;
+  api_format fmt;
+  uint64_t max_bytes;  /* --max-case-bytes, for the line too long */
+} worker;
 
 /* Returns 0, or -1 if out of memory. Each thread makes its own worker,
    so that its blocks come from that thread's allocator arena instead of
    lying between another worker's, in cache lines both threads write:
    with all workers made by one thread, deciding took 6% longer. */
-static int worker_init(worker *w, const ent_program *p, int how,
+static int worker_init(worker *w, const ent_program *p, api_format fmt,
                        const char *hex, const limits *lim) {
-  w->p = p;
-  w->how = how;
-  w->vm = vm_new(p);
-  w->x = explain_new(p, hex);
-  w->rec = NULL;
-  if (!w->vm || !w->x) return -1;
-  if (how == EXPLAIN_RECORD && !(w->rec = record_new(p, w->x))) return -1;
-  apply_limits(w->vm, lim);
-  return 0;
+  w->fmt = fmt;
+  w->max_bytes = lim->bytes;
+  w->c = eval_context(p, hex, fmt, lim);
+  return w->c ? 0 : -1;
 }
 
-static void worker_free(worker *w) {
-  record_free(w->rec);
-  vm_free(w->vm);
-  explain_free(w->x);
-}
+static void worker_free(worker *w) { ent_context_free(w->c); }
 
 /* Decides one line of --jsonl input into 'o'. Returns 1 if the line was
    not a valid case (an error record is written instead), 0 if decided. */
 static int decide_line(worker *w, const char *line, size_t len,
                        uint64_t lineno, outbuf *o) {
-  facts_error e;
   if (!line) {
     char msg[128];
     snprintf(msg, sizeof msg, "the line is longer than the limit of %llu "
-             "bytes (--max-case-bytes)", (unsigned long long)w->vm->max_bytes);
+             "bytes (--max-case-bytes)", (unsigned long long)w->max_bytes);
     error_record(o, lineno, NULL, msg);
     return 1;
   }
   if (len && line[len - 1] == '\r') len--;
   /* A blank line is not a case, and reporting it keeps line numbers of
      input and output in step. */
-  if (facts_decode(w->vm, line, len, &e)) {
-    error_record(o, lineno, &e, NULL);
+  api_outcome r = api_decide(w->c, line, len);
+  if (r == API_REFUSED) {
+    error_record(o, lineno, api_case_error(w->c), NULL);
     return 1;
   }
-  int r = vm_run(w->vm);
-  if (r == VM_INVALID) {
-    outbuf m;
-    out_init(&m, NULL);
-    explain_requirement(w->p, w->vm, &m);
-    out_c(&m, 0);
-    error_record(o, lineno, NULL, m.buf);
-    out_free(&m);
+  if (r != API_DECIDED) {
+    error_record(o, lineno, NULL, api_reason(w->c));
     return 1;
   }
-  if (r != VM_OK) {
-    error_record(o, lineno, NULL, vm_error_text(r));
+  /* Rendered straight into the batch's results: no copy. */
+  if (api_render(w->c, w->fmt, o)) {
+    error_record(o, lineno, NULL, "out of memory");
     return 1;
   }
-  if (w->rec) record_write(w->rec, w->vm, o);
-  else explain_json(w->x, w->vm, o, w->how);
   out_c(o, '\n');
   return 0;
 }
@@ -535,7 +497,7 @@ typedef struct {
   uint64_t errline;    /* the last line of the results not written */
   atomic_int stop;     /* a write failed: every thread ends */
   const ent_program *p; /* what each thread's worker is made of */
-  int how;
+  api_format fmt;
   const char *hex;
   const limits *lim;
 } pool;
@@ -659,7 +621,7 @@ static void pool_work(pool *pl, worker *w) {
 static void *pool_thread(void *arg) {
   pool *pl = arg;
   worker w;
-  if (!worker_init(&w, pl->p, pl->how, pl->hex, pl->lim)) pool_work(pl, &w);
+  if (!worker_init(&w, pl->p, pl->fmt, pl->hex, pl->lim)) pool_work(pl, &w);
   worker_free(&w);
   return NULL;
 }
@@ -679,7 +641,7 @@ typedef struct {
 /* --jsonl with 'jobs' threads, the calling one among them (with one job,
    it alone). Returns -1 if out of memory. A thread that cannot be started
    leaves its share to the others. */
-static int run_pool(const ent_program *p, int how, const char *hex,
+static int run_pool(const ent_program *p, api_format fmt, const char *hex,
                     const limits *lim, int jobs, tally *t) {
   reader R = {fileno(stdin), lim->bytes, NULL, 0, 0, 0, 0, 0, 0};
   pool pl;
@@ -688,13 +650,13 @@ static int run_pool(const ent_program *p, int how, const char *hex,
   pl.nslot = (uint64_t)jobs * SLOTS_PER_JOB;
   atomic_init(&pl.stop, 0);
   pl.p = p;
-  pl.how = how;
+  pl.fmt = fmt;
   pl.hex = hex;
   pl.lim = lim;
   worker w;
   pl.slot = aligned_alloc(_Alignof(batch), pl.nslot * sizeof *pl.slot);
   pthread_t *th = calloc((size_t)jobs, sizeof *th);
-  if (worker_init(&w, p, how, hex, lim) || !pl.slot || !th) {
+  if (worker_init(&w, p, fmt, hex, lim) || !pl.slot || !th) {
     worker_free(&w);
     free(pl.slot);
     free(th);
@@ -738,10 +700,10 @@ static int run_pool(const ent_program *p, int how, const char *hex,
 
 /* --jsonl: one case a line, one result a line, in order. Deciding does
    not touch the collector, so the threads need not be known to it. */
-static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex,
-                      const limits *lim) {
+static int eval_jsonl(ent_program *p, api_format fmt, int jobs,
+                      const char *hex, const limits *lim) {
   tally t = {0, 0, 0, 0, 0};
-  int r = run_pool(p, how, hex, lim, jobs, &t);
+  int r = run_pool(p, fmt, hex, lim, jobs, &t);
   if (r) {
     fprintf(stderr, "entitle: error: out of memory\n");
     return EXIT_INTERNAL;
@@ -762,6 +724,87 @@ static int eval_jsonl(ent_program *p, int how, int jobs, const char *hex,
     return EXIT_CASE;
   }
   return EXIT_OK;
+}
+
+/* What --format and --no-explain or --explain ask for. */
+static api_format eval_format(const char *format, int how) {
+  if (!strcmp(format, "record")) return API_RECORD;
+  if (!strcmp(format, "text")) return API_TEXT;
+  if (!strcmp(format, "html")) return API_HTML;
+  return how == EXPLAIN_NONE ? API_JSON_BARE : API_JSON;
+}
+
+/* Decides the case 'text' (read from 'name') with 'c' and writes its
+   result as 'fmt' to the standard output; returns the exit status. */
+static int decide_one(ent_context *c, const char *name, const char *text,
+                      size_t len, api_format fmt) {
+  api_outcome r = api_decide(c, text, len);
+  if (r == API_REFUSED) {
+    api_case_problems(stderr, name, api_case_error(c));
+    return EXIT_CASE;
+  }
+  if (r != API_DECIDED) {
+    fprintf(stderr, "%s: error: %s\n", name, api_reason(c));
+    return r == API_FAILED ? EXIT_INTERNAL : EXIT_CASE;
+  }
+  outbuf o;
+  out_init(&o, stdout);
+  int rc = EXIT_OK;
+  if (api_render(c, fmt, &o)) {
+    fprintf(stderr, "entitle: error: out of memory\n");
+    rc = EXIT_INTERNAL;
+  }
+  /* JSON and records are one line; text and HTML end as they are. */
+  else if (fmt != API_TEXT && fmt != API_HTML) out_c(&o, '\n');
+  if (out_flush(&o)) {
+    fprintf(stderr, "entitle: error: cannot write the result: %s\n",
+            strerror(o.error));
+    rc = EXIT_IO;
+  }
+  out_free(&o);
+  return rc;
+}
+
+/* eval of one case, from 'casef' or the standard input. */
+static int eval_one(const ent_program *p, const char *hex, api_format fmt,
+                    const limits *lim, const char *casef) {
+  FILE *in = stdin;
+  const char *name = "<stdin>";
+  if (casef && strcmp(casef, "-")) {
+    struct stat st;
+    in = fopen(casef, "rb");
+    if (!in) {
+      fprintf(stderr, "entitle: error: cannot read '%s': %s\n", casef,
+              strerror(errno));
+      return EXIT_IO;
+    }
+    if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "entitle: error: cannot read '%s': it is a directory\n",
+              casef);
+      fclose(in);
+      return EXIT_IO;
+    }
+    name = casef;
+  }
+  size_t len = 0;
+  char *text = slurp(in, &len, lim->bytes);
+  if (in != stdin) fclose(in);
+  if (!text) {
+    fprintf(stderr, "entitle: error: cannot read '%s': %s\n", name,
+            strerror(errno ? errno : EIO));
+    return EXIT_IO;
+  }
+  ent_context *c = eval_context(p, hex, fmt, lim);
+  int rc;
+  if (!c) {
+    fprintf(stderr, "entitle: error: out of memory\n");
+    rc = EXIT_INTERNAL;
+  } else {
+    rc = decide_one(c, name, text, len, fmt);
+  }
+  free(text);
+  ent_context_free(c);
+  return rc;
 }
 
 static int cmd_eval(int argc, char **argv) {
@@ -828,7 +871,7 @@ static int cmd_eval(int argc, char **argv) {
   if (jsonl && html && !dir)
     return usage("eval --jsonl --format html writes a report per case: name "
                  "the directory with --out DIR");
-  if (!strcmp(format, "record")) how = EXPLAIN_RECORD;
+  api_format fmt = eval_format(format, how);
   if (!prog) return usage("eval: name a program");
   if (jsonl && casef && strcmp(casef, "-"))
     return usage("eval --jsonl reads the cases from standard input");
@@ -840,91 +883,9 @@ static int cmd_eval(int argc, char **argv) {
   char hex[65];
   bc_digest_hex(p, hex);
   if (jsonl && html) return replay_reports(prog, dir);
-  if (jsonl) {
-    limits lim = {max_steps, max_items, max_bytes};
-    return eval_jsonl(p, how, jobs, hex, &lim);
-  }
-  FILE *in = stdin;
-  const char *name = "<stdin>";
-  if (casef && strcmp(casef, "-")) {
-    struct stat st;
-    in = fopen(casef, "rb");
-    if (!in) {
-      fprintf(stderr, "entitle: error: cannot read '%s': %s\n", casef,
-              strerror(errno));
-      return EXIT_IO;
-    }
-    if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
-      fprintf(stderr, "entitle: error: cannot read '%s': it is a directory\n",
-              casef);
-      fclose(in);
-      return EXIT_IO;
-    }
-    name = casef;
-  }
-  size_t len = 0;
-  char *text = slurp(in, &len, max_bytes);
-  if (in != stdin) fclose(in);
-  if (!text) {
-    fprintf(stderr, "entitle: error: cannot read '%s': %s\n", name,
-            strerror(errno ? errno : EIO));
-    return EXIT_IO;
-  }
-  ent_vm *vm = vm_new(p);
-  explain_ctx *x = explain_new(p, hex);
-  record_ctx *rec = x && how == EXPLAIN_RECORD ? record_new(p, x) : NULL;
-  facts_error e;
-  int rc = EXIT_OK;
-  if (vm) {
-    limits lim = {max_steps, max_items, max_bytes};
-    apply_limits(vm, &lim);
-  }
-  if (!vm || !x || (how == EXPLAIN_RECORD && !rec)) {
-    fprintf(stderr, "entitle: error: out of memory\n");
-    rc = EXIT_INTERNAL;
-  } else if (facts_decode(vm, text, len, &e)) {
-    case_error(name, &e);
-    rc = EXIT_CASE;
-  } else {
-    int r = vm_run(vm);
-    if (r == VM_INVALID) {
-      outbuf m;
-      out_init(&m, NULL);
-      explain_requirement(p, vm, &m);
-      out_c(&m, 0);
-      fprintf(stderr, "%s: error: %s\n", name, m.buf);
-      out_free(&m);
-      rc = EXIT_CASE;
-    } else if (r != VM_OK) {
-      fprintf(stderr, "%s: error: %s\n", name, vm_error_text(r));
-      rc = r == VM_BUDGET ? EXIT_CASE : EXIT_INTERNAL;
-    } else {
-      outbuf o;
-      out_init(&o, stdout);
-      if (rec) {
-        record_write(rec, vm, &o);
-        out_c(&o, '\n');
-      } else if (!strcmp(format, "json")) {
-        explain_json(x, vm, &o, how);
-        out_c(&o, '\n');
-      } else if (html) {
-        report_html(x, vm, &o);
-      } else {
-        explain_text(x, vm, &o);
-      }
-      if (out_flush(&o)) {
-        fprintf(stderr, "entitle: error: cannot write the result: %s\n",
-                strerror(o.error));
-        rc = EXIT_IO;
-      }
-      out_free(&o);
-    }
-  }
-  free(text);
-  record_free(rec);
-  vm_free(vm);
-  explain_free(x);
-  return rc;
+  limits lim = {max_steps, max_items, max_bytes};
+  if (jsonl) return eval_jsonl(p, fmt, jobs, hex, &lim);
+  return eval_one(p, hex, fmt, &lim, casef);
 }
 
 int cli_main(int argc, char **argv) {

@@ -83,6 +83,17 @@ static tnode *child(tnode *t, const char *name, size_t n) {
   return NULL;
 }
 
+/* An item's key as a given or expect line names it: a text as it is, a
+   whole number in decimal (as 'visits.3.done' writes it); NULL for a key
+   of any other kind, which no line can name. */
+static const char *key_name(const ast *v) {
+  if (v->kind == AST_TEXT) return v->name;
+  if (v->kind != AST_INT) return NULL;
+  char buf[24];
+  snprintf(buf, sizeof buf, "%lld", (long long)v->num);
+  return GC_strdup(buf);
+}
+
 /* Indexes the items of list 't' by their key field 'key', so that a test
    giving a value to each of thousands of items finds each one at once. */
 static void item_index(tnode *t, const char *key) {
@@ -94,13 +105,13 @@ static void item_index(tnode *t, const char *key) {
   for (tnode *k = t->kids; k; k = k->next, n++) {
     t->items[n] = k;
     tnode *f = child(k, key, strlen(key));
-    if (f && f->value && f->value->kind == AST_TEXT &&
-        strmap_get(t->index, f->value->name) < 0)
-      strmap_put(t->index, f->value->name, (int)n);
+    const char *name = f && f->value ? key_name(f->value) : NULL;
+    if (name && strmap_get(t->index, name) < 0)
+      strmap_put(t->index, name, (int)n);
   }
 }
 
-/* The item of list 't' whose key field 'key' is the text 'id'. */
+/* The item of list 't' whose key field 'key' is named 'id' (key_name). */
 static tnode *item(tnode *t, const char *key, const char *id, size_t n) {
   if (!t->index) item_index(t, key);
   int i = strmap_get(t->index, GC_strndup(id, n));
@@ -390,6 +401,18 @@ static int expected_value(runner *r, int32_t ty, ast *v, ent_val *out) {
   }
 }
 
+/* Whether the decision whose state is 'stw', decided with the expected
+   value, was decided by the rule an expectation's 'by RULE' names ('by
+   default' names the default); when not, adds ' by RULE' to what was
+   expected, for the failure. */
+static int decided_by(runner *r, ent_val stw, const char *by, outbuf *want) {
+  if (!by || !strcmp(prog_str(r->p, r->p->rules[DS_RULE1(stw)].id), by))
+    return 1;
+  out_s(want, " by ");
+  out_s(want, by);
+  return 0;
+}
+
 /* 'FAIL file:line: test "name"', the first line of a failure. */
 static void fail_header(outbuf *o, const char *file, int line,
                         const char *name) {
@@ -525,6 +548,7 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
       good = (s == DS_DECIDED || s == DS_AGREED || s == DS_DEFAULT) &&
              n == strlen(ex->b->name) && !memcmp(got, ex->b->name, n);
       out_json(&want, ex->b->name, strlen(ex->b->name));
+      if (good) good = decided_by(r, stw, ex->name, &want);
     } else {
       ent_val v;
       if (expected_value(r, pd->type, ex->b, &v)) {
@@ -537,14 +561,7 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
       good = (s == DS_DECIDED || s == DS_AGREED || s == DS_DEFAULT) &&
              vm->mem[row + pd->slot] == v;
       explain_value_text(r->p, vm, pd->type, v, &want);
-      if (good && ex->name) {
-        const char *by = prog_str(r->p, r->p->rules[DS_RULE1(stw)].id);
-        if (strcmp(by, ex->name)) {
-          good = 0;
-          out_s(&want, " by ");
-          out_s(&want, ex->name);
-        }
-      }
+      if (good) good = decided_by(r, stw, ex->name, &want);
     }
     if (!good) {
       if (ok) fail_header(o, file, line, st->name);
@@ -646,7 +663,7 @@ int testrun_main(int argc, char **argv) {
     fprintf(stderr, "entitle: test: name at least one rule file\n");
     return EXIT_USAGE;
   }
-  int passed = 0, failed = 0, rc = EXIT_OK;
+  int passed = 0, failed = 0, rc = EXIT_OK, ran = 0;
   outbuf o;
   out_init(&o, stdout);
   for (int i = 0; i < argc; i++) {
@@ -658,6 +675,7 @@ int testrun_main(int argc, char **argv) {
       rc = EXIT_RULES;
       continue;
     }
+    ran++;
     char hex[65];
     bc_digest_hex(p, hex);
     explain_ctx *x = explain_new(p, hex);
@@ -691,7 +709,9 @@ int testrun_main(int argc, char **argv) {
     explain_free(x);
   }
   out_flush(&o);
-  printf("%d passed, %d failed\n", passed, failed);
+  /* A file with errors has no tests to count: when no file compiled,
+     only its errors are printed. */
+  if (ran) printf("%d passed, %d failed\n", passed, failed);
   out_free(&o);
   if (rc != EXIT_OK) return rc;
   return failed ? EXIT_TESTS : EXIT_OK;

@@ -394,50 +394,54 @@ FUZZ_FN explain_ctx *fuzz_explain_new(const ent_program *p) {
   return explain_new(p, hex);
 }
 
+/* Walks every decision, condition, read and rule that did not apply of
+   the case 'c' holds (decided, or read from a record), as an embedding
+   program would; every value handed out as JSON must be JSON. */
+FUZZ_FN void fuzz_api_walk_context(ent_context *c) {
+  size_t n;
+  const char *r = ent_result_json(c, 1, &n);
+  if (r) fuzz_check_json("ent_result_json", r, n);
+  r = ent_result_text(c, &n);
+  int nd = ent_decision_count(c);
+  for (int i = 0; i < nd && i < 2000; i++) {
+    ent_decision d;
+    if (ent_decision_get(c, i, &d) != ENT_OK) abort();
+    if (!d.path || !d.value) abort();
+    fuzz_check_json("a decision's value", d.value, strlen(d.value));
+    int nc = d.nconditions;
+    for (int k = 0; k < nc && k < 300; k++) {
+      const char *text;
+      int nreads;
+      if (ent_condition_get(c, i, k, &text, &nreads) != ENT_OK) abort();
+      for (int q = 0; q < nreads && q < 300; q++) {
+        ent_read rd;
+        if (ent_condition_read(c, i, k, q, &rd) != ENT_OK) abort();
+        fuzz_check_json("a read value", rd.value, strlen(rd.value));
+      }
+    }
+    for (int k = 0; k < d.nnot_applied && k < 300; k++) {
+      ent_rule_ref rule, by;
+      ent_why_not why;
+      const char *text;
+      if (ent_not_applied_get(c, i, k, &rule, &why, &text, &by) != ENT_OK)
+        abort();
+    }
+    /* Copy the path: the next call may reuse its buffer. */
+    char path[512];
+    snprintf(path, sizeof path, "%s", d.path);
+    ent_decision_find(c, path, &d);
+  }
+}
+
 /* Decides 'json' through the public library (include/entitle.h) and walks
-   every decision, condition, read and rule that did not apply, as an
-   embedding program would; every value handed out as JSON must be JSON. */
+   what it decided (fuzz_api_walk_context). */
 FUZZ_FN void fuzz_api_walk(const ent_program *ap, const char *json,
                            size_t len) {
   ent_context *c = ent_context_new(ap);
   if (!c) return;
   ent_error err;
   memset(&err, 0, sizeof err);
-  if (ent_decide(c, json, len, &err) == ENT_OK) {
-    size_t n;
-    const char *r = ent_result_json(c, 1, &n);
-    if (r) fuzz_check_json("ent_result_json", r, n);
-    r = ent_result_text(c, &n);
-    int nd = ent_decision_count(c);
-    for (int i = 0; i < nd && i < 2000; i++) {
-      ent_decision d;
-      if (ent_decision_get(c, i, &d) != ENT_OK) abort();
-      if (!d.path || !d.value) abort();
-      fuzz_check_json("a decision's value", d.value, strlen(d.value));
-      int nc = d.nconditions;
-      for (int k = 0; k < nc && k < 300; k++) {
-        const char *text;
-        int nreads;
-        if (ent_condition_get(c, i, k, &text, &nreads) != ENT_OK) abort();
-        for (int q = 0; q < nreads && q < 300; q++) {
-          ent_read rd;
-          if (ent_condition_read(c, i, k, q, &rd) != ENT_OK) abort();
-          fuzz_check_json("a read value", rd.value, strlen(rd.value));
-        }
-      }
-      for (int k = 0; k < d.nnot_applied && k < 300; k++) {
-        ent_rule_ref rule, by;
-        ent_why_not why;
-        const char *text;
-        if (ent_not_applied_get(c, i, k, &rule, &why, &text, &by) != ENT_OK)
-          abort();
-      }
-      /* Copy the path: the next call may reuse its buffer. */
-      char path[512];
-      snprintf(path, sizeof path, "%s", d.path);
-      ent_decision_find(c, path, &d);
-    }
-  }
+  if (ent_decide(c, json, len, &err) == ENT_OK) fuzz_api_walk_context(c);
   ent_error_clear(&err);
   ent_context_free(c);
 }
