@@ -690,6 +690,40 @@ static int row_from(reader *R, int l, ent_val row, json_t *arr,
   return 0;
 }
 
+static int by_text(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether two items of list 'l' have one key, which no case can give
+   (the decoder refuses it): 0 if not. Sorted, not compared in pairs,
+   since a list may have many items. */
+static int repeated_key(reader *R, uint32_t l, const char *name) {
+  const ent_program *p = R->r->p;
+  ent_val first, n;
+  tr_items(p, R->vm, l, &first, &n);
+  if (n < 2) return 0;
+  outbuf b;
+  out_init(&b, NULL);
+  size_t *off = malloc((size_t)n * sizeof *off);
+  const char **key = malloc((size_t)n * sizeof *key);
+  int rc = !off || !key ? bad(R, "out of memory") : 0;
+  for (ent_val i = 0; !rc && i < n; i++) {
+    off[i] = b.len;
+    explain_item_key(p, R->vm, l, tr_item_row(p, l, first, i), &b);
+    out_c(&b, 0);
+  }
+  if (!rc && b.error) rc = bad(R, "out of memory");
+  for (ent_val i = 0; !rc && i < n; i++) key[i] = b.buf + off[i];
+  if (!rc) qsort(key, (size_t)n, sizeof *key, by_text);
+  for (ent_val i = 1; !rc && i < n; i++)
+    if (!strcmp(key[i], key[i - 1]))
+      rc = bad(R, "list '%s' has two items with the key '%s'", name, key[i]);
+  free(off);
+  free(key);
+  out_free(&b);
+  return rc;
+}
+
 static int list_from(reader *R, const char *key, json_t *lj) {
   const ent_program *p = R->r->p;
   int64_t l = -1;
@@ -733,6 +767,7 @@ static int list_from(reader *R, const char *key, json_t *lj) {
     if (!rc) rc = row_from(R, (int)l, row, json_array_get(trace, i), where);
   }
   free(fi);
+  if (!rc) rc = repeated_key(R, (uint32_t)l, key);
   return rc;
 }
 
@@ -751,9 +786,15 @@ static int values_from(reader *R, json_t *decs) {
     ent_val base = 0, n = 1;
     json_t *scope = decs;
     if (pd->list >= 0) {
+      const char *lp = prog_str(p, p->fields[p->lists[pd->list].field].path);
       tr_items(p, vm, (uint32_t)pd->list, &base, &n);
-      scope = json_object_get(
-          decs, prog_str(p, p->fields[p->lists[pd->list].field].path));
+      scope = json_object_get(decs, lp);
+      /* Each item the record has, and no other. */
+      if (n && json_object_size(scope) != (size_t)n) {
+        rc = bad(R, "'decisions' gives %zu items of list '%s', the record "
+                 "%lld", json_object_size(scope), lp, (long long)n);
+        break;
+      }
     }
     for (ent_val i = 0; i < n && !rc; i++) {
       ent_val row = pd->list >= 0 ? tr_item_row(p, (uint32_t)pd->list,

@@ -139,44 +139,6 @@ static void round_trip(void) {
   out_free(&b);
 }
 
-/* Whether a list of the case read into 'vm' gives two items one key. */
-static int repeats_a_key(void) {
-  int found = 0;
-  outbuf keys;
-  out_init(&keys, NULL);
-  for (uint32_t l = 0; l < prog->nlists && !found; l++) {
-    ent_val base, n;
-    tr_items(prog, vm, l, &base, &n);
-    size_t *at = malloc(((size_t)n + 1) * sizeof *at);
-    if (!at) break;
-    keys.len = 0;
-    for (ent_val i = 0; i < n; i++) {
-      at[i] = keys.len;
-      explain_item_key(prog, vm, l, tr_item_row(prog, l, base, i), &keys);
-    }
-    at[n] = keys.len;
-    for (ent_val i = 0; i < n && !found; i++)
-      for (ent_val j = i + 1; j < n && !found; j++)
-        found = at[i + 1] - at[i] == at[j + 1] - at[j] &&
-                !memcmp(keys.buf + at[i], keys.buf + at[j],
-                        at[i + 1] - at[i]);
-    free(at);
-  }
-  out_free(&keys);
-  return found;
-}
-
-/* A known issue (README.md, open/record-repeated-item-key): the reader
-   takes a list whose items repeat a key, and the record written from it
-   does not read back. While fuzzing, the round trip of such a record is
-   skipped, so that a run finds other bugs rather than this one again and
-   again; scripts/fuzz --replay-open sets $ENTITLE_FUZZ_OPEN, and then it
-   is not. */
-static int known_issue(void) {
-  const char *open = getenv("ENTITLE_FUZZ_OPEN");
-  return !(open && *open) && repeats_a_key();
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t n;
   char *text = with_digest(data, size, &n);
@@ -185,7 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   err[0] = 0;
   if (!record_read(recorder, vm, text, n, err, sizeof err)) {
     render_all();
-    if (!known_issue()) round_trip();
+    round_trip();
   } else {
     if (!memchr(err, 0, sizeof err)) abort();
     if (getenv("ENTITLE_FUZZ_VERBOSE"))
