@@ -126,6 +126,7 @@ static void body(const ent_program *p, outbuf *o) {
   put32(o, p->status);
   put32(o, p->case_width);
   put32(o, p->nregs);
+  put32(o, p->date_field);
   put32(o, p->nstrings);
   out_mem(o, p->strings, p->nstrings);
   put_array(o, p->imports, p->nimports, sizeof *p->imports, import_layout);
@@ -317,6 +318,7 @@ ent_program *bc_load(const unsigned char *data, size_t len, char *err,
   p->status = get32(r);
   p->case_width = get32(r);
   p->nregs = get32(r);
+  p->date_field = get32(r);
   p->nstrings = get32(r);
   if (r->failed) return NULL;
   if ((size_t)(r->end - r->s) < p->nstrings) {

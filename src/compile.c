@@ -858,6 +858,7 @@ ent_program *compile_policy(sema *s) {
   for (int l = 0; l < s->nlists; l++) p->lists[l].width = width[l];
   p->case_width = g->case_width;
   p->nregs = g->maxreg;
+  p->date_field = s->dated_field ? (uint32_t)s->dated_field - 1 : UINT32_MAX;
   p->code = g->code;
   p->ncode = g->ncode;
   p->consts = g->consts;

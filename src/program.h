@@ -235,6 +235,8 @@ typedef struct ent_program {
   ent_ins *code;
   uint32_t ncode;
   uint32_t case_width;        /* words in the case row */
+  uint32_t date_field;        /* the policy's date ('dated by'), a date
+                                 fact of the case's row, or UINT32_MAX */
   uint32_t nregs;
 } ent_program;
 

@@ -439,6 +439,24 @@ void report_html(explain_ctx *x, const ent_vm *vm, outbuf *o) {
   if (*prog_str(p, p->version))
     summary_row(o, "Version", prog_str(p, p->version), 0);
   summary_row(o, "Program digest", explain_digest(x), 1);
+  for (uint32_t i = 0; i < p->nimports; i++) {
+    char what[600];
+    snprintf(what, sizeof what, "%s: %s%s%s", prog_str(p, p->imports[i].file),
+             prog_str(p, p->imports[i].name),
+             *prog_str(p, p->imports[i].version) ? ", " : "",
+             prog_str(p, p->imports[i].version));
+    summary_row(o, "Imports", what, 0);
+  }
+  if (p->date_field != UINT32_MAX) {
+    /* The date the policy decides on ('dated by'): which of its rules
+       and values were in force. */
+    const prog_field *f = &p->fields[p->date_field];
+    OUT_LIT(o, "<div><dt>Decision date (<code>");
+    h(o, prog_str(p, f->path));
+    OUT_LIT(o, "</code>)</dt><dd>");
+    ESCAPED(o, explain_value_text(p, vm, f->type, tr_field(vm, f, 0), o));
+    OUT_LIT(o, "</dd></div>\n");
+  }
   OUT_LIT(o, "</dl>\n");
   page g = {x, p, vm, o};
   case_facts(&g);

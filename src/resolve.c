@@ -595,8 +595,10 @@ static void check_dated(sema *s) {
   else if (TY_KIND(s->fields[f].type) != TK_DATE)
     diag_error(s->d, s->dated_loc, "'%s' is %s, not a date", s->dated_by,
                type_name(s, s->fields[f].type));
-  else
+  else {
+    s->dated_field = f + 1;
     return;
+  }
   s->dated_bad = 1; /* reported once here, not at every period */
 }
 

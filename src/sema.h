@@ -162,6 +162,7 @@ typedef struct sema {
   int *order;          /* decisions in evaluation order */
   int case_width;
   const char *dated_by; /* 'dated by FACT': the date periods are read on */
+  int dated_field;      /* ... its field plus one, 0 when none */
   loc_t dated_loc;
   int dated_bad;        /* 'dated by' names no date fact (reported) */
   strmap *dated_params; /* parameters with periods, made decisions */

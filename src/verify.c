@@ -260,6 +260,12 @@ static int tables_ok(verifier *v) {
                  w);
     }
   }
+  if (p->date_field != UINT32_MAX &&
+      (p->date_field >= p->nfields ||
+       prog_field_list(p, p->date_field) != -1 ||
+       TY_KIND(p->fields[p->date_field].type) != TK_DATE))
+    return bad(v, "the policy's date is field %u, not a date of the case",
+               p->date_field);
   for (uint32_t i = 0; i < p->nlists; i++) {
     const prog_list *l = &p->lists[i];
     if (p->objects[l->object].list != (int32_t)i ||
