@@ -27,6 +27,7 @@
 #include "policy.h"
 #include "record.h"
 #include "report.h"
+#include "trace.h"
 #include "vm.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -325,10 +326,8 @@ static int index_case(ent_context *c) {
     const prog_decision *pd = &p->decisions[d];
     ent_val base = 0, cnt = 1, width = 0;
     if (pd->list >= 0) {
-      const prog_list *l = &p->lists[pd->list];
-      base = c->vm->mem[p->fields[l->field].slot];
-      cnt = c->vm->mem[p->fields[l->field].slot + 1];
-      width = l->width;
+      tr_items(p, c->vm, (uint32_t)pd->list, &base, &cnt);
+      width = p->lists[pd->list].width;
     }
     for (ent_val i = 0; i < cnt; i++) {
       if (c->ninst == c->capinst) {
@@ -505,9 +504,6 @@ static void get_rule(ent_context *c, const rule_offs *o, ent_rule_ref *r) {
   r->source = at(c, o->source);
 }
 
-static int decided_status(int st) {
-  return st == DS_DECIDED || st == DS_AGREED || st == DS_DEFAULT;
-}
 
 int ent_decision_count(ent_context *c) {
   return c && c->decided ? c->ninst : 0;
@@ -518,7 +514,7 @@ ent_status ent_decision_get(ent_context *c, int i, ent_decision *out) {
   const ent_program *p = c->p;
   const instance *in = &c->inst[i];
   const prog_decision *pd = &p->decisions[in->dec];
-  ent_val st = c->vm->mem[in->row + pd->slot + 1];
+  ent_val st = tr_dec_state(c->vm, pd, in->row);
   int s = DS_STATUS(st);
   c->scratch.len = 0;
   memset(out, 0, sizeof *out);
@@ -526,14 +522,14 @@ ent_status ent_decision_get(ent_context *c, int i, ent_decision *out) {
   explain_decision_path(p, c->vm, in->dec, in->row, &c->scratch);
   size_t path = end_str(c, m);
   m = mark(c);
-  if (decided_status(s))
-    explain_value_json(p, c->vm, pd->type, c->vm->mem[in->row + pd->slot],
+  if (tr_decided(s))
+    explain_value_json(p, c->vm, pd->type, tr_dec_value(c->vm, pd, in->row),
                        &c->scratch);
   else
     out_s(&c->scratch, "null");
   size_t value = end_str(c, m);
   rule_offs r1 = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR, NO_STR}, r2 = r1;
-  if (decided_status(s) || s == DS_CONFLICT || s == DS_ERROR)
+  if (tr_decided(s) || s == DS_CONFLICT || s == DS_ERROR)
     r1 = put_rule(c, DS_RULE1(st));
   if (s == DS_CONFLICT) r2 = put_rule(c, DS_RULE2(st));
   if (c->scratch.error) return ENT_EINTERNAL;
@@ -545,14 +541,14 @@ ent_status ent_decision_get(ent_context *c, int i, ent_decision *out) {
                                                    : ENT_UNDECIDED;
   get_rule(c, &r1, &out->rule);
   get_rule(c, &r2, &out->other);
-  if (decided_status(s)) {
+  if (tr_decided(s)) {
     const prog_rule *r = &p->rules[DS_RULE1(st)];
     out->nconditions = (int)(r->nconds + r->nexcs);
     out->nexceptions = (int)r->nexcs;
   }
   for (uint32_t k = 0; k < pd->nrules; k++) {
     const prog_rule *r = &p->rules[pd->first_rule + k];
-    int rs = RS_STATE(c->vm->mem[in->row + r->state_slot]);
+    int rs = RS_STATE(tr_rule_state(c->vm, r, in->row));
     if (rs != RS_APPLIED && r->kind != RK_DEFAULT) out->nnot_applied++;
   }
   return ENT_OK;
@@ -581,8 +577,8 @@ static const prog_rule *winner(ent_context *c, int i) {
   const ent_program *p = c->p;
   const instance *in = &c->inst[i];
   const prog_decision *pd = &p->decisions[in->dec];
-  ent_val st = c->vm->mem[in->row + pd->slot + 1];
-  if (!decided_status(DS_STATUS(st))) return NULL;
+  ent_val st = tr_dec_state(c->vm, pd, in->row);
+  if (!tr_decided(DS_STATUS(st))) return NULL;
   return &p->rules[DS_RULE1(st)];
 }
 
@@ -631,7 +627,7 @@ ent_status ent_not_applied_get(ent_context *c, int i, int k,
   for (uint32_t j = 0; j < pd->nrules; j++) {
     uint32_t ri = pd->first_rule + j;
     const prog_rule *r = &p->rules[ri];
-    ent_val rs = c->vm->mem[in->row + r->state_slot];
+    ent_val rs = tr_rule_state(c->vm, r, in->row);
     if (RS_STATE(rs) == RS_APPLIED || r->kind == RK_DEFAULT) continue;
     if (k-- > 0) continue;
     c->scratch.len = 0;

@@ -25,6 +25,7 @@
 #include "out.h"
 #include "report.h"
 #include "strmap.h"
+#include "trace.h"
 #include "vm.h"
 
 enum { FMT_TEXT, FMT_JSONL, FMT_HTML };
@@ -141,18 +142,15 @@ static void match(differ *D) {
 
 /* { ====== one decision in one row ====== */
 
-static int decided(int st) {
-  return st == DS_DECIDED || st == DS_AGREED || st == DS_DEFAULT;
-}
 
 /* The id of the rule that decided it, 'default', or NULL when it was not
    decided. */
 static const char *rule_id(const side *s, uint32_t d, ent_val row,
                            int32_t *index) {
   const ent_program *p = s->p;
-  ent_val st = s->vm->mem[row + p->decisions[d].slot + 1];
+  ent_val st = tr_dec_state(s->vm, &p->decisions[d], row);
   *index = -1;
-  if (!decided(DS_STATUS(st))) return NULL;
+  if (!tr_decided(DS_STATUS(st))) return NULL;
   if (DS_STATUS(st) == DS_DEFAULT) return "default";
   *index = (int32_t)DS_RULE1(st);
   return prog_str(p, p->rules[DS_RULE1(st)].id);
@@ -163,10 +161,10 @@ static const char *rule_id(const side *s, uint32_t d, ent_val row,
 static const char *value_text(differ *D, const side *s, uint32_t d,
                               ent_val row) {
   const prog_decision *pd = &s->p->decisions[d];
-  ent_val st = s->vm->mem[row + pd->slot + 1];
+  ent_val st = tr_dec_state(s->vm, pd, row);
   D->scratch.len = 0;
-  if (decided(DS_STATUS(st)))
-    explain_value_json(s->p, s->vm, pd->type, s->vm->mem[row + pd->slot],
+  if (tr_decided(DS_STATUS(st)))
+    explain_value_json(s->p, s->vm, pd->type, tr_dec_value(s->vm, pd, row),
                        &D->scratch);
   else
     out_s(&D->scratch, "null");
@@ -180,12 +178,12 @@ static int same(differ *D, const pair *pr, ent_val ro, ent_val rn) {
   const side *a = &D->s[0], *b = &D->s[1];
   const prog_decision *da = &a->p->decisions[pr->d[0]];
   const prog_decision *db = &b->p->decisions[pr->d[1]];
-  int sa = DS_STATUS(a->vm->mem[ro + da->slot + 1]);
-  int sb = DS_STATUS(b->vm->mem[rn + db->slot + 1]);
-  if (!decided(sa) || !decided(sb))
-    return !decided(sa) && !decided(sb) &&
+  int sa = DS_STATUS(tr_dec_state(a->vm, da, ro));
+  int sb = DS_STATUS(tr_dec_state(b->vm, db, rn));
+  if (!tr_decided(sa) || !tr_decided(sb))
+    return !tr_decided(sa) && !tr_decided(sb) &&
            (sa == DS_CONFLICT) == (sb == DS_CONFLICT);
-  ent_val va = a->vm->mem[ro + da->slot], vb = b->vm->mem[rn + db->slot];
+  ent_val va = tr_dec_value(a->vm, da, ro), vb = tr_dec_value(b->vm, db, rn);
   int k = TY_KIND(da->type);
   if (va == vb && k != TK_TEXT && k != TK_ENUM && k != TK_SET) return 1;
   if (va != vb && k != TK_TEXT && k != TK_ENUM && k != TK_SET) return 0;
@@ -298,11 +296,10 @@ static void rows_of(const side *s, int32_t list, ent_val *first,
     *width = 0;
     return;
   }
-  const prog_list *l = &s->p->lists[list];
-  uint32_t slot = s->p->fields[l->field].slot;
-  *first = s->vm->mem[slot];
-  *n = (uint64_t)s->vm->mem[slot + 1];
-  *width = l->width;
+  ent_val count;
+  tr_items(s->p, s->vm, (uint32_t)list, first, &count);
+  *n = (uint64_t)count;
+  *width = s->p->lists[list].width;
 }
 
 /* Starts the report of a changed case. */
@@ -448,11 +445,11 @@ static void compare_case(differ *D, uint64_t caseno) {
     const prog_decision *db = &b->p->decisions[pr->d[1]];
     for (uint64_t i = 0; i < n; i++) {
       ent_val ro = fa + (ent_val)(i * wa), rn = fb + (ent_val)(i * wb);
-      int sa = DS_STATUS(a->vm->mem[ro + da->slot + 1]);
-      int sb = DS_STATUS(b->vm->mem[rn + db->slot + 1]);
+      int sa = DS_STATUS(tr_dec_state(a->vm, da, ro));
+      int sb = DS_STATUS(tr_dec_state(b->vm, db, rn));
       if (pr->money) {
-        if (decided(sa)) pr->total[0] += a->vm->mem[ro + da->slot];
-        if (decided(sb)) pr->total[1] += b->vm->mem[rn + db->slot];
+        if (tr_decided(sa)) pr->total[0] += tr_dec_value(a->vm, da, ro);
+        if (tr_decided(sb)) pr->total[1] += tr_dec_value(b->vm, db, rn);
       }
       int32_t ia, ib;
       const char *ra = rule_id(a, pr->d[0], ro, &ia);
@@ -464,8 +461,8 @@ static void compare_case(differ *D, uint64_t caseno) {
         if (rb) count_rule(D, rb, 1);
       }
       if (same(D, pr, ro, rn)) continue;
-      if (decided(sa) && !decided(sb)) undecided_in[1] = 1;
-      if (!decided(sa) && decided(sb)) undecided_in[0] = 1;
+      if (tr_decided(sa) && !tr_decided(sb)) undecided_in[1] = 1;
+      if (!tr_decided(sa) && tr_decided(sb)) undecided_in[0] = 1;
       if (!id) {
         id = case_name(a, caseno);
         case_open(D, id);

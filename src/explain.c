@@ -650,7 +650,7 @@ static reading ref_read(const ent_program *p, const ent_vm *vm,
    its first condition, 'in force ...' (resolve.c). */
 static const char *deciding_period(const ent_program *p, const ent_vm *vm,
                                    const prog_decision *pd, ent_val base) {
-  ent_val st = vm->mem[base + pd->slot + 1];
+  ent_val st = tr_dec_state(vm, pd, base);
   if (DS_STATUS(st) != DS_DECIDED && DS_STATUS(st) != DS_AGREED)
     return NULL;
   const prog_rule *r = &p->rules[DS_RULE1(st)];
@@ -670,7 +670,7 @@ int explain_nothing_in_force(const ent_program *p, const ent_vm *vm,
   if (!pd->nrules) return 0;
   for (uint32_t k = 0; k < pd->nrules; k++) {
     const prog_rule *r = &p->rules[pd->first_rule + k];
-    ent_val st = vm->mem[row + r->state_slot];
+    ent_val st = tr_rule_state(vm, r, row);
     if (r->kind == RK_DEFAULT || !r->nconds || RS_STATE(st) != RS_FAILED ||
         RS_PART(st) != 0)
       return 0;

@@ -18,6 +18,7 @@
 #include "out.h"
 #include "policy.h"
 #include "sema.h"
+#include "trace.h"
 #include "vm.h"
 
 /* A tree of given facts: a record (fields), a list (items) or a value. */
@@ -316,13 +317,12 @@ static strmap *decision_names(const ent_program *p) {
 static strmap *item_names(const ent_program *p, const ent_vm *vm,
                           uint32_t l) {
   strmap *m = strmap_new();
-  const prog_list *pl = &p->lists[l];
-  ent_val base = vm->mem[p->fields[pl->field].slot];
-  ent_val cnt = vm->mem[p->fields[pl->field].slot + 1];
+  ent_val base, cnt;
+  tr_items(p, vm, l, &base, &cnt);
   for (ent_val i = 0; i < cnt && i < INT32_MAX; i++) {
     outbuf k;
     out_init(&k, NULL);
-    explain_item_key(p, vm, l, base + i * (ent_val)pl->width, &k);
+    explain_item_key(p, vm, l, tr_item_row(p, l, base, i), &k);
     char *key = GC_strndup(k.buf ? k.buf : "", k.len);
     out_free(&k);
     if (strmap_get(m, key) < 0) strmap_put(m, key, (int)i);
@@ -356,8 +356,9 @@ static int find_decision(runner *r, const ent_vm *vm, strmap **items,
     int i = strmap_get(items[l], GC_strndup(id, (size_t)(last - id)));
     if (i < 0) return -2;
     *dec = (uint32_t)d;
-    *row = vm->mem[p->fields[p->lists[l].field].slot] +
-           (ent_val)i * (ent_val)p->lists[l].width;
+    ent_val base, n;
+    tr_items(p, vm, l, &base, &n);
+    *row = tr_item_row(p, l, base, i);
     return 0;
   }
   return -1;
@@ -432,16 +433,14 @@ static void record_coverage(runner *r, const ent_vm *vm) {
     const prog_decision *pd = &p->decisions[d];
     ent_val base = 0, cnt = 1, width = 0;
     if (pd->list >= 0) {
-      const prog_list *l = &p->lists[pd->list];
-      base = vm->mem[p->fields[l->field].slot];
-      cnt = vm->mem[p->fields[l->field].slot + 1];
-      width = l->width;
+      tr_items(p, vm, (uint32_t)pd->list, &base, &cnt);
+      width = p->lists[pd->list].width;
     }
     for (ent_val i = 0; i < cnt; i++)
       for (uint32_t k = 0; k < pd->nrules; k++) {
         uint32_t ri = pd->first_rule + k;
         const prog_rule *ru = &p->rules[ri];
-        ent_val st = vm->mem[base + i * width + ru->state_slot];
+        ent_val st = tr_rule_state(vm, ru, base + i * width);
         switch (RS_STATE(st)) {
         case RS_APPLIED:
           r->applied[ri]++;
@@ -529,7 +528,7 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
       continue;
     }
     const prog_decision *pd = &r->p->decisions[dec];
-    ent_val stw = vm->mem[row + pd->slot + 1];
+    ent_val stw = tr_dec_state(vm, pd, row);
     int s = DS_STATUS(stw);
     int good;
     outbuf want;
@@ -544,7 +543,7 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
       uint32_t n = 0;
       const char *got = "";
       if (s == DS_DECIDED || s == DS_AGREED || s == DS_DEFAULT)
-        got = vm_text(vm, vm->mem[row + pd->slot], &n);
+        got = vm_text(vm, tr_dec_value(vm, pd, row), &n);
       good = (s == DS_DECIDED || s == DS_AGREED || s == DS_DEFAULT) &&
              n == strlen(ex->b->name) && !memcmp(got, ex->b->name, n);
       out_json(&want, ex->b->name, strlen(ex->b->name));
@@ -559,7 +558,7 @@ static int run_test(runner *r, int t, ent_vm *vm, explain_ctx *x,
         continue;
       }
       good = (s == DS_DECIDED || s == DS_AGREED || s == DS_DEFAULT) &&
-             vm->mem[row + pd->slot] == v;
+             tr_dec_value(vm, pd, row) == v;
       explain_value_text(r->p, vm, pd->type, v, &want);
       if (good) good = decided_by(r, stw, ex->name, &want);
     }
