@@ -48,6 +48,28 @@ FUZZ_FN const char *fuzz_srcdir(void) {
   return s && *s ? s : ENTITLE_SRCDIR;
 }
 
+/* The policy a target decides with: $ENTITLE_FUZZ_POLICY, or the
+   Liverpool policy of the source tree. Exits, naming target 'who', when
+   it does not compile. */
+FUZZ_FN ent_program *fuzz_open_policy(const char *who) {
+  static char path[4096];
+  const char *env = getenv("ENTITLE_FUZZ_POLICY");
+  if (env && *env)
+    snprintf(path, sizeof path, "%s", env);
+  else
+    snprintf(path, sizeof path, "%s/rules/send/liverpool.rules",
+             fuzz_srcdir());
+  diag *d = diag_new();
+  ent_program *p = policy_open(d, path);
+  if (!p) {
+    diag_print(d, stderr);
+    fprintf(stderr, "%s: cannot compile %s (set ENTITLE_SRCDIR to the "
+            "source tree)\n", who, path);
+    exit(1);
+  }
+  return p;
+}
+
 /* The name fuzzed rule text is compiled under. It is 'fuzz.rules' in a
    folder holding the shipped rule files ($ENTITLE_FUZZ_IMPORTS, which
    scripts/fuzz fills with the .rules files of rules/send and rules/examples;

@@ -33,21 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
   GC_INIT();
-  static char path[4096];
-  const char *env = getenv("ENTITLE_FUZZ_POLICY");
-  if (env && *env)
-    snprintf(path, sizeof path, "%s", env);
-  else
-    snprintf(path, sizeof path, "%s/rules/send/liverpool.rules",
-             fuzz_srcdir());
-  diag *d = diag_new();
-  prog = policy_open(d, path);
-  if (!prog) {
-    diag_print(d, stderr);
-    fprintf(stderr, "fuzz_record: cannot compile %s (set ENTITLE_SRCDIR to "
-            "the source tree)\n", path);
-    exit(1);
-  }
+  prog = fuzz_open_policy("fuzz_record");
   explainer = fuzz_explain_new(prog);
   recorder = explainer ? record_new(prog, explainer) : NULL;
   vm = vm_new(prog);
