@@ -29,6 +29,7 @@
 #include "policy.h"
 #include "record.h"
 #include "sema.h"
+#include "serve.h"
 #include "vm.h"
 
 static const char usage_text[] =
@@ -48,6 +49,9 @@ static const char usage_text[] =
     "                                render kept decision records\n"
     "  verify PROGRAM CASES RECORDS  decide the cases again and compare them\n"
     "                                with their records\n"
+    "  serve [--listen HOST:PORT] [--log FILE] [--tokens FILE] [--threads N]\n"
+    "        [--max-body BYTES] POLICY...\n"
+    "                                decide cases over HTTP (doc/serve.md)\n"
     "  test [--coverage] FILE...     run the tests written in rule files\n"
     "  disasm PROGRAM                list a program's code\n"
     "  help                          this text\n"
@@ -893,6 +897,7 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc, argv);
   if (!strcmp(cmd, "explain")) return replay_explain(argc, argv);
   if (!strcmp(cmd, "verify")) return replay_verify(argc, argv);
+  if (!strcmp(cmd, "serve")) return serve_main(argc, argv);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("entitle %s (program format %d)\n", PACKAGE_VERSION,
            BC_FORMAT_VERSION);
