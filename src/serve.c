@@ -48,8 +48,11 @@ typedef struct worker {
   struct worker *next;         /* the version's idle stack */
 } worker;
 
+/* A version is malloc'd, so that leak checkers see its workers; its
+   program is rooted by an uncollectable cell of the collector's heap. */
 struct serve_version {
-  ent_program *prog;           /* rooted: this struct is uncollectable */
+  ent_program *prog;
+  ent_program **root;
   char hex[65];
   char digest[72];             /* 'sha256:' and hex */
   char loaded[32];             /* RFC 3339, UTC */
@@ -86,10 +89,13 @@ static serve_version *version_open(const char *path, const char *why) {
     diag_print(d, stderr);
     return NULL;
   }
-  serve_version *v = GC_MALLOC_UNCOLLECTABLE(sizeof *v);
+  serve_version *v = calloc(1, sizeof *v);
   if (!v) return NULL;
-  memset(v, 0, sizeof *v);
-  v->prog = p;
+  if (!(v->root = GC_MALLOC_UNCOLLECTABLE(sizeof *v->root))) {
+    free(v);
+    return NULL;
+  }
+  *v->root = v->prog = p;
   bc_digest_hex(p, v->hex);
   snprintf(v->digest, sizeof v->digest, "sha256:%s", v->hex);
   now_rfc3339(v->loaded, sizeof v->loaded);
@@ -112,7 +118,8 @@ static void version_free(serve_version *v) {
     v->idle = w->next;
     worker_free(w);
   }
-  GC_FREE(v);
+  GC_FREE(v->root);
+  free(v);
 }
 
 /* A worker for 'v': an idle one, or a new one (malloc only: any thread).
@@ -243,7 +250,7 @@ int serve_reload(serve *S) {
     pthread_mutex_unlock(&S->mu);
     fprintf(stderr, "entitle serve: %s: %s %s\n", p->name,
             same ? "unchanged," : "now serving", v->digest);
-    if (same) GC_FREE(v);
+    if (same) version_free(v);
   }
   return failed;
 }
@@ -376,6 +383,44 @@ static const char *status_title(int status) {
   }
 }
 
+/* The length of the UTF-8 sequence at 's' (of 'n' bytes left), or 0 if
+   it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                            : (c & 0xF8) == 0xF0 ? 4 : 0;
+  if (!len || len > n) return 0;
+  uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = cp << 6 | (s[i] & 0x3F);
+  }
+  static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+/* A message as a JSON string. A message may quote bytes of the case
+   that are not UTF-8 (a bad escape, '\\' and a byte 0xff); each such
+   byte becomes U+FFFD, so that the answer stays JSON. */
+static void json_text(outbuf *o, const char *s) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t n = strlen(s), i = 0;
+  out_c(o, '"');
+  while (i < n) {
+    size_t k = 0;
+    while (i + k < n && utf8_len(u + i + k, n - i - k))
+      k += utf8_len(u + i + k, n - i - k);
+    o->escape = OUT_ESC_JSON;
+    out_mem(o, s + i, k);
+    if (i + k < n) out_mem(o, "\xEF\xBF\xBD", 3);
+    o->escape = OUT_ESC_NONE;
+    i += k + (i + k < n);
+  }
+  out_c(o, '"');
+}
+
 /* An RFC 9457 problem; 'e' adds the case field's path and position. */
 static void problem(serve_req *r, int status, const char *detail,
                     const facts_error *e) {
@@ -388,10 +433,10 @@ static void problem(serve_req *r, int status, const char *detail,
   OUT_LIT(o, ",\"status\":");
   out_int(o, status);
   OUT_LIT(o, ",\"detail\":");
-  out_json(o, detail, strlen(detail));
+  json_text(o, detail);
   if (e) {
     OUT_LIT(o, ",\"path\":");
-    out_json(o, e->path, strlen(e->path));
+    json_text(o, e->path);
     OUT_LIT(o, ",\"line\":");
     out_int(o, e->line);
     OUT_LIT(o, ",\"column\":");
@@ -644,12 +689,12 @@ static void batch_line(serve_req *r, const char *line, size_t len) {
       OUT_LIT(o, "\"column\":");
       out_int(o, e.col);
       OUT_LIT(o, ",\"path\":");
-      out_json(o, e.path, strlen(e.path));
+      json_text(o, e.path);
       OUT_LIT(o, ",\"message\":");
-      out_json(o, e.message, strlen(e.message));
+      json_text(o, e.message);
     } else {
       OUT_LIT(o, "\"message\":");
-      out_json(o, msg.buf, strlen(msg.buf));
+      json_text(o, msg.buf);
     }
     OUT_LIT(o, "}}\n");
   } else {
@@ -676,6 +721,8 @@ static void batch_lines(serve_req *r, int last) {
     batch_line(r, r->in.buf + start, r->in.len - start);
     start = r->in.len;
   }
+  /* An empty body has no buffer at all. */
+  if (!start) return;
   memmove(r->in.buf, r->in.buf + start, r->in.len - start);
   r->in.len -= start;
 }
