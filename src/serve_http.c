@@ -115,9 +115,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
     serve_head hd;
     read_head(c, url, method, &hd);
     if (!(h->r = serve_req_begin(service, &hd))) return MHD_NO;
-    /* An error known from the head alone (413 from Content-Length among
-       them) is answered before the body is read. */
-    return serve_req_done(h->r) ? send_response(h) : MHD_YES;
+    /* An answer known from the head alone (413 from Content-Length among
+       them) is sent before a body is read; the connection is then
+       closed. Without a body (a GET) it waits for the next call: sent
+       now, the library would close the connection all the same, and a
+       client would pay a new one for each request. */
+    int body = (hd.has_length && hd.length) ||
+               MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                           MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    return serve_req_done(h->r) && body ? send_response(h) : MHD_YES;
   }
   if (*size) {
     /* A body over the limit without a Content-Length (chunked): nothing
