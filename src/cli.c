@@ -29,6 +29,7 @@
 #include "out.h"
 #include "policy.h"
 #include "sema.h"
+#include "serve.h"
 #include "vm.h"
 
 static const char usage_text[] =
@@ -56,6 +57,9 @@ static const char usage_text[] =
     "                                decide each case (one per line) under\n"
     "                                both programs; report what changed\n"
     "                                (exit 0 nothing, 1 something changed)\n"
+    "  serve [--listen HOST:PORT] [--log FILE] [--tokens FILE] [--threads N]\n"
+    "        [--max-body BYTES] POLICY...\n"
+    "                                decide cases over HTTP (doc/serve.md)\n"
     "  test [--coverage] FILE...     run the tests written in rule files\n"
     "  disasm PROGRAM                list a program's code\n"
     "  help                          this text\n"
@@ -903,6 +907,7 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "explain")) return replay_explain(argc, argv);
   if (!strcmp(cmd, "verify")) return replay_verify(argc, argv);
   if (!strcmp(cmd, "diff")) return diff_main(argc, argv);
+  if (!strcmp(cmd, "serve")) return serve_main(argc, argv);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("entitle %s (program format %d)\n", PACKAGE_VERSION,
            BC_FORMAT_VERSION);

@@ -579,6 +579,14 @@ static long read_records(const char *name, recset *s) {
     if (blank(line)) continue;
     json_error_t je;
     json_t *j = json_loadb(line, (size_t)n, 0, &je);
+    /* A line of entitle serve's decision log holds its record in
+       'record' (a record's own 'record' member is its format number). */
+    json_t *inner = json_object_get(j, "record");
+    if (json_is_object(inner)) {
+      json_incref(inner);
+      json_decref(j);
+      j = inner;
+    }
     const char *id = json_string_value(json_object_get(j, "case_id"));
     if (!j || !id) {
       fprintf(stderr, "%s:%llu: error: %s\n", name, lineno,
