@@ -677,3 +677,46 @@ ent_status ent_not_applied_get(ent_context *c, int i, int k,
 }
 
 /* } ====== */
+
+/* { ====== the error line of a batch ====== */
+
+static void problem_json(outbuf *o, int col, const char *path,
+                         const char *message) {
+  out_s(o, "\"column\":");
+  out_int(o, col);
+  out_s(o, ",\"path\":");
+  out_json_text(o, path, strlen(path));
+  out_s(o, ",\"message\":");
+  out_json_text(o, message, strlen(message));
+}
+
+void api_error_line(outbuf *o, uint64_t lineno, const facts_error *e,
+                    const char *msg) {
+  out_s(o, "{\"line\":");
+  out_int(o, (int64_t)lineno);
+  out_s(o, ",\"error\":{");
+  if (e) {
+    /* The first problem, then, when there are more, every one. */
+    problem_json(o, e->col, e->path, e->message);
+    if (e->count > 1) {
+      out_s(o, ",\"problems\":[{");
+      problem_json(o, e->col, e->path, e->message);
+      for (int i = 0; i < e->nmore; i++) {
+        out_s(o, "},{");
+        problem_json(o, e->more[i].col, e->more[i].path,
+                     e->more[i].message);
+      }
+      out_s(o, "}]");
+    }
+    if (e->count > 1 + e->nmore) {
+      out_s(o, ",\"more_problems\":");
+      out_int(o, e->count - 1 - e->nmore);
+    }
+  } else {
+    out_s(o, "\"message\":");
+    out_json_text(o, msg, strlen(msg));
+  }
+  out_s(o, "}}\n");
+}
+
+/* } ====== */

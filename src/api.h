@@ -69,5 +69,11 @@ int api_render(ent_context *c, api_format f, outbuf *o);
    without 'NAME:' when 'name' is NULL, as the library's error details
    hold them. */
 void api_case_problems(FILE *f, const char *name, const facts_error *e);
+/* The line a batch gives for line 'lineno' that is not a case it can
+   decide: '{"line":N,"error":{...}}' and a newline, with every problem of
+   'e', or 'msg' when there is no 'e'. The same for eval --jsonl and the
+   decide-batch of entitle serve. */
+void api_error_line(outbuf *o, uint64_t lineno, const facts_error *e,
+                    const char *msg);
 
 #endif

@@ -204,15 +204,6 @@ static char *slurp(FILE *f, size_t *len, size_t max) {
 
 /* One problem of a case in an error record: its column, path and
    message. */
-static void problem_json(outbuf *o, int col, const char *path,
-                         const char *message) {
-  out_s(o, "\"column\":");
-  out_int(o, col);
-  out_s(o, ",\"path\":");
-  out_json(o, path, strlen(path));
-  out_s(o, ",\"message\":");
-  out_json(o, message, strlen(message));
-}
 
 /* Whether input is waiting on 'fd' now: a read would not block. */
 static int input_ready(int fd) {
@@ -230,34 +221,6 @@ static ssize_t read_input(int fd, char *at, size_t n) {
   }
 }
 
-static void error_record(outbuf *o, uint64_t lineno, const facts_error *e,
-                         const char *msg) {
-  out_s(o, "{\"line\":");
-  out_int(o, (int64_t)lineno);
-  out_s(o, ",\"error\":{");
-  if (e) {
-    /* The first problem, then, when there are more, every one. */
-    problem_json(o, e->col, e->path, e->message);
-    if (e->count > 1) {
-      out_s(o, ",\"problems\":[{");
-      problem_json(o, e->col, e->path, e->message);
-      for (int i = 0; i < e->nmore; i++) {
-        out_s(o, "},{");
-        problem_json(o, e->more[i].col, e->more[i].path,
-                     e->more[i].message);
-      }
-      out_s(o, "}]");
-    }
-    if (e->count > 1 + e->nmore) {
-      out_s(o, ",\"more_problems\":");
-      out_int(o, e->count - 1 - e->nmore);
-    }
-  } else {
-    out_s(o, "\"message\":");
-    out_json(o, msg, strlen(msg));
-  }
-  out_s(o, "}}\n");
-}
 
 typedef struct {
   uint64_t steps, items, bytes;
@@ -302,7 +265,7 @@ static int decide_line(worker *w, const char *line, size_t len,
     char msg[128];
     snprintf(msg, sizeof msg, "the line is longer than the limit of %llu "
              "bytes (--max-case-bytes)", (unsigned long long)w->max_bytes);
-    error_record(o, lineno, NULL, msg);
+    api_error_line(o, lineno, NULL, msg);
     return 1;
   }
   if (len && line[len - 1] == '\r') len--;
@@ -310,16 +273,16 @@ static int decide_line(worker *w, const char *line, size_t len,
      input and output in step. */
   api_outcome r = api_decide(w->c, line, len);
   if (r == API_REFUSED) {
-    error_record(o, lineno, api_case_error(w->c), NULL);
+    api_error_line(o, lineno, api_case_error(w->c), NULL);
     return 1;
   }
   if (r != API_DECIDED) {
-    error_record(o, lineno, NULL, api_reason(w->c));
+    api_error_line(o, lineno, NULL, api_reason(w->c));
     return 1;
   }
   /* Rendered straight into the batch's results: no copy. */
   if (api_render(w->c, w->fmt, o)) {
-    error_record(o, lineno, NULL, "out of memory");
+    api_error_line(o, lineno, NULL, "out of memory");
     return 1;
   }
   out_c(o, '\n');

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "value.h"
 
 #ifdef __SSE2__
@@ -154,6 +155,25 @@ static void html_body(outbuf *o, const char *s, size_t n) {
 }
 
 void out_html(outbuf *o, const char *s, size_t n) { html_body(o, s, n); }
+
+void out_json_text(outbuf *o, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
+  int esc = o->escape;
+  o->escape = 0;
+  out_c(o, '"');
+  while (i < n) {
+    size_t k = 0;
+    int len;
+    while (i + k < n && (len = utf8_len(u + i + k, n - i - k)) > 0)
+      k += (size_t)len;
+    json_body(o, s + i, k);
+    if (i + k < n) out_mem(o, "\xEF\xBF\xBD", 3);
+    i += k + (i + k < n);
+  }
+  out_c(o, '"');
+  o->escape = esc;
+}
 
 void out_json(outbuf *o, const char *s, size_t n) {
   int esc = o->escape;

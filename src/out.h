@@ -79,6 +79,10 @@ void out_int(outbuf *o, int64_t v);
 void out_json(outbuf *o, const char *s, size_t n);
 /* 'n' bytes of 's' as HTML text, escaped. */
 void out_html(outbuf *o, const char *s, size_t n);
+/* A JSON string of a message that may quote bytes of the input that are
+   not UTF-8: each such byte becomes U+FFFD, so that the JSON stays
+   text. */
+void out_json_text(outbuf *o, const char *s, size_t n);
 /* Between these, what is written forms one JSON string. */
 void out_json_begin(outbuf *o);
 void out_json_end(outbuf *o);

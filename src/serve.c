@@ -34,6 +34,7 @@
 #include "diag.h"
 #include "explain.h"
 #include "facts.h"
+#include "api.h"
 #include "policy.h"
 #include "record.h"
 #include "vm.h"
@@ -383,42 +384,10 @@ static const char *status_title(int status) {
   }
 }
 
-/* The length of the UTF-8 sequence at 's' (of 'n' bytes left), or 0 if
-   it is not one. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                            : (c & 0xF8) == 0xF0 ? 4 : 0;
-  if (!len || len > n) return 0;
-  uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = cp << 6 | (s[i] & 0x3F);
-  }
-  static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
-}
-
-/* A message as a JSON string. A message may quote bytes of the case
-   that are not UTF-8 (a bad escape, '\\' and a byte 0xff); each such
-   byte becomes U+FFFD, so that the answer stays JSON. */
+/* A message as a JSON string (it may quote bytes of the case that are
+   not UTF-8; out_json_text keeps the answer JSON). */
 static void json_text(outbuf *o, const char *s) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t n = strlen(s), i = 0;
-  out_c(o, '"');
-  while (i < n) {
-    size_t k = 0;
-    while (i + k < n && utf8_len(u + i + k, n - i - k))
-      k += utf8_len(u + i + k, n - i - k);
-    o->escape = OUT_ESC_JSON;
-    out_mem(o, s + i, k);
-    if (i + k < n) out_mem(o, "\xEF\xBF\xBD", 3);
-    o->escape = OUT_ESC_NONE;
-    i += k + (i + k < n);
-  }
-  out_c(o, '"');
+  out_json_text(o, s, strlen(s));
 }
 
 /* An RFC 9457 problem; 'e' adds the case field's path and position. */
@@ -682,21 +651,7 @@ static void batch_line(serve_req *r, const char *line, size_t len) {
   out_init(&msg, NULL);
   int st = decide(w, r->v->prog, line, len, &e, &msg);
   if (st) {
-    OUT_LIT(o, "{\"line\":");
-    out_int(o, (int64_t)r->lineno);
-    OUT_LIT(o, ",\"error\":{");
-    if (!msg.len) {
-      OUT_LIT(o, "\"column\":");
-      out_int(o, e.col);
-      OUT_LIT(o, ",\"path\":");
-      json_text(o, e.path);
-      OUT_LIT(o, ",\"message\":");
-      json_text(o, e.message);
-    } else {
-      OUT_LIT(o, "\"message\":");
-      json_text(o, msg.buf);
-    }
-    OUT_LIT(o, "}}\n");
+    api_error_line(o, r->lineno, msg.len ? NULL : &e, msg.buf);
   } else {
     char id[48];
     next_id(r->S, id, sizeof id);

@@ -20,7 +20,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
   GC_INIT();
-  prog = fuzz_open_policy("fuzz_case");
+  const char *path;
+  prog = fuzz_open_policy("fuzz_case", &path);
   explainer = fuzz_explain_new(prog);
   ent_init();
   api_prog = ent_load_file(path, NULL);

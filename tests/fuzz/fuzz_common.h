@@ -49,9 +49,9 @@ FUZZ_FN const char *fuzz_srcdir(void) {
 }
 
 /* The policy a target decides with: $ENTITLE_FUZZ_POLICY, or the
-   Liverpool policy of the source tree. Exits, naming target 'who', when
-   it does not compile. */
-FUZZ_FN ent_program *fuzz_open_policy(const char *who) {
+   Liverpool policy of the source tree, its path in '*where'. Exits,
+   naming target 'who', when it does not compile. */
+FUZZ_FN ent_program *fuzz_open_policy(const char *who, const char **where) {
   static char path[4096];
   const char *env = getenv("ENTITLE_FUZZ_POLICY");
   if (env && *env)
@@ -67,6 +67,7 @@ FUZZ_FN ent_program *fuzz_open_policy(const char *who) {
             "source tree)\n", who, path);
     exit(1);
   }
+  *where = path;
   return p;
 }
 

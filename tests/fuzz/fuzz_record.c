@@ -33,7 +33,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
   GC_INIT();
-  prog = fuzz_open_policy("fuzz_record");
+  const char *path;
+  prog = fuzz_open_policy("fuzz_record", &path);
   explainer = fuzz_explain_new(prog);
   recorder = explainer ? record_new(prog, explainer) : NULL;
   vm = vm_new(prog);
