@@ -1,0 +1,2 @@
+" Rule files of the entitle language.
+autocmd BufNewFile,BufRead *.rules setfiletype entitle
