@@ -14,30 +14,7 @@ const engine = new ZenEngine();
 const decision = engine.createDecision(
   fs.readFileSync(path.join(__dirname, '..', 'peers', 'zen', 'liverpool.json')));
 
-const HEAD = ',"policy":{"name":"Liverpool City Council: A Guide to Personalisation ' +
-  'and Personal Budgets","version":"Revised May 2018","digest":"sha256:zen"},"decisions":';
-const money = (x) => Number(x).toFixed(2);
-
-// As bench/peers/zen/liverpool.js renders a result.
-function render(c, r) {
-  const provisions = {};
-  for (const p of r.items) {
-    provisions[p.id] = { included: p.included, direct_payment: p.direct_payment };
-  }
-  const b = r.budget;
-  const d = {
-    may_request: r.may_request,
-    provisions,
-    budget: {
-      education: money(b.education), health: money(b.health),
-      social_care: money(b.social_care), transport: money(b.transport),
-      total: money(b.total),
-    },
-    direct_payment_total: money(r.direct_payment_total),
-    appeal_grounds: r.appeal_grounds.map((g) => g.ground),
-  };
-  return '{"case_id":' + JSON.stringify(c.case_id) + HEAD + JSON.stringify(d) + '}\n';
-}
+const { render } = require('../peers/zen/render');
 
 const server = http.createServer((req, res) => {
   if (req.method !== 'POST' || req.url !== '/decide') {
