@@ -315,6 +315,27 @@ static int tables_ok(verifier *v) {
         (at == p->nparts || p->parts[at].first_ref > i))
       return bad(v, "reference %u is out of range", i);
   }
+  for (uint32_t i = 0; i < p->ndecisions; i++) {
+    const prog_decision *d = &p->decisions[i];
+    if (str_ok(v, d->name, "decision", i) ||
+        str_ok(v, d->title, "decision", i) ||
+        type_ok(v, d->type, "decision", i))
+      return -1;
+    int k = TY_KIND(d->type);
+    if (k == TK_RECORD || k == TK_LIST)
+      return bad(v, "decision %u is a record or a list", i);
+    if (d->list != -1 && (d->list < 0 || (uint32_t)d->list >= p->nlists))
+      return bad(v, "decision %u belongs to list %d of %u", i, d->list,
+                 p->nlists);
+    uint32_t w = row_width(p, d->list);
+    if (d->slot >= w || w - d->slot < 2)
+      return bad(v, "decision %u has slot %u in a row of %u words", i,
+                 d->slot, w);
+    if (d->first_rule > p->nrules || d->nrules > p->nrules - d->first_rule)
+      return bad(v, "decision %u has rules past the rule table", i);
+
+  }
+  /* After the decisions: an aggregate's slot is in its decision's row. */
   for (uint32_t i = 0; i < p->naggs; i++) {
     const prog_agg *a = &p->aggs[i];
     if (str_ok(v, a->text, "aggregate", i)) return -1;
@@ -339,26 +360,6 @@ static int tables_ok(verifier *v) {
     if (a->slot >= row_width(p, p->decisions[a->decision].list))
       return bad(v, "aggregate %u has slot %u outside its decision's row", i,
                  a->slot);
-  }
-  for (uint32_t i = 0; i < p->ndecisions; i++) {
-    const prog_decision *d = &p->decisions[i];
-    if (str_ok(v, d->name, "decision", i) ||
-        str_ok(v, d->title, "decision", i) ||
-        type_ok(v, d->type, "decision", i))
-      return -1;
-    int k = TY_KIND(d->type);
-    if (k == TK_RECORD || k == TK_LIST)
-      return bad(v, "decision %u is a record or a list", i);
-    if (d->list != -1 && (d->list < 0 || (uint32_t)d->list >= p->nlists))
-      return bad(v, "decision %u belongs to list %d of %u", i, d->list,
-                 p->nlists);
-    uint32_t w = row_width(p, d->list);
-    if (d->slot >= w || w - d->slot < 2)
-      return bad(v, "decision %u has slot %u in a row of %u words", i,
-                 d->slot, w);
-    if (d->first_rule > p->nrules || d->nrules > p->nrules - d->first_rule)
-      return bad(v, "decision %u has rules past the rule table", i);
-
   }
   for (uint32_t i = 0; i < p->ncites; i++)
     if (str_ok(v, p->cites[i].doc, "citation", i) ||
