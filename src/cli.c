@@ -175,7 +175,7 @@ static int cmd_disasm(int argc, char **argv) {
 
 /* Reads all of 'f', but no more than 'max' + 1 bytes: a longer input is
    refused by the decoder without being read whole. */
-static char *slurp(FILE *f, size_t *len, size_t max) {
+char *cli_slurp(FILE *f, size_t *len, size_t max) {
   size_t cap = 1 << 16, n = 0;
   char *buf = malloc(cap);
   if (!buf) return NULL;
@@ -754,7 +754,7 @@ static int eval_one(const ent_program *p, const char *hex, api_format fmt,
     name = casef;
   }
   size_t len = 0;
-  char *text = slurp(in, &len, lim->bytes);
+  char *text = cli_slurp(in, &len, lim->bytes);
   if (in != stdin) fclose(in);
   if (!text) {
     fprintf(stderr, "entitle: error: cannot read '%s': %s\n", name,

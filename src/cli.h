@@ -20,6 +20,8 @@ enum {
   EXIT_DIFF_RULES = 65
 };
 
+#include <stdio.h>
+
 struct ent_program;
 
 int cli_main(int argc, char **argv);
@@ -28,6 +30,10 @@ int cli_usage(const char *msg);
 /* A rule file or a program file, ready to run; NULL with the errors
    printed and the exit status in '*status'. */
 struct ent_program *cli_open(const char *path, int *status);
+/* All of 'f' (malloc'd), but no more than 'max' + 1 bytes: a longer
+   input is refused by its reader without being read whole. NULL with
+   errno on a read error or out of memory. */
+char *cli_slurp(FILE *f, size_t *len, size_t max);
 /* explain and verify (replay.c). */
 int replay_explain(int argc, char **argv);
 int replay_verify(int argc, char **argv);

@@ -13,6 +13,7 @@
 */
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,27 +54,6 @@ static ssize_t next_line(FILE *f, char **buf, size_t *cap) {
   while (n && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r')) n--;
   (*buf)[n] = 0;
   return n;
-}
-
-/* The whole of 'f'; NULL with errno when it cannot be read. */
-static char *slurp_all(FILE *f, size_t *len) {
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    if (n == cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb) break;
-      buf = nb;
-    }
-    size_t k = fread(buf + n, 1, cap - n, f);
-    n += k;
-    if (k) continue;
-    if (ferror(f)) break;
-    *len = n;
-    return buf;
-  }
-  free(buf);
-  return NULL;
 }
 
 static int blank(const char *s) {
@@ -510,6 +490,7 @@ typedef struct {
   unsigned long long *line;
   unsigned char *used;
   size_t n, cap;
+  char ***sorted;       /* the ids (pointers into 'id') in order */
 } recset;
 
 static int recset_add(recset *s, json_t *j, const char *id,
@@ -534,20 +515,28 @@ static int recset_add(recset *s, json_t *j, const char *id,
   return s->id[s->n++] ? 0 : -1;
 }
 
-/* The record of case 'id', by a binary search of the sorted index. */
-static size_t *recset_sorted;
-static recset *recset_cmp_set;
+/* Two entries of the sorted index: pointers to ids in the set, so that
+   the comparison needs nothing but them. */
 static int by_id(const void *a, const void *b) {
-  return strcmp(recset_cmp_set->id[*(const size_t *)a],
-                recset_cmp_set->id[*(const size_t *)b]);
+  return strcmp(**(char **const *)a, **(char **const *)b);
 }
 
+/* Sorts the index of the ids; -1 when out of memory. */
+static int recset_sort(recset *s) {
+  s->sorted = malloc((s->n + 1) * sizeof *s->sorted);
+  if (!s->sorted) return -1;
+  for (size_t i = 0; i < s->n; i++) s->sorted[i] = &s->id[i];
+  qsort(s->sorted, s->n, sizeof *s->sorted, by_id);
+  return 0;
+}
+
+/* The record of case 'id', by a binary search of the sorted index. */
 static int64_t recset_find(const recset *s, const char *id) {
   size_t lo = 0, hi = s->n;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    int c = strcmp(s->id[recset_sorted[mid]], id);
-    if (!c) return (int64_t)recset_sorted[mid];
+    int c = strcmp(*s->sorted[mid], id);
+    if (!c) return s->sorted[mid] - s->id;
     if (c < 0) lo = mid + 1;
     else hi = mid;
   }
@@ -563,6 +552,7 @@ static void recset_free(recset *s) {
   free(s->id);
   free(s->line);
   free(s->used);
+  free(s->sorted);
 }
 
 /* Reads every record of 'name'. Returns the number of records that
@@ -781,17 +771,14 @@ int replay_verify(int argc, char **argv) {
     replay_close(&r);
     return bad < 0 && errno == ENOMEM ? EXIT_INTERNAL : EXIT_IO;
   }
-  size_t *order = malloc((s.n + 1) * sizeof *order);
-  for (size_t i = 0; order && i < s.n; i++) order[i] = i;
-  recset_sorted = order;
-  recset_cmp_set = &s;
-  if (order) qsort(order, s.n, sizeof *order, by_id);
+  int sorted = !recset_sort(&s);
   tally t = {0, 0, 0, (unsigned long long)bad};
-  for (size_t i = 1; order && i < s.n; i++)
-    if (!strcmp(s.id[order[i]], s.id[order[i - 1]])) {
+  for (size_t i = 1; sorted && i < s.n; i++)
+    if (!strcmp(*s.sorted[i], *s.sorted[i - 1])) {
       fprintf(stderr, "%s:%llu: error: a second record of case %s (the "
-              "first is on line %llu)\n", arg[2], s.line[order[i]],
-              s.id[order[i]], s.line[order[i - 1]]);
+              "first is on line %llu)\n", arg[2],
+              s.line[s.sorted[i] - s.id], *s.sorted[i],
+              s.line[s.sorted[i - 1] - s.id]);
       t.errors++;
     }
   const char *name = in == stdin ? "<stdin>" : arg[1];
@@ -802,7 +789,7 @@ int replay_verify(int argc, char **argv) {
   ssize_t n;
   /* One case as eval takes it, over many lines, or one case a line. */
   size_t len;
-  char *all = order ? slurp_all(in, &len) : NULL;
+  char *all = sorted ? cli_slurp(in, &len, SIZE_MAX) : NULL;
   json_t *one = all ? json_loadb(all, len, 0, NULL) : NULL;
   if (json_is_object(one)) {
     verify_case(&r, &s, name, 1, all, len, &o, &t);
@@ -816,13 +803,13 @@ int replay_verify(int argc, char **argv) {
   }
   json_decref(one);
   free(all);
-  for (size_t i = 0; order && i < s.n; i++)
+  for (size_t i = 0; sorted && i < s.n; i++)
     if (!s.used[i]) {
       fprintf(stderr, "%s:%llu: error: the record of case %s has no case\n",
               arg[2], s.line[i], s.id[i]);
       t.errors++;
     }
-  if (!order) {
+  if (!sorted) {
     fprintf(stderr, "entitle: error: out of memory\n");
     status = EXIT_INTERNAL;
   } else if (ferror(in)) {
@@ -837,7 +824,6 @@ int replay_verify(int argc, char **argv) {
   }
   out_free(&o);
   free(line);
-  free(order);
   if (in != stdin) fclose(in);
   recset_free(&s);
   replay_close(&r);
