@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "explain.h"
 #include "facts.h"
+#include "lsp.h"
 #include "out.h"
 #include "policy.h"
 #include "sema.h"
@@ -62,6 +63,8 @@ static const char usage_text[] =
     "                                decide cases over HTTP (doc/serve.md)\n"
     "  test [--coverage] FILE...     run the tests written in rule files\n"
     "  disasm PROGRAM                list a program's code\n"
+    "  lsp                           a language server on standard input and\n"
+    "                                output, for editors (doc/lsp.md)\n"
     "  help                          this text\n"
     "  version                       the version of entitle\n"
     "\n"
@@ -871,6 +874,7 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "verify")) return replay_verify(argc, argv);
   if (!strcmp(cmd, "diff")) return diff_main(argc, argv);
   if (!strcmp(cmd, "serve")) return serve_main(argc, argv);
+  if (!strcmp(cmd, "lsp")) return lsp_main(argc, argv);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("entitle %s (program format %d)\n", PACKAGE_VERSION,
            BC_FORMAT_VERSION);
