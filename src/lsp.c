@@ -897,7 +897,7 @@ static void dispatch(lsp_server *srv, json_t *m) {
 
 static void handle_body(lsp_server *srv, const char *body, size_t n) {
   json_error_t e;
-  json_t *m = json_loadb(body, n, JSON_ALLOW_NUL, &e);
+  json_t *m = json_loadb(body, n, JSON_ALLOW_NUL | JSON_DECODE_ANY, &e);
   if (!m) {
     reply_error(srv, NULL, ERR_PARSE, "not JSON: %s (line %d, column %d)",
                 e.text, e.line, e.column);
