@@ -1006,8 +1006,10 @@ static void process(lsp_server *srv) {
     handle_body(srv, srv->in + at, n);
     at += n;
   }
-  memmove(srv->in, srv->in + at, srv->len - at);
-  srv->len -= at;
+  if (at) { /* only when something was read: a body comes in many reads */
+    memmove(srv->in, srv->in + at, srv->len - at);
+    srv->len -= at;
+  }
   if (srv->status < 0 && srv->body == 0 && srv->len == 0 && srv->skip == 0 &&
       srv->cap > (1u << 20)) { /* give back a large message's buffer */
     free(srv->in);
