@@ -1075,13 +1075,30 @@ static void collect_rules(sema *s) {
 
 /* { ====== 'also cites': citations added to a rule declared elsewhere ====== */
 
+/* The citation of 'list' of the same document and section as 'c' that
+   quotes nothing, or NULL. */
+static ast *unquoted_same(ast *list, const ast *c) {
+  for (; list; list = list->next)
+    if (!list->b && !strcmp(list->name, c->name) &&
+        !strcmp(list->a->name, c->a->name))
+      return list;
+  return NULL;
+}
+
 /* A new list: the citations of 'list', then 'add'. The nodes are copied,
    since a list may be shared (a decision's citations are its default's)
-   and its links are the nodes' own 'next'. */
+   and its links are the nodes' own 'next'. An added quotation of a
+   section already cited without one quotes that citation: 'also cites'
+   can add the words to a citation, not only a second citation. */
 static ast *cites_concat(ast *list, ast *add) {
   ast *head = NULL, **tail = &head;
   for (int pass = 0; pass < 2; pass++)
     for (ast *c = pass ? add : list; c; c = c->next) {
+      ast *same = pass && c->b ? unquoted_same(head, c) : NULL;
+      if (same) {
+        same->b = c->b;
+        continue;
+      }
       ast *n = ast_new(AST_NAME, c->loc);
       n->name = c->name;
       n->a = c->a;
