@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 
 #include "grow.h"
+#include "oom.h"
 #include "sema.h"
 #include "utf8.h"
 
@@ -284,6 +285,7 @@ static const char *brief(const char *q) {
 /* A few words of 's' (n bytes) from its start: what a message shows of
    where a quotation and the text part. */
 static const char *words(const char *s, size_t n) {
+  if (n && *s == ' ') s++, n--;
   size_t e = 0, spaces = 0;
   while (e < n && e < 40) {
     if (s[e] == ' ' && ++spaces == 4) break;
@@ -308,15 +310,26 @@ static void note_closest(checker *k, const section *c, const normal *q) {
       else hi = mid - 1;
     }
     /* Part at the start of a word, not inside one. */
-    while (lo && q->s[lo - 1] != ' ') lo--;
+    if (lo < q->n && q->s[lo] != ' ')
+      while (lo && q->s[lo - 1] != ' ') lo--;
     if (lo < 12 || at < 0) continue;
     at = find_in(k, in, q->s, lo);
     size_t part = (size_t)at + lo;
-    uint32_t a = k->all.map[part < k->all.n ? part : k->all.n];
-    loc_t l = loc_make(k->file, a, a + 1);
-    diag_note(k->s->d, l, "the text%s%s%s agrees with the quotation up to "
-              "here, then reads \"%s\" where the quotation has \"%s\"",
-              in ? " under '" : "", in ? c->title : "", in ? "'" : "",
+    const char *under = in ? " under '" : "", *title = in ? c->title : "",
+               *close = in ? "'" : "";
+    if (part >= k->all.n) { /* the text ends where the quotation goes on */
+      uint32_t a = (uint32_t)k->len;
+      diag_note(k->s->d, loc_make(k->file, a, a), "the text%s%s%s agrees "
+                "with the quotation up to its end, where the quotation goes "
+                "on with \"%s\"", under, title, close,
+                words(q->s + lo, q->n - lo));
+      return;
+    }
+    if (k->all.s[part] == ' ' && part + 1 < k->all.n) part++;
+    uint32_t a = k->all.map[part];
+    diag_note(k->s->d, loc_make(k->file, a, a + 1), "the text%s%s%s agrees "
+              "with the quotation up to here, then reads \"%s\" where the "
+              "quotation has \"%s\"", under, title, close,
               words(k->all.s + part, k->all.n - part),
               words(q->s + lo, q->n - lo));
     return;
@@ -420,8 +433,8 @@ static int path_allowed(const char *path) {
   return 1;
 }
 
-/* The file 'path' whole, or NULL with '*err' saying why ('errno', or 0
-   for a file too large or a directory). */
+/* The file 'path' whole, or NULL with '*err' saying why (an errno:
+   EISDIR for a directory, EFBIG past TEXT_MAX_BYTES, ENOMEM). */
 static char *slurp(const char *path, size_t *n, int *err) {
   FILE *f = fopen(path, "rb");
   *err = errno;
@@ -432,25 +445,31 @@ static char *slurp(const char *path, size_t *n, int *err) {
     *err = EISDIR;
     return NULL;
   }
+  /* The file is open: a failed allocation must come back here to close
+     it (oom.h), not leave the compile. */
+  void *held = oom_hold();
   size_t cap = 4096;
   char *buf = GC_MALLOC_ATOMIC(cap + 1);
   *n = 0;
-  for (;;) {
+  *err = 0;
+  while (buf) {
     if (*n == cap) {
       if (cap >= TEXT_MAX_BYTES) {
-        fclose(f);
         *err = EFBIG;
-        return NULL;
+        break;
       }
       cap *= 2;
       buf = GC_REALLOC(buf, cap + 1);
+      if (!buf) break;
     }
     size_t k = fread(buf + *n, 1, cap - *n, f);
     if (!k) break;
     *n += k;
   }
-  *err = ferror(f) ? errno : 0;
+  if (!buf) *err = ENOMEM;
+  else if (!*err && ferror(f)) *err = errno ? errno : EIO;
   fclose(f);
+  oom_release(held);
   if (*err) return NULL;
   buf[*n] = 0;
   return buf;
@@ -476,9 +495,13 @@ static void check_document(sema *s, int doc, const decl *d) {
   int err;
   char *text = slurp(path, &n, &err);
   if (!text) {
-    diag_io_error(s->d, d->text_loc, "cannot read the text of document "
-                  "'%s', '%s': %s", d->name, path,
-                  err == EFBIG ? "it is larger than 64 MiB" : strerror(err));
+    if (err == ENOMEM)
+      diag_internal_error(s->d, d->text_loc, "out of memory reading the "
+                          "text of document '%s', '%s'", d->name, path);
+    else
+      diag_io_error(s->d, d->text_loc, "cannot read the text of document "
+                    "'%s', '%s': %s", d->name, path, err == EFBIG ? "it is "
+                    "larger than 64 MiB" : strerror(err));
     return;
   }
   for (size_t i = 0; i < n;) {
