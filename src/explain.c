@@ -204,6 +204,10 @@ static frag rule_frag(explain_ctx *x, uint32_t ri) {
       str_field(&o, "document", prog_str(p, c->doc));
       out_c(&o, ',');
       str_field(&o, "section", prog_str(p, c->section));
+      if (*prog_str(p, c->quote)) {
+        out_c(&o, ',');
+        str_field(&o, "quote", prog_str(p, c->quote));
+      }
       out_c(&o, '}');
     }
     out_c(&o, ']');
