@@ -56,7 +56,8 @@ static const member rule_layout[] = {
     M4(prog_rule, first_part), M4(prog_rule, nconds), M4(prog_rule, nexcs),
     M4(prog_rule, value_part), END};
 static const member cite_layout[] = {M4(prog_cite, doc),
-                                     M4(prog_cite, section), END};
+                                     M4(prog_cite, section),
+                                     M4(prog_cite, quote), END};
 static const member part_layout[] = {M4(prog_part, text),
                                      M4(prog_part, title),
                                      M4(prog_part, first_ref),

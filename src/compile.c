@@ -764,7 +764,8 @@ ent_program *compile_policy(sema *s) {
       for (ast *c = ru->cites; c; c = c->next) {
         GROW_ATOMIC(g->cites, g->ncites, g->capcites);
         g->cites[g->ncites].doc = intern(g, document_title(s, c->name));
-        g->cites[g->ncites++].section = intern(g, c->a->name);
+        g->cites[g->ncites].section = intern(g, c->a->name);
+        g->cites[g->ncites++].quote = intern(g, c->b ? c->b->name : "");
       }
       r->ncites = g->ncites - r->first_cite;
       int line = 0, col;

@@ -593,7 +593,8 @@ static void title(outbuf *o, const char *t) {
   md(o, t);
 }
 
-/* Each citation: the document's title and the section. */
+/* Each citation: the document's title, the section, and the policy's
+   words it quotes (ast.h: a TEXT in 'b') as a block quote. */
 static void cites_text(const lsp_index *x, outbuf *o, const ast *c) {
   for (; c; c = c->next) {
     int k = sym_of(x, LX_DOCUMENT, c->name);
@@ -604,6 +605,10 @@ static void cites_text(const lsp_index *x, outbuf *o, const ast *c) {
       OUT_LIT(o, ", \"");
       md(o, c->a->name);
       OUT_LIT(o, "\"");
+    }
+    if (c->b && c->b->name) {
+      OUT_LIT(o, "\n\n> ");
+      md(o, c->b->name);
     }
   }
 }
@@ -747,6 +752,10 @@ char *lx_hover(const lsp_index *x, int sym) {
   case LX_DOCUMENT:
     heading(&o, "document", y->name);
     title(&o, d->str);
+    if (d->text_path) { /* the file its quotations are checked against */
+      OUT_LIT(&o, "\n\nText: ");
+      code(&o, d->text_path);
+    }
     break;
   case LX_TEST:
     heading(&o, "test", y->name);

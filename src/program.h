@@ -128,9 +128,10 @@ typedef struct {
   uint32_t value_part;   /* the part holding the value expression */
 } prog_rule;
 
-/* A citation: a document's full title and a section. */
+/* A citation: a document's full title, a section, and the policy's own
+   words it quotes ('' when it quotes none). */
 typedef struct {
-  strref doc, section;
+  strref doc, section, quote;
 } prog_cite;
 
 /* A part of a rule: one condition, one exception, or its value. */

@@ -363,7 +363,8 @@ static int tables_ok(verifier *v) {
   }
   for (uint32_t i = 0; i < p->ncites; i++)
     if (str_ok(v, p->cites[i].doc, "citation", i) ||
-        str_ok(v, p->cites[i].section, "citation", i))
+        str_ok(v, p->cites[i].section, "citation", i) ||
+        str_ok(v, p->cites[i].quote, "citation", i))
       return -1;
   for (uint32_t i = 0; i < p->nrequires; i++)
     if (p->requires[i] >= p->nparts)
