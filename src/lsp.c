@@ -19,6 +19,7 @@
 #include "lsp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gc.h>
 #include <jansson.h>
 #include <limits.h>
@@ -1067,10 +1068,13 @@ const char *lsp_problem(const lsp_server *srv) { return srv->problem; }
 
 /* { ====== the command ====== */
 
-static int write_stdout(void *ctx, const char *buf, size_t n) {
+/* The client's pipes, moved off descriptors 0 and 1 (lsp_main). */
+static int client_in = -1, client_out = -1;
+
+static int write_client(void *ctx, const char *buf, size_t n) {
   (void)ctx;
   while (n) {
-    ssize_t k = write(STDOUT_FILENO, buf, n);
+    ssize_t k = write(client_out, buf, n);
     if (k < 0 && errno == EINTR) continue;
     if (k <= 0) return -1;
     buf += k;
@@ -1080,8 +1084,23 @@ static int write_stdout(void *ctx, const char *buf, size_t n) {
 }
 
 static int input_waiting(void) {
-  struct pollfd pf = {STDIN_FILENO, POLLIN, 0};
+  struct pollfd pf = {client_in, POLLIN, 0};
   return poll(&pf, 1, 0) > 0;
+}
+
+/* Moves the client's pipes to descriptors of their own, and puts
+   /dev/null on standard input and output: a rule file that imports
+   "/dev/stdin" or "/dev/stdout" then reads nothing, instead of the
+   protocol's own messages (or a hang). Returns 0, or -1. */
+static int take_pipes(void) {
+  client_in = dup(STDIN_FILENO);
+  client_out = dup(STDOUT_FILENO);
+  int null = open("/dev/null", O_RDWR);
+  if (client_in < 0 || client_out < 0 || null < 0 ||
+      dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0)
+    return -1;
+  if (null > STDERR_FILENO) close(null);
+  return 0;
 }
 
 int lsp_main(int argc, char **argv) {
@@ -1091,7 +1110,12 @@ int lsp_main(int argc, char **argv) {
             "serves standard input and output\n");
     return EXIT_USAGE;
   }
-  lsp_server *srv = lsp_new(write_stdout, NULL);
+  if (take_pipes()) {
+    fprintf(stderr, "entitle lsp: cannot set up its pipes: %s\n",
+            strerror(errno));
+    return EXIT_IO;
+  }
+  lsp_server *srv = lsp_new(write_client, NULL);
   char *buf = malloc(1 << 16);
   int status = -1;
   while (buf && status < 0) {
@@ -1099,7 +1123,7 @@ int lsp_main(int argc, char **argv) {
       lsp_idle(srv);
       if (srv->status >= 0) break;
     }
-    ssize_t k = read(STDIN_FILENO, buf, 1 << 16);
+    ssize_t k = read(client_in, buf, 1 << 16);
     if (k < 0 && errno == EINTR) continue;
     if (k <= 0) {
       status = lsp_end(srv);
