@@ -852,6 +852,19 @@ static void words(outbuf *o, const char *s) {
   for (; *s; s++) out_c(o, *s == '_' || *s == '.' ? ' ' : *s);
 }
 
+/* 'Provision p1': the item an entry belongs to, as a reader names it. */
+static void item_name(const ent_program *p, const ent_vm *vm,
+                      const facts_unknown *u, outbuf *o) {
+  const char *name = prog_str(p, p->lists[u->list].item_name);
+  if (*name >= 'a' && *name <= 'z') {
+    out_c(o, (char)(*name - 'a' + 'A'));
+    name++;
+  }
+  words(o, name);
+  out_c(o, ' ');
+  explain_item_key(p, vm, (uint32_t)u->list, u->row, o);
+}
+
 /* What an answer to a fact of type 'ty' looks like. */
 static void answer_form(const ent_program *p, int32_t ty, outbuf *o) {
   switch (TY_KIND(ty)) {
@@ -922,22 +935,36 @@ void needs_text(needs_ctx *n, explain_ctx *x, const ent_vm *vm, outbuf *o) {
   for (uint32_t k = 0; k < n->nneeded; k++) {
     const facts_unknown *u = &vm->unknown[n->needed[k]];
     const prog_field *f = &p->fields[u->field];
+    const char *title = prog_str(p, f->title);
     out_s(o, "  ");
     out_int(o, (int64_t)(k + 1));
     out_s(o, ". ");
+    /* The fact's own words where the policy gives them, and always its
+       path, which is where the answer goes. */
+    if (*title) {
+      if (u->list >= 0) {
+        item_name(p, vm, u, o);
+        out_s(o, ": ");
+      }
+      out_s(o, title);
+      out_s(o, "\n     ");
+    }
     entry_path(p, vm, u, o);
-    if (u->list >= 0 && TY_KIND(f->type) != TK_LIST) {
-      out_s(o, ", the ");
+    if (!*title && u->list >= 0 && TY_KIND(f->type) != TK_LIST) {
+      out_s(o, " (");
+      item_name(p, vm, u, o);
+      out_s(o, ", ");
       words(o, prog_str(p, f->path));
-      out_s(o, " of ");
-      words(o, prog_str(p, p->lists[u->list].item_name));
-      out_c(o, ' ');
-      explain_item_key(p, vm, (uint32_t)u->list, u->row, o);
+      out_c(o, ')');
     }
     out_s(o, ": ");
     answer_form(p, f->type, o);
-    if (f->flags & (FF_OPTIONAL | FF_DEFAULT))
-      out_s(o, ", or null if it does not apply");
+    if (f->flags & FF_OPTIONAL) {
+      out_s(o, ", or null if there is none");
+    } else if (f->flags & FF_DEFAULT) {
+      out_s(o, ", or null for ");
+      explain_value_text(p, vm, f->type, f->dflt, o);
+    }
     out_c(o, '\n');
   }
 }
