@@ -248,6 +248,19 @@ static int64_t region_open(needs_ctx *n, uint32_t paths) {
   return id;
 }
 
+/* A region starts at instruction 'pc' (its DEC_BEGIN or CHECK_BEGIN):
+   each of its paths starts again from there, with the registers and
+   witness log as they are now. */
+static void walk_begin(needs_ctx *n, ent_vm *vm, uint32_t pc, uint32_t *start,
+                       uint32_t *savewit) {
+  uint32_t words = vm->p->nregs + 4;
+  region_begin(n);
+  *start = pc;
+  memcpy(n->saveR, vm->regs, words * sizeof *vm->regs);
+  memcpy(n->saveU, n->ru, words);
+  *savewit = vm->nwit;
+}
+
 /* The way an unknown condition goes on this path: the choices already
    made replay, a new one takes 'false' first. */
 static int choose(needs_ctx *n) {
@@ -596,16 +609,12 @@ int needs_run(needs_ctx *n, ent_vm *vm) {
     }
     case OP_CHECK_BEGIN:
       check = INS_BX(i);
+      /* A requirement is a region of its own, like a decision. */
       if (!in_region) {
-        /* A requirement is a region of its own, like a decision. */
-        region_begin(n);
+        walk_begin(n, vm, pc - 1, &start, &savewit);
         in_region = 1;
         mixed = 0;
         paths = 0;
-        start = pc - 1;
-        memcpy(n->saveR, R, (p->nregs + 4) * sizeof *R);
-        memcpy(n->saveU, ru, p->nregs + 4);
-        savewit = vm->nwit;
       }
       break;
     case OP_CHECK:
@@ -631,14 +640,10 @@ int needs_run(needs_ctx *n, ent_vm *vm) {
           return VM_FAULT;
       }
       if (!in_region) {
-        region_begin(n);
+        walk_begin(n, vm, pc - 1, &start, &savewit);
         in_region = 1;
         mixed = 0;
         paths = 0;
-        start = pc - 1;
-        memcpy(n->saveR, R, (p->nregs + 4) * sizeof *R);
-        memcpy(n->saveU, ru, p->nregs + 4);
-        savewit = vm->nwit;
       }
       vunknown = 0;
       M[drow + d->slot] = 0;
