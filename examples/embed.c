@@ -86,6 +86,7 @@ int main(int argc, char **argv) {
     if (d.outcome == ENT_DECIDED || d.outcome == ENT_DEFAULT)
       printf("  rule %s: \"%s\" [%s, %s]\n", d.rule.id, d.rule.title,
              d.rule.document, d.rule.section);
+    if (d.rule.quote) printf("    the policy says: \"%s\"\n", d.rule.quote);
     /* Copy the counts: the strings in 'd' are only valid until the next
        call on the context. */
     int nc = d.nconditions, ne = d.nexceptions, nn = d.nnot_applied;

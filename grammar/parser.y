@@ -237,9 +237,12 @@ fields: %empty                      { $$ = NULL; }
       | fields field                { $$ = append(ps, $1, $2); }
       ;
 
-field: IDENT ':' type attrs_opt     {
+/* A fact, with what it means in words: the question an interview asks
+   ('entitle needs'), shown beside the fact wherever it is explained. */
+field: IDENT ':' type attrs_opt title_opt {
          $$ = ast_new(AST_FIELD, @1); $$->name = $1; $$->a = $3;
-         $$->b = $4; }
+         $$->b = $4;
+         if ($5) { $$->c = ast_new(AST_TEXT, @5); $$->c->name = $5; } }
      ;
 
 type: IDENT                         {

@@ -159,6 +159,8 @@ typedef struct {
   const char *more_cites;  /* further citations, 'Doc, Section; ...', or
                               NULL */
   const char *source;      /* 'file:line' */
+  const char *quote;       /* the policy's own words the first citation
+                              quotes, or NULL */
 } ent_rule_ref;
 
 /* Why a rule did not apply. */

@@ -487,7 +487,7 @@ static size_t put_str(ent_context *c, const char *s) {
 }
 
 typedef struct {
-  size_t id, title, document, section, more, source;
+  size_t id, title, document, section, more, source, quote;
 } rule_offs;
 
 static rule_offs put_rule(ent_context *c, uint32_t ri) {
@@ -496,10 +496,12 @@ static rule_offs put_rule(ent_context *c, uint32_t ri) {
   rule_offs o;
   o.id = put_str(c, prog_str(p, r->id));
   o.title = put_str(c, prog_str(p, r->title));
-  o.document = o.section = o.more = NO_STR;
+  o.document = o.section = o.more = o.quote = NO_STR;
   if (r->ncites) {
-    o.document = put_str(c, prog_str(p, p->cites[r->first_cite].doc));
-    o.section = put_str(c, prog_str(p, p->cites[r->first_cite].section));
+    const prog_cite *ct = &p->cites[r->first_cite];
+    o.document = put_str(c, prog_str(p, ct->doc));
+    o.section = put_str(c, prog_str(p, ct->section));
+    if (*prog_str(p, ct->quote)) o.quote = put_str(c, prog_str(p, ct->quote));
   }
   if (r->ncites > 1) {
     size_t m = mark(c);
@@ -527,6 +529,7 @@ static void get_rule(ent_context *c, const rule_offs *o, ent_rule_ref *r) {
   r->section = at(c, o->section);
   r->more_cites = at(c, o->more);
   r->source = at(c, o->source);
+  r->quote = at(c, o->quote);
 }
 
 
@@ -553,7 +556,7 @@ ent_status ent_decision_get(ent_context *c, int i, ent_decision *out) {
   else
     out_s(&c->scratch, "null");
   size_t value = end_str(c, m);
-  rule_offs r1 = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR, NO_STR}, r2 = r1;
+  rule_offs r1 = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR, NO_STR, NO_STR}, r2 = r1;
   if (tr_decided(s) || s == DS_CONFLICT || s == DS_ERROR)
     r1 = put_rule(c, DS_RULE1(st));
   if (s == DS_CONFLICT) r2 = put_rule(c, DS_RULE2(st));
@@ -657,7 +660,7 @@ ent_status ent_not_applied_get(ent_context *c, int i, int k,
     if (k-- > 0) continue;
     c->scratch.len = 0;
     rule_offs ro = put_rule(c, ri);
-    rule_offs bo = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR, NO_STR};
+    rule_offs bo = {NO_STR, NO_STR, NO_STR, NO_STR, NO_STR, NO_STR, NO_STR};
     size_t t = NO_STR;
     ent_why_not w = ENT_NOT_EVALUATED;
     switch (RS_STATE(rs)) {

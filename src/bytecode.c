@@ -35,7 +35,8 @@ static const member enum_layout[] = {M4(prog_enum, name), M4(prog_enum, first),
 static const member field_layout[] = {
     M4(prog_field, name), M4(prog_field, path), M4(prog_field, type),
     M4(prog_field, object), M4(prog_field, slot), M4(prog_field, flags),
-    M4(prog_field, sub), M8(prog_field, dflt), M4(prog_field, reason), END};
+    M4(prog_field, sub), M8(prog_field, dflt), M4(prog_field, reason),
+    M4(prog_field, title), END};
 static const member object_layout[] = {
     M4(prog_object, first_field), M4(prog_object, nfields),
     M4(prog_object, list), M4(prog_object, parent_field), END};

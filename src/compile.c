@@ -643,6 +643,7 @@ static void lay_out_tables(cg *g) {
     pf->sub = f->sub < 0 ? UINT32_MAX : (uint32_t)f->sub;
     pf->dflt = f->dflt;
     pf->reason = intern(g, f->reason);
+    pf->title = intern(g, f->title);
   }
   p->nobjects = s->nobjects;
   p->objects = GC_MALLOC_ATOMIC((s->nobjects + 1) * sizeof *p->objects);

@@ -248,6 +248,19 @@ static int64_t region_open(needs_ctx *n, uint32_t paths) {
   return id;
 }
 
+/* A region starts at instruction 'pc' (its DEC_BEGIN or CHECK_BEGIN):
+   each of its paths starts again from there, with the registers and
+   witness log as they are now. */
+static void walk_begin(needs_ctx *n, ent_vm *vm, uint32_t pc, uint32_t *start,
+                       uint32_t *savewit) {
+  uint32_t words = vm->p->nregs + 4;
+  region_begin(n);
+  *start = pc;
+  memcpy(n->saveR, vm->regs, words * sizeof *vm->regs);
+  memcpy(n->saveU, n->ru, words);
+  *savewit = vm->nwit;
+}
+
 /* The way an unknown condition goes on this path: the choices already
    made replay, a new one takes 'false' first. */
 static int choose(needs_ctx *n) {
@@ -596,16 +609,12 @@ int needs_run(needs_ctx *n, ent_vm *vm) {
     }
     case OP_CHECK_BEGIN:
       check = INS_BX(i);
+      /* A requirement is a region of its own, like a decision. */
       if (!in_region) {
-        /* A requirement is a region of its own, like a decision. */
-        region_begin(n);
+        walk_begin(n, vm, pc - 1, &start, &savewit);
         in_region = 1;
         mixed = 0;
         paths = 0;
-        start = pc - 1;
-        memcpy(n->saveR, R, (p->nregs + 4) * sizeof *R);
-        memcpy(n->saveU, ru, p->nregs + 4);
-        savewit = vm->nwit;
       }
       break;
     case OP_CHECK:
@@ -631,14 +640,10 @@ int needs_run(needs_ctx *n, ent_vm *vm) {
           return VM_FAULT;
       }
       if (!in_region) {
-        region_begin(n);
+        walk_begin(n, vm, pc - 1, &start, &savewit);
         in_region = 1;
         mixed = 0;
         paths = 0;
-        start = pc - 1;
-        memcpy(n->saveR, R, (p->nregs + 4) * sizeof *R);
-        memcpy(n->saveU, ru, p->nregs + 4);
-        savewit = vm->nwit;
       }
       vunknown = 0;
       M[drow + d->slot] = 0;
@@ -852,6 +857,19 @@ static void words(outbuf *o, const char *s) {
   for (; *s; s++) out_c(o, *s == '_' || *s == '.' ? ' ' : *s);
 }
 
+/* 'Provision p1': the item an entry belongs to, as a reader names it. */
+static void item_name(const ent_program *p, const ent_vm *vm,
+                      const facts_unknown *u, outbuf *o) {
+  const char *name = prog_str(p, p->lists[u->list].item_name);
+  if (*name >= 'a' && *name <= 'z') {
+    out_c(o, (char)(*name - 'a' + 'A'));
+    name++;
+  }
+  words(o, name);
+  out_c(o, ' ');
+  explain_item_key(p, vm, (uint32_t)u->list, u->row, o);
+}
+
 /* What an answer to a fact of type 'ty' looks like. */
 static void answer_form(const ent_program *p, int32_t ty, outbuf *o) {
   switch (TY_KIND(ty)) {
@@ -922,22 +940,36 @@ void needs_text(needs_ctx *n, explain_ctx *x, const ent_vm *vm, outbuf *o) {
   for (uint32_t k = 0; k < n->nneeded; k++) {
     const facts_unknown *u = &vm->unknown[n->needed[k]];
     const prog_field *f = &p->fields[u->field];
+    const char *title = prog_str(p, f->title);
     out_s(o, "  ");
     out_int(o, (int64_t)(k + 1));
     out_s(o, ". ");
+    /* The fact's own words where the policy gives them, and always its
+       path, which is where the answer goes. */
+    if (*title) {
+      if (u->list >= 0) {
+        item_name(p, vm, u, o);
+        out_s(o, ": ");
+      }
+      out_s(o, title);
+      out_s(o, "\n     ");
+    }
     entry_path(p, vm, u, o);
-    if (u->list >= 0 && TY_KIND(f->type) != TK_LIST) {
-      out_s(o, ", the ");
+    if (!*title && u->list >= 0 && TY_KIND(f->type) != TK_LIST) {
+      out_s(o, " (");
+      item_name(p, vm, u, o);
+      out_s(o, ", ");
       words(o, prog_str(p, f->path));
-      out_s(o, " of ");
-      words(o, prog_str(p, p->lists[u->list].item_name));
-      out_c(o, ' ');
-      explain_item_key(p, vm, (uint32_t)u->list, u->row, o);
+      out_c(o, ')');
     }
     out_s(o, ": ");
     answer_form(p, f->type, o);
-    if (f->flags & (FF_OPTIONAL | FF_DEFAULT))
-      out_s(o, ", or null if it does not apply");
+    if (f->flags & FF_OPTIONAL) {
+      out_s(o, ", or null if there is none");
+    } else if (f->flags & FF_DEFAULT) {
+      out_s(o, ", or null for ");
+      explain_value_text(p, vm, f->type, f->dflt, o);
+    }
     out_c(o, '\n');
   }
 }

@@ -80,6 +80,7 @@ typedef struct {
   uint32_t sub;     /* record: the object it opens; list: list index */
   ent_val dflt;     /* default value (FF_DEFAULT) */
   strref reason;    /* why it is protected */
+  strref title;     /* what it means, in words: '' when not said */
 } prog_field;
 
 /* An object is a JSON object the decoder may meet: the case itself

@@ -182,8 +182,10 @@ static int next_bound(const checker *k, const section *c, int l) {
   return k->nlines;
 }
 
-/* Finds each section's heading lines, then its stretches of text. */
-static void find_sections(checker *k) {
+/* The lines that are the heading of each section: its own title, or, for
+   a title "HEADING: SUBHEADING" that no line heads, HEADING's lines for
+   now (find_subheadings). Each is a boundary between sections. */
+static void find_headings(checker *k) {
   for (int i = 0; i < k->nsecs; i++) {
     section *c = &k->secs[i];
     for (int l = 0; l < k->nlines; l++)
@@ -200,18 +202,21 @@ static void find_sections(checker *k) {
   for (int i = 0; i < k->nsecs; i++)
     for (int j = 0; j < k->secs[i].nlines; j++)
       k->bound[k->secs[i].lines[j]] = 1;
-  /* A subheading: the first line that heads it within each of HEADING's
-     stretches, which then heads the section instead. */
+}
+
+/* A section "HEADING: SUBHEADING" is headed by the first line that heads
+   SUBHEADING within each of HEADING's stretches; those lines are
+   boundaries too. */
+static void find_subheadings(checker *k) {
   for (int i = 0; i < k->nsecs; i++) {
     section *c = &k->secs[i];
     if (!c->sub) continue;
-    int *heads_of_head = c->lines, n = c->nlines;
+    section whole = {.lines = c->lines, .nlines = c->nlines};
     c->lines = NULL;
     c->nlines = c->caplines = 0;
-    section whole = {.lines = heads_of_head, .nlines = n};
-    for (int j = 0; j < n; j++) {
-      int end = next_bound(k, &whole, heads_of_head[j]);
-      for (int l = heads_of_head[j] + 1; l < end; l++)
+    for (int j = 0; j < whole.nlines; j++) {
+      int end = next_bound(k, &whole, whole.lines[j]);
+      for (int l = whole.lines[j] + 1; l < end; l++)
         if (heads(k, l, c->sub, strlen(c->sub))) {
           add_heading(c, l);
           break;
@@ -222,6 +227,11 @@ static void find_sections(checker *k) {
     if (k->secs[i].sub)
       for (int j = 0; j < k->secs[i].nlines; j++)
         k->bound[k->secs[i].lines[j]] = 1;
+}
+
+/* Each section's stretches of text: from the end of each of its heading
+   lines to the next boundary that is not one of them. */
+static void find_stretches(checker *k) {
   for (int i = 0; i < k->nsecs; i++) {
     section *c = &k->secs[i];
     c->from = GC_MALLOC_ATOMIC(((size_t)c->nlines + 1) * sizeof *c->from);
@@ -413,7 +423,9 @@ void quote_check_text(sema *s, int doc, const char *text, size_t len,
   k.all = normalise(text, len, 0);
   split_lines(&k);
   each_citation(s, add_section, &k);
-  find_sections(&k);
+  find_headings(&k);
+  find_subheadings(&k);
+  find_stretches(&k);
   each_citation(s, check_quoted, &k);
 }
 

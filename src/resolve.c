@@ -186,6 +186,7 @@ static void build_object(sema *s, int obj, ast *fields, int list,
     fd->object = obj;
     fd->loc = fa->loc;
     fd->sub = -1;
+    fd->title = fa->c ? fa->c->name : NULL;
     char *key = fmt("%s:%s", rowkey, fd->path);
     if (strmap_get(s->fieldmap, key) >= 0) {
       diag_error(s->d, fa->loc, "fact '%s' is already declared", fd->path);

@@ -43,6 +43,7 @@ typedef struct {
   int sub;
   ent_val dflt;
   const char *reason;
+  const char *title;   /* what the fact means, in words, or NULL */
   loc_t loc;
 } sem_field;
 
