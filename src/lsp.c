@@ -654,7 +654,8 @@ static int symbol_kind(lx_kind k) {
 /* What an outline shows beside a symbol's name. */
 static const char *symbol_detail(const lsp_index *x, const lx_sym *y) {
   switch (y->kind) {
-  case LX_FACT: return lx_snippet(x, y->node->a->loc);
+  case LX_FACT:
+    return y->node->c ? y->node->c->name : lx_snippet(x, y->node->a->loc);
   case LX_DOCUMENT: return y->d->str;
   case LX_DECISION: case LX_PARAM:
     return y->d->title ? y->d->title

@@ -129,6 +129,7 @@ static loc_t field_range(const ast *f) {
   loc_t r = f->loc;
   if (f->a) r = loc_span(r, f->a->loc);
   for (const ast *a = f->b; a; a = a->next) r = loc_span(r, a->loc);
+  if (f->c) r = loc_span(r, f->c->loc); /* its description */
   return r;
 }
 
@@ -685,6 +686,7 @@ static void hover_fact(const lsp_index *x, outbuf *o, const lx_sym *y) {
   int top = y->container && !strcmp(y->container, "facts");
   heading(o, "fact", top ? y->name : cat(y->container, ".", y->name));
   type_text(x, o, y->node->a, y->node->b);
+  if (y->node->c) title(o, y->node->c->name); /* what it means, in words */
   if (top) {
     OUT_LIT(o, "\n\nA fact of the case");
   } else {
