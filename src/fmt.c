@@ -523,7 +523,7 @@ static void classify(fmt_state *f) {
     }
     if (c.decl == D_PARAM && k == '=' &&
         (!c.param_values ||
-         (prev == DATELIT && (f->t[i - 2].kind == FROM ||
+         (prev == DATELIT && i >= 2 && (f->t[i - 2].kind == FROM ||
                               f->t[i - 2].kind == UNTIL)))) {
       begin_clause(f, &c, i, BRK_MAY, IND_ABS, 2);
       c.param_values++;
