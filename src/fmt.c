@@ -453,6 +453,75 @@ static int classify_bracket(fmt_state *f, classifier *c, int i) {
   return c->depth > 0;
 }
 
+/* A token outside brackets and rows: which clause, list item or
+   condition operator it begins, if any. */
+static void classify_word(fmt_state *f, classifier *c, int i) {
+  ftok *t = &f->t[i];
+  int k = t->kind, prev = i ? f->t[i - 1].kind : 0;
+  if (k == ROW || k == END) {
+    begin_clause(f, c, i, BRK_FORCE, IND_ABS, k == ROW ? 2 : 0);
+    c->in_row = k == ROW;
+    return;
+  }
+  if (k == ROUNDED) {
+    /* 'rounded down', 'rounded half up': words of the operator. */
+    int half = f->t[i + 1].end - f->t[i + 1].start == 4 &&
+               !memcmp(f->src + f->t[i + 1].start, "half", 4);
+    c->args = half && f->t[i + 2].kind == IDENT ? 2 : 1;
+    return;
+  }
+  const struct clause_word *w = clause_word(f, i, c->decl);
+  if (w) {
+    if (prev == ALSO) { /* 'rule R also cites ...' */
+      c->args = w->args;
+      return;
+    }
+    begin_clause(f, c, i, BRK_MAY, w->rel ? IND_REL : IND_ABS, w->indent);
+    c->args = w->args;
+    if (w->cond) open_chain(f, c, i + 1);
+    if (w->items) {
+      t->section = 1;
+      f->t[i + 1].item1 = 1;
+    }
+    return;
+  }
+  if ((c->decl & (D_RECORD | D_FACTS)) && field_start(f, i)) {
+    begin_clause(f, c, i, BRK_FORCE, IND_ABS, 2);
+    return;
+  }
+  /* A parameter's value, and each '= V from D' of a dated one. */
+  int period = prev == DATELIT && i >= 2 &&
+               (f->t[i - 2].kind == FROM || f->t[i - 2].kind == UNTIL);
+  if (c->decl == D_PARAM && k == '=' && (!c->param_values || period)) {
+    begin_clause(f, c, i, BRK_MAY, IND_ABS, 2);
+    c->param_values++;
+    open_chain(f, c, i + 1);
+    return;
+  }
+  if (t->item1 || (ends_value(prev) && starts_value(k) &&
+                   !(k == '(' && prev == IDENT))) {
+    if (c->decl == D_TEST) {
+      begin_clause(f, c, i, BRK_MAY, IND_ITEM, 0);
+    } else {
+      begin_clause(f, c, i, BRK_MAY, IND_ABS, 2);
+      c->want_target = c->decl == D_RULE && k == IDENT;
+    }
+    return;
+  }
+  if (c->want_target && (k == '=' || k == INCLUDES)) {
+    c->want_target = 0;
+    open_chain(f, c, i + 1);
+    return;
+  }
+  if (k == ',' || (k == ':' && c->decl == D_ENUM)) {
+    c->after_list = 1;
+    return;
+  }
+  chain_token(f, c, i);
+}
+
+/* Decides, token by token, where each may begin a line and at which
+   column (ftok.brk, ftok.ind), and which conditions there are. */
 static void classify(fmt_state *f) {
   classifier c;
   memset(&c, 0, sizeof c);
@@ -484,72 +553,7 @@ static void classify(fmt_state *f) {
     }
     if (c.after_list && !c.depth) set_break(t, BRK_MAY, IND_LIST, 0);
     c.after_list = 0;
-    if (classify_bracket(f, &c, i)) continue;
-    if (k == ROW) {
-      begin_clause(f, &c, i, BRK_FORCE, IND_ABS, 2);
-      c.in_row = 1;
-      continue;
-    }
-    if (k == END) {
-      begin_clause(f, &c, i, BRK_FORCE, IND_ABS, 0);
-      c.in_row = 0;
-      continue;
-    }
-    if (k == ROUNDED) {
-      /* 'rounded down', 'rounded half up': words of the operator. */
-      int half = f->t[i + 1].end - f->t[i + 1].start == 4 &&
-                 !memcmp(f->src + f->t[i + 1].start, "half", 4);
-      c.args = half && f->t[i + 2].kind == IDENT ? 2 : 1;
-      continue;
-    }
-    const struct clause_word *w = clause_word(f, i, c.decl);
-    if (w && !(prev == ALSO)) {
-      begin_clause(f, &c, i, BRK_MAY, w->rel ? IND_REL : IND_ABS, w->indent);
-      c.args = w->args;
-      if (w->cond) open_chain(f, &c, i + 1);
-      if (w->items) {
-        t->section = 1;
-        f->t[i + 1].item1 = 1;
-      }
-      continue;
-    }
-    if (w) {
-      c.args = w->args;
-      continue;
-    }
-    if ((c.decl & (D_RECORD | D_FACTS)) && field_start(f, i)) {
-      begin_clause(f, &c, i, BRK_FORCE, IND_ABS, 2);
-      continue;
-    }
-    if (c.decl == D_PARAM && k == '=' &&
-        (!c.param_values ||
-         (prev == DATELIT && i >= 2 && (f->t[i - 2].kind == FROM ||
-                              f->t[i - 2].kind == UNTIL)))) {
-      begin_clause(f, &c, i, BRK_MAY, IND_ABS, 2);
-      c.param_values++;
-      open_chain(f, &c, i + 1);
-      continue;
-    }
-    if (t->item1 || (ends_value(prev) && starts_value(k) &&
-                     !(k == '(' && prev == IDENT))) {
-      if (c.decl == D_TEST) {
-        begin_clause(f, &c, i, BRK_MAY, IND_ITEM, 0);
-      } else {
-        begin_clause(f, &c, i, BRK_MAY, IND_ABS, 2);
-        c.want_target = c.decl == D_RULE && k == IDENT;
-      }
-      continue;
-    }
-    if (c.want_target && (k == '=' || k == INCLUDES)) {
-      c.want_target = 0;
-      open_chain(f, &c, i + 1);
-      continue;
-    }
-    if (k == ',' || (k == ':' && c.decl == D_ENUM)) {
-      c.after_list = 1;
-      continue;
-    }
-    chain_token(f, &c, i);
+    if (!classify_bracket(f, &c, i)) classify_word(f, &c, i);
   }
 }
 
