@@ -502,6 +502,9 @@ static void classify_word(fmt_state *f, classifier *c, int i) {
                    !(k == '(' && prev == IDENT))) {
     if (c->decl == D_TEST) {
       begin_clause(f, c, i, BRK_MAY, IND_ITEM, 0);
+    } else if (c->decl & (D_RECORD | D_FACTS)) {
+      /* What follows a field's type: its description, under the field. */
+      begin_clause(f, c, i, BRK_MAY, IND_ABS, 4);
     } else {
       begin_clause(f, c, i, BRK_MAY, IND_ABS, 2);
       c->want_target = c->decl == D_RULE && k == IDENT;
