@@ -127,6 +127,19 @@ ent_status ent_decide(ent_context *c, const char *json, size_t len,
 const char *ent_result_json(ent_context *c, int explanations, size_t *len);
 const char *ent_result_text(ent_context *c, size_t *len);
 
+/* The interview (doc/needs.md): reads 'json' as a partial case, in which
+   a key left out is a fact not known yet and null for an optional or
+   defaulted fact says it is known to be left out, and returns what
+   `entitle needs` prints: '{"decisions":{...},"needed":[...]}', the
+   decisions already settled and the paths of the facts still needed,
+   most useful first. '*len' gets the length. Valid until the next call
+   on the context, which holds no decided case afterwards. NULL with
+   'err' filled in as ent_decide fills it for a case it refuses.
+   [alloc: the first call makes the interview's tables; threads: context;
+    errors: ENT_ECASE, ENT_EINTERNAL] */
+const char *ent_needs(ent_context *c, const char *json, size_t len,
+                      size_t *outlen, ent_error *err);
+
 /* The decision record of the last case (doc/record.md): one line of JSON,
    without its newline, holding the decisions and all that their
    explanation needs but the program. Valid until the next call on the

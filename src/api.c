@@ -384,13 +384,9 @@ static char *case_details(const facts_error *fe) {
   return buf;
 }
 
-ent_status ent_decide(ent_context *c, const char *json, size_t len,
-                      ent_error *err) {
-  if (!c || !json) {
-    set_error(err, ENT_EUSAGE, "a context and a case are needed");
-    return ENT_EUSAGE;
-  }
-  api_outcome r = api_decide(c, json, len);
+/* What ent_decide and ent_needs say of a case they could not decide. */
+static ent_status not_decided(ent_context *c, api_outcome r,
+                              ent_error *err) {
   if (r == API_REFUSED) {
     if (err) {
       set_error(err, ENT_ECASE, c->fe.message);
@@ -401,11 +397,19 @@ ent_status ent_decide(ent_context *c, const char *json, size_t len,
     }
     return ENT_ECASE;
   }
-  if (r != API_DECIDED) {
-    ent_status st = r == API_FAILED ? ENT_EINTERNAL : ENT_ECASE;
-    if (err) set_error(err, st, api_reason(c));
-    return st;
+  ent_status st = r == API_FAILED ? ENT_EINTERNAL : ENT_ECASE;
+  if (err) set_error(err, st, api_reason(c));
+  return st;
+}
+
+ent_status ent_decide(ent_context *c, const char *json, size_t len,
+                      ent_error *err) {
+  if (!c || !json) {
+    set_error(err, ENT_EUSAGE, "a context and a case are needed");
+    return ENT_EUSAGE;
   }
+  api_outcome r = api_decide(c, json, len);
+  if (r != API_DECIDED) return not_decided(c, r, err);
   if (index_case(c)) {
     set_error(err, ENT_EINTERNAL, "out of memory");
     return ENT_EINTERNAL;
@@ -423,6 +427,26 @@ static const char *result(ent_context *c, api_format f, size_t *len) {
   out_c(&c->out, 0);
   if (c->out.error) return NULL;
   if (len) *len = c->out.len - 1;
+  return c->out.buf;
+}
+
+const char *ent_needs(ent_context *c, const char *json, size_t len,
+                      size_t *outlen, ent_error *err) {
+  if (!c || !json) {
+    set_error(err, ENT_EUSAGE, "a context and a case are needed");
+    return NULL;
+  }
+  api_outcome r = api_needs(c, json, len);
+  if (r != API_DECIDED) {
+    not_decided(c, r, err);
+    return NULL;
+  }
+  c->out.len = 0;
+  if (api_render(c, API_NEEDS, &c->out) || (out_c(&c->out, 0), c->out.error)) {
+    set_error(err, ENT_EINTERNAL, "out of memory");
+    return NULL;
+  }
+  if (outlen) *outlen = c->out.len - 1;
   return c->out.buf;
 }
 

@@ -97,8 +97,13 @@ static void put64(outbuf *o, uint64_t v) {
   put32(o, (uint32_t)(v >> 32));
 }
 
+/* No member written as 0 (put_array's 'zero'). */
+#define KEEP_ALL ((size_t)-1)
+
+/* Writes n elements of 'layout'; the member at offset 'zero' (or none,
+   KEEP_ALL) is written as 0. */
 static void put_array(outbuf *o, const void *base, uint32_t n, size_t size,
-                      const member *layout) {
+                      const member *layout, size_t zero) {
   put32(o, n);
   for (uint32_t i = 0; i < n; i++) {
     const char *e = (const char *)base + (size_t)i * size;
@@ -106,6 +111,7 @@ static void put_array(outbuf *o, const void *base, uint32_t n, size_t size,
       if (m->size == 4) {
         uint32_t v;
         memcpy(&v, e + m->off, 4);
+        if (m->off == zero) v = 0;
         put32(o, v);
       } else {
         uint64_t v;
@@ -122,7 +128,9 @@ static size_t layout_bytes(const member *layout) {
   return n;
 }
 
-static void body(const ent_program *p, outbuf *o) {
+/* The program's body as a file holds it; without 'lines', each rule's
+   source line written as 0, as the digest reads it. */
+static void body(const ent_program *p, outbuf *o, int lines) {
   put32(o, p->name);
   put32(o, p->version);
   put32(o, p->status);
@@ -131,24 +139,29 @@ static void body(const ent_program *p, outbuf *o) {
   put32(o, p->date_field);
   put32(o, p->nstrings);
   out_mem(o, p->strings, p->nstrings);
-  put_array(o, p->imports, p->nimports, sizeof *p->imports, import_layout);
-  put_array(o, p->enums, p->nenums, sizeof *p->enums, enum_layout);
-  put_array(o, p->enum_values, p->nenum_values, 4, u32_layout);
-  put_array(o, p->fields, p->nfields, sizeof *p->fields, field_layout);
-  put_array(o, p->objects, p->nobjects, sizeof *p->objects, object_layout);
-  put_array(o, p->lists, p->nlists, sizeof *p->lists, list_layout);
+  put_array(o, p->imports, p->nimports, sizeof *p->imports,
+            import_layout, KEEP_ALL);
+  put_array(o, p->enums, p->nenums, sizeof *p->enums, enum_layout, KEEP_ALL);
+  put_array(o, p->enum_values, p->nenum_values, 4, u32_layout, KEEP_ALL);
+  put_array(o, p->fields, p->nfields, sizeof *p->fields,
+            field_layout, KEEP_ALL);
+  put_array(o, p->objects, p->nobjects, sizeof *p->objects,
+            object_layout, KEEP_ALL);
+  put_array(o, p->lists, p->nlists, sizeof *p->lists, list_layout, KEEP_ALL);
   put_array(o, p->decisions, p->ndecisions, sizeof *p->decisions,
-            decision_layout);
-  put_array(o, p->order, p->ndecisions, 4, u32_layout);
-  put_array(o, p->rules, p->nrules, sizeof *p->rules, rule_layout);
-  put_array(o, p->beaten_by, p->nbeaten_by, 4, u32_layout);
-  put_array(o, p->cites, p->ncites, sizeof *p->cites, cite_layout);
-  put_array(o, p->parts, p->nparts, sizeof *p->parts, part_layout);
-  put_array(o, p->refs, p->nrefs, sizeof *p->refs, ref_layout);
-  put_array(o, p->aggs, p->naggs, sizeof *p->aggs, agg_layout);
-  put_array(o, p->params, p->nparams, sizeof *p->params, param_layout);
-  put_array(o, p->consts, p->nconsts, 8, val_layout);
-  put_array(o, p->requires, p->nrequires, 4, u32_layout);
+            decision_layout, KEEP_ALL);
+  put_array(o, p->order, p->ndecisions, 4, u32_layout, KEEP_ALL);
+  put_array(o, p->rules, p->nrules, sizeof *p->rules, rule_layout,
+            lines ? KEEP_ALL : offsetof(prog_rule, line));
+  put_array(o, p->beaten_by, p->nbeaten_by, 4, u32_layout, KEEP_ALL);
+  put_array(o, p->cites, p->ncites, sizeof *p->cites, cite_layout, KEEP_ALL);
+  put_array(o, p->parts, p->nparts, sizeof *p->parts, part_layout, KEEP_ALL);
+  put_array(o, p->refs, p->nrefs, sizeof *p->refs, ref_layout, KEEP_ALL);
+  put_array(o, p->aggs, p->naggs, sizeof *p->aggs, agg_layout, KEEP_ALL);
+  put_array(o, p->params, p->nparams, sizeof *p->params,
+            param_layout, KEEP_ALL);
+  put_array(o, p->consts, p->nconsts, 8, val_layout, KEEP_ALL);
+  put_array(o, p->requires, p->nrequires, 4, u32_layout, KEEP_ALL);
   put32(o, p->ncode);
   for (uint32_t i = 0; i < p->ncode; i++) {
     put16(o, p->code[i].op);
@@ -167,31 +180,33 @@ void bc_sha256(const void *data, size_t n, unsigned char out[32]) {
   sha256_digest(&c, SHA256_DIGEST_SIZE, out);
 }
 
-/* Writes the body of 'p' into 'b' (a new buffer) and fills p->digest
-   with its hash. */
-static void digest_body(ent_program *p, outbuf *b) {
-  out_init(b, NULL);
-  body(p, b);
-  bc_sha256(b->buf, b->len, p->digest);
-}
-
-/* The digest is the hash of the bytes a file holds after it, so they are
-   made, but not the header nor a copy of the whole file. */
+/* The digest names what a program decides and says: the SHA-256 of its
+   body with each rule's source line set aside (written as 0). A rule
+   file laid out again (entitle fmt, a blank line added above a rule)
+   keeps its digest, so records made before still name the program; the
+   lines an explanation shows are those of the program at hand. The file
+   holds, in the digest's place, the SHA-256 of its body as written,
+   which the loader checks before anything else. */
 void bc_digest(ent_program *p) {
   outbuf b;
-  digest_body(p, &b);
+  out_init(&b, NULL);
+  body(p, &b, 0);
+  bc_sha256(b.buf, b.len, p->digest);
   out_free(&b);
 }
 
 void bc_save(ent_program *p, outbuf *o) {
   outbuf b;
-  digest_body(p, &b);
+  out_init(&b, NULL);
+  body(p, &b, 1);
+  unsigned char sum[32];
+  bc_sha256(b.buf, b.len, sum);
   out_mem(o, BC_MAGIC, 8);
   put32(o, BC_FORMAT_VERSION);
   const char *ev = PACKAGE_VERSION;
   put32(o, (uint32_t)strlen(ev));
   out_mem(o, ev, strlen(ev));
-  out_mem(o, p->digest, 32);
+  out_mem(o, sum, 32);
   out_mem(o, b.buf, b.len);
   out_free(&b);
 }
@@ -306,11 +321,11 @@ ent_program *bc_load(const unsigned char *data, size_t len, char *err,
   if (r->failed) return NULL;
   r->s += evl;
   ent_program *p = GC_MALLOC(sizeof *p);
-  memcpy(p->digest, r->s, 32);
+  unsigned char sum[32], check[32];
+  memcpy(sum, r->s, 32);
   r->s += 32;
-  unsigned char check[32];
   bc_sha256(r->s, (size_t)(r->end - r->s), check);
-  if (memcmp(check, p->digest, 32)) {
+  if (memcmp(check, sum, 32)) {
     rfail(r, "the program's digest does not match its contents: the file "
           "is damaged or was changed");
     return NULL;
@@ -383,6 +398,7 @@ ent_program *bc_load(const unsigned char *data, size_t len, char *err,
     return NULL;
   }
   if (bc_verify(p, err, errlen)) return NULL;
+  bc_digest(p);
   return p;
 }
 

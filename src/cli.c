@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "explain.h"
 #include "facts.h"
+#include "fmt.h"
 #include "lsp.h"
 #include "out.h"
 #include "policy.h"
@@ -66,6 +67,8 @@ static const char usage_text[] =
     "                                decide cases over HTTP (doc/serve.md)\n"
     "  test [--coverage] FILE...     run the tests written in rule files\n"
     "  disasm PROGRAM                list a program's code\n"
+    "  fmt [--check|--write] FILE... print rule files in their canonical\n"
+    "                                layout, or check or rewrite them\n"
     "  lsp                           a language server on standard input and\n"
     "                                output, for editors (doc/lsp.md)\n"
     "  help                          this text\n"
@@ -909,6 +912,7 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "eval")) return cmd_eval(argc, argv);
   if (!strcmp(cmd, "test")) return testrun_main(argc, argv);
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc, argv);
+  if (!strcmp(cmd, "fmt")) return fmt_main(argc, argv);
   if (!strcmp(cmd, "explain")) return replay_explain(argc, argv);
   if (!strcmp(cmd, "verify")) return replay_verify(argc, argv);
   if (!strcmp(cmd, "diff")) return diff_main(argc, argv);

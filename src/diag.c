@@ -149,19 +149,27 @@ char *diag_snippet(const diag *d, loc_t l) {
   if (l.end > len) l.end = len;
   if (l.start > l.end) l.start = l.end;
   /* Collapse runs of white space so a condition spread over lines reads
-     as one line in an explanation. */
+     as one line in an explanation; a comment between its lines is white
+     space too (a '#' inside quoted text is not a comment). */
   char *s = GC_MALLOC_ATOMIC(l.end - l.start + 1);
   size_t n = 0;
-  int space = 0;
+  int space = 0, quoted = 0;
   for (uint32_t i = l.start; i < l.end; i++) {
     char c = t[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+    if (!quoted && c == '#') {
+      while (i + 1 < l.end && t[i + 1] != '\n') i++;
+      space = 1;
+      continue;
+    }
+    if (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
       space = 1;
       continue;
     }
     if (space && n > 0) s[n++] = ' ';
     space = 0;
     s[n++] = c;
+    if (c == '"') quoted = !quoted;
+    else if (c == '\\' && quoted && i + 1 < l.end) s[n++] = t[++i];
   }
   s[n] = 0;
   return s;

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decide.h"
 #include "facts.h"
 #include "trace.h"
 
@@ -491,45 +492,19 @@ int needs_run(needs_ctx *n, ent_vm *vm) {
     }
     case OP_ADDDAYS:
     case OP_ADDMONTHS:
-    case OP_ADDYEARS: {
-      UNKNOWN2(i.b, i.c);
-      int64_t out;
-      int ok = i.op == OP_ADDDAYS     ? date_add_days(R[i.b], R[i.c], &out)
-               : i.op == OP_ADDMONTHS ? date_add_months(R[i.b], R[i.c], &out)
-                                      : date_add_years(R[i.b], R[i.c], &out);
-      if (!ok) {
-        code_err = ERR_DATE;
-        goto fail;
-      }
-      R[i.a] = out;
-      break;
-    }
+    case OP_ADDYEARS:
     case OP_AGE:
     case OP_MONTHSDIFF:
     case OP_YEARSDIFF:
-    case OP_ENDOFMONTH: {
-      int one = i.op == OP_ENDOFMONTH;
-      if (ru[i.b] || (!one && ru[i.c])) {
+    case OP_ENDOFMONTH:
+      if (ru[i.b] || (i.op != OP_ENDOFMONTH && ru[i.c])) {
         ru[i.a] = 1;
         break;
       }
       ru[i.a] = 0;
-      ent_val c = one ? R[i.b] : R[i.c];
-      if (R[i.b] < DATE_MIN || R[i.b] > DATE_MAX || c < DATE_MIN ||
-          c > DATE_MAX) {
-        code_err = ERR_DATE;
+      if ((code_err = decide_calendar(i.op, R[i.b], R[i.c], &R[i.a])))
         goto fail;
-      }
-      if (i.op == OP_AGE) {
-        R[i.a] = date_age(R[i.b], R[i.c]);
-      } else if (one) {
-        R[i.a] = date_end_of_month(R[i.b]);
-      } else {
-        int64_t m = date_months_between(R[i.b], R[i.c]);
-        R[i.a] = i.op == OP_MONTHSDIFF ? m : m / 12;
-      }
       break;
-    }
     case OP_MULDIV: {
       if (ru[i.b] || ru[i.b + 1] || ru[i.b + 2]) {
         ru[i.a] = 1;
@@ -628,17 +603,7 @@ int needs_run(needs_ctx *n, ent_vm *vm) {
       dec = INS_BX(i);
       drow = R[i.a];
       const prog_decision *d = &pd[dec];
-      if (ru[i.a]) return VM_FAULT;
-      if (d->list < 0) {
-        if (drow != 0) return VM_FAULT;
-      } else {
-        const prog_list *l = &p->lists[d->list];
-        uint32_t slot = p->fields[l->field].slot;
-        ent_val first_row = M[slot], cnt = M[slot + 1];
-        if (drow < first_row || drow >= first_row + cnt * (ent_val)l->width ||
-            (drow - first_row) % (ent_val)l->width)
-          return VM_FAULT;
-      }
+      if (ru[i.a] || !decide_row_ok(p, M, d, drow)) return VM_FAULT;
       if (!in_region) {
         walk_begin(n, vm, pc - 1, &start, &savewit);
         in_region = 1;
@@ -646,38 +611,15 @@ int needs_run(needs_ctx *n, ent_vm *vm) {
         paths = 0;
       }
       vunknown = 0;
-      M[drow + d->slot] = 0;
-      M[drow + d->slot + 1] = DS_MAKE(DS_PENDING, 0, 0);
-      for (uint32_t k = 0; k < d->nrules; k++)
-        M[drow + rules[d->first_rule + k].state_slot] = RS_PENDING;
+      decide_begin(p, M, d, drow);
       err_rule = UINT32_MAX;
       break;
     }
-    case OP_RULE: {
+    case OP_RULE:
       rule = INS_BX(i);
       part = 0;
-      const prog_rule *r = &rules[rule];
-      ent_val *state = &M[drow + r->state_slot];
-      if (r->kind == RK_DEFAULT) {
-        ent_val st = M[drow + pd[dec].slot + 1];
-        if (DS_STATUS(st) != DS_PENDING) {
-          *state = RS_MAKE(RS_OVERRIDDEN, 0, 0, DS_RULE1(st));
-          pc = r->end_pc;
-        }
-        break;
-      }
-      for (uint32_t k = 0; k < r->nbeaten_by; k++) {
-        uint32_t b = p->beaten_by[r->first_beaten_by + k];
-        ent_val bs = M[drow + rules[b].state_slot];
-        if (RS_STATE(bs) == RS_APPLIED || RS_STATE(bs) == RS_OVERRIDDEN) {
-          *state = RS_MAKE(RS_OVERRIDDEN, 0, 0,
-                           RS_STATE(bs) == RS_APPLIED ? b : RS_OPERAND(bs));
-          pc = r->end_pc;
-          break;
-        }
-      }
+      if (decide_beaten(p, M, drow, dec, rule)) pc = rules[rule].end_pc;
       break;
-    }
     case OP_PART: part = i.b; break;
     case OP_FAILIFNOT:
       if (rule == UINT32_MAX) return VM_FAULT;
@@ -695,38 +637,14 @@ int needs_run(needs_ctx *n, ent_vm *vm) {
         pc = rules[rule].end_pc;
       }
       break;
-    case OP_APPLY: {
+    case OP_APPLY:
       if (rule == UINT32_MAX) return VM_FAULT;
-      const prog_decision *d = &pd[dec];
-      ent_val v = R[i.a];
       if (ru[i.a]) vunknown = 1;
-      ent_val *val = &M[drow + d->slot], *st = &M[drow + d->slot + 1];
-      M[drow + rules[rule].state_slot] = RS_MAKE(RS_APPLIED, 0, 0, 0);
-      int s = DS_STATUS(*st);
-      if (s == DS_PENDING) {
-        *val = v;
-        *st = DS_MAKE(rules[rule].kind == RK_DEFAULT ? DS_DEFAULT
-                                                     : DS_DECIDED,
-                      rule, 0);
-      } else if (d->flags & DF_COLLECT) {
-        *val |= v;
-        *st = DS_MAKE(DS_AGREED, DS_RULE1(*st), rule);
-      } else if (s == DS_DECIDED || s == DS_AGREED) {
-        if (*val == v)
-          *st = DS_MAKE(DS_AGREED, DS_RULE1(*st), rule);
-        else
-          *st = DS_MAKE(DS_CONFLICT, DS_RULE1(*st), rule);
-      }
+      decide_apply(p, M, &pd[dec], drow, rule, R[i.a]);
       break;
-    }
     case OP_DEC_END: {
+      decide_end(M, &pd[dec], drow, err_rule);
       ent_val *st = &M[drow + pd[dec].slot + 1];
-      if (DS_STATUS(*st) != DS_CONFLICT) {
-        if (err_rule != UINT32_MAX)
-          *st = DS_MAKE(DS_ERROR, err_rule, 0);
-        else if (DS_STATUS(*st) == DS_PENDING)
-          *st = DS_MAKE(DS_NO_RULE, 0, 0);
-      }
       now = (outcome){DS_STATUS(*st), M[drow + pd[dec].slot], ERR_NONE,
                       vunknown};
       goto path_end;

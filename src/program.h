@@ -199,7 +199,7 @@ typedef struct ent_program {
   strref name, version, status;
   prog_import *imports;       /* in the order they were read */
   uint32_t nimports;
-  unsigned char digest[32];   /* sha256 of the program's bytes */
+  unsigned char digest[32];   /* sha256 of the body, rules' lines as 0 */
   char digest_text[72];       /* 'sha256:' and the digest in hex */
   char *strings;
   uint32_t nstrings;          /* bytes */

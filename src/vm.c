@@ -11,6 +11,8 @@
 */
 #include "vm.h"
 
+#include "decide.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -298,25 +300,13 @@ int vm_run(ent_vm *vm) {
     vmcase(OP_UNION) R[i.a] = R[i.b] | R[i.c]; vmbreak;
     vmcase(OP_ADDDAYS)
     vmcase(OP_ADDMONTHS)
-    vmcase(OP_ADDYEARS) {
-      int64_t out;
-      int ok = i.op == OP_ADDDAYS     ? date_add_days(R[i.b], R[i.c], &out)
-               : i.op == OP_ADDMONTHS ? date_add_months(R[i.b], R[i.c], &out)
-                                      : date_add_years(R[i.b], R[i.c], &out);
-      if (!ok) {
-        code_err = ERR_DATE;
-        goto fail;
-      }
-      R[i.a] = out;
-      vmbreak;
-    }
+    vmcase(OP_ADDYEARS)
     vmcase(OP_AGE)
-      if (R[i.b] < DATE_MIN || R[i.b] > DATE_MAX || R[i.c] < DATE_MIN ||
-          R[i.c] > DATE_MAX) {
-        code_err = ERR_DATE;
+    vmcase(OP_MONTHSDIFF)
+    vmcase(OP_YEARSDIFF)
+    vmcase(OP_ENDOFMONTH)
+      if ((code_err = decide_calendar(i.op, R[i.b], R[i.c], &R[i.a])))
         goto fail;
-      }
-      R[i.a] = date_age(R[i.b], R[i.c]);
       vmbreak;
     vmcase(OP_JMP) pc = INS_BX(i); vmbreak;
     vmcase(OP_JMPIF)
@@ -378,25 +368,6 @@ int vm_run(ent_vm *vm) {
     }
     vmcase(OP_MIN) R[i.a] = R[i.b] < R[i.c] ? R[i.b] : R[i.c]; vmbreak;
     vmcase(OP_MAX) R[i.a] = R[i.b] > R[i.c] ? R[i.b] : R[i.c]; vmbreak;
-    vmcase(OP_MONTHSDIFF)
-    vmcase(OP_YEARSDIFF)
-    vmcase(OP_ENDOFMONTH) {
-      /* The calendar functions work on dates in range only; a damaged
-         program's stray number is an error, never a wrong date. */
-      ent_val c = i.op == OP_ENDOFMONTH ? R[i.b] : R[i.c];
-      if (R[i.b] < DATE_MIN || R[i.b] > DATE_MAX || c < DATE_MIN ||
-          c > DATE_MAX) {
-        code_err = ERR_DATE;
-        goto fail;
-      }
-      if (i.op == OP_ENDOFMONTH) {
-        R[i.a] = date_end_of_month(R[i.b]);
-      } else {
-        int64_t m = date_months_between(R[i.b], R[i.c]);
-        R[i.a] = i.op == OP_MONTHSDIFF ? m : m / 12;
-      }
-      vmbreak;
-    }
     vmcase(OP_CHECK_BEGIN)
       check = INS_BX(i);
       vmbreak;
@@ -416,51 +387,16 @@ int vm_run(ent_vm *vm) {
       const prog_decision *d = &pd[dec];
       /* The row must be the case's, or an item's of the decision's own
          list: a decision is never written anywhere else. */
-      if (d->list < 0) {
-        if (drow != 0) return VM_FAULT;
-      } else {
-        const prog_list *l = &p->lists[d->list];
-        uint32_t slot = p->fields[l->field].slot;
-        ent_val first = M[slot], n = M[slot + 1];
-        if (drow < first || drow >= first + n * (ent_val)l->width ||
-            (drow - first) % (ent_val)l->width)
-          return VM_FAULT;
-      }
-      M[drow + d->slot] = 0;
-      M[drow + d->slot + 1] = DS_MAKE(DS_PENDING, 0, 0);
-      for (uint32_t k = 0; k < d->nrules; k++)
-        M[drow + rules[d->first_rule + k].state_slot] = RS_PENDING;
+      if (!decide_row_ok(p, M, d, drow)) return VM_FAULT;
+      decide_begin(p, M, d, drow);
       err_rule = UINT32_MAX;
       vmbreak;
     }
-    vmcase(OP_RULE) {
+    vmcase(OP_RULE)
       rule = INS_BX(i);
       part = 0;
-      const prog_rule *r = &rules[rule];
-      ent_val *state = &M[drow + r->state_slot];
-      if (r->kind == RK_DEFAULT) {
-        ent_val st = M[drow + pd[dec].slot + 1];
-        if (DS_STATUS(st) != DS_PENDING) {
-          *state = RS_MAKE(RS_OVERRIDDEN, 0, 0, DS_RULE1(st));
-          pc = r->end_pc;
-        }
-        vmbreak;
-      }
-      /* Beaten if a rule that beats it directly applied, or was itself
-         beaten: by a rule that applied, which beats this one too. Rules
-         run after those that beat them, so their states are final. */
-      for (uint32_t k = 0; k < r->nbeaten_by; k++) {
-        uint32_t b = p->beaten_by[r->first_beaten_by + k];
-        ent_val bs = M[drow + rules[b].state_slot];
-        if (RS_STATE(bs) == RS_APPLIED || RS_STATE(bs) == RS_OVERRIDDEN) {
-          *state = RS_MAKE(RS_OVERRIDDEN, 0, 0,
-                           RS_STATE(bs) == RS_APPLIED ? b : RS_OPERAND(bs));
-          pc = r->end_pc;
-          break;
-        }
-      }
+      if (decide_beaten(p, M, drow, dec, rule)) pc = rules[rule].end_pc;
       vmbreak;
-    }
     vmcase(OP_PART) part = i.b; vmbreak;
     vmcase(OP_FAILIFNOT)
       if (rule == UINT32_MAX) return VM_FAULT;
@@ -476,38 +412,13 @@ int vm_run(ent_vm *vm) {
         pc = rules[rule].end_pc;
       }
       vmbreak;
-    vmcase(OP_APPLY) {
+    vmcase(OP_APPLY)
       if (rule == UINT32_MAX) return VM_FAULT;
-      const prog_decision *d = &pd[dec];
-      ent_val v = R[i.a];
-      ent_val *val = &M[drow + d->slot], *st = &M[drow + d->slot + 1];
-      M[drow + rules[rule].state_slot] = RS_MAKE(RS_APPLIED, 0, 0, 0);
-      int s = DS_STATUS(*st);
-      if (s == DS_PENDING) {
-        *val = v;
-        *st = DS_MAKE(rules[rule].kind == RK_DEFAULT ? DS_DEFAULT
-                                                     : DS_DECIDED,
-                      rule, 0);
-      } else if (d->flags & DF_COLLECT) {
-        *val |= v;
-        *st = DS_MAKE(DS_AGREED, DS_RULE1(*st), rule);
-      } else if (s == DS_DECIDED || s == DS_AGREED) {
-        if (*val == v)
-          *st = DS_MAKE(DS_AGREED, DS_RULE1(*st), rule);
-        else
-          *st = DS_MAKE(DS_CONFLICT, DS_RULE1(*st), rule);
-      }
+      decide_apply(p, M, &pd[dec], drow, rule, R[i.a]);
       vmbreak;
-    }
-    vmcase(OP_DEC_END) {
-      ent_val *st = &M[drow + pd[dec].slot + 1];
-      if (DS_STATUS(*st) == DS_CONFLICT) vmbreak;
-      if (err_rule != UINT32_MAX)
-        *st = DS_MAKE(DS_ERROR, err_rule, 0);
-      else if (DS_STATUS(*st) == DS_PENDING)
-        *st = DS_MAKE(DS_NO_RULE, 0, 0);
+    vmcase(OP_DEC_END)
+      decide_end(M, &pd[dec], drow, err_rule);
       vmbreak;
-    }
 #if !defined(__GNUC__) || defined(ENT_SWITCH_DISPATCH)
     default:
       return VM_FAULT;
