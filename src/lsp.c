@@ -35,6 +35,7 @@
 #include "compile.h"
 #include "config.h"
 #include "diag.h"
+#include "fmt.h"
 #include "grow.h"
 #include "lsp_index.h"
 #include "oom.h"
@@ -55,7 +56,8 @@ enum { /* JSON-RPC's error codes, and LSP's */
   ERR_METHOD = -32601,
   ERR_PARAMS = -32602,
   ERR_INTERNAL = -32603,
-  ERR_NOT_INITIALIZED = -32002
+  ERR_NOT_INITIALIZED = -32002,
+  ERR_REQUEST_FAILED = -32803
 };
 
 /* A file the last compile of a document read, and where it was imported. */
@@ -588,11 +590,11 @@ static json_t *h_initialize(lsp_server *srv, json_t *params) {
                 "initialized");
   srv->initialized = 1;
   return json_pack(
-      "{s:{s:s,s:{s:b,s:i},s:b,s:b,s:b},s:{s:s,s:s}}", "capabilities",
+      "{s:{s:s,s:{s:b,s:i},s:b,s:b,s:b,s:b},s:{s:s,s:s}}", "capabilities",
       "positionEncoding", "utf-16", "textDocumentSync", "openClose", 1,
       "change", 1, "hoverProvider", 1, "definitionProvider", 1,
-      "documentSymbolProvider", 1, "serverInfo", "name", "entitle",
-      "version", PACKAGE_VERSION);
+      "documentSymbolProvider", 1, "documentFormattingProvider", 1,
+      "serverInfo", "name", "entitle", "version", PACKAGE_VERSION);
 }
 
 static json_t *h_shutdown(lsp_server *srv, json_t *params) {
@@ -701,6 +703,62 @@ static json_t *h_symbols(lsp_server *srv, json_t *params) {
   return list;
 }
 
+/* What formatting a document takes and gives, through oom_guard(). */
+typedef struct {
+  const lsp_doc *doc;
+  diag *d;
+  char *out;
+  size_t n;
+  int rc;
+} format_job;
+
+/* 'entitle fmt' of the editor's text. */
+static void format_steps(void *arg) {
+  format_job *j = arg;
+  j->d = diag_new();
+  j->rc = fmt_text(j->doc->path, j->doc->text, j->doc->len, &j->out, &j->n,
+                   j->d);
+}
+
+/* The one edit that makes 'old' (the document) 'new': from the start of
+   the first line that differs to the end of the last, so that the
+   editor keeps its marks on the lines formatting leaves alone. */
+static json_t *format_edit(const diag *d, const char *old, size_t on,
+                           const char *new, size_t nn) {
+  size_t p = 0;
+  while (p < on && p < nn && old[p] == new[p]) p++;
+  while (p > 0 && old[p - 1] != '\n') p--;
+  size_t q = 0; /* bytes the same at both ends, after 'p' */
+  while (q < on - p && q < nn - p && old[on - 1 - q] == new[nn - 1 - q]) q++;
+  while (q > 0 && old[on - q] != '\n' && on - q > p) q--;
+  json_t *text = json_stringn(new + p, nn - p - q);
+  return json_pack("{s:o,s:o}", "range",
+                   range_of(d, loc_make(0, (uint32_t)p, (uint32_t)(on - q))),
+                   "newText", text);
+}
+
+static json_t *h_formatting(lsp_server *srv, json_t *params) {
+  lsp_doc *doc = param_doc(srv, params);
+  if (!doc) return NULL;
+  format_job j = {doc, NULL, NULL, 0, -1};
+  if (oom_guard(format_steps, &j))
+    return fail(srv, ERR_REQUEST_FAILED, "out of memory formatting");
+  if (j.rc) { /* the first error, as 'check' places it */
+    const diag_msg *m = j.d->first;
+    while (m && m->severity != DIAG_ERROR) m = m->next;
+    int line = 0, col = 0;
+    if (m && m->loc.file >= 0 && m->loc.file < j.d->nfiles)
+      diag_linecol(j.d, m->loc.file, m->loc.start, &line, &col);
+    return fail(srv, ERR_REQUEST_FAILED, "cannot format: %d:%d: %.400s", line,
+                col, m ? m->text : "the file does not parse");
+  }
+  if (j.n == doc->len && !memcmp(j.out, doc->text, j.n))
+    return json_array(); /* formatted already: no edit */
+  json_t *edit = format_edit(j.d, doc->text, doc->len, j.out, j.n);
+  return edit ? json_pack("[o]", edit)
+              : fail(srv, ERR_INTERNAL, "out of memory formatting");
+}
+
 typedef json_t *(*handler)(lsp_server *srv, json_t *params);
 
 static const struct {
@@ -712,6 +770,7 @@ static const struct {
     {"textDocument/hover", h_hover},
     {"textDocument/definition", h_definition},
     {"textDocument/documentSymbol", h_symbols},
+    {"textDocument/formatting", h_formatting},
 };
 
 static void request(lsp_server *srv, json_t *id, const char *method,
