@@ -19,19 +19,19 @@
 #include "grow.h"
 #include "parse.h"
 
+static int read_fence(const char *s, size_t n, int max_indent,
+                      literate_fence *f);
+
 int literate_is(const char *path) {
   size_t n = strlen(path);
   return n > 3 && !strcmp(path + n - 3, ".md");
 }
 
-/* A fence line: its character, length and (opening) language word. */
-typedef struct {
-  char ch;
-  int len;
-  const char *lang;  /* the info string's first word */
-  size_t langlen;
-  int rest_blank;    /* nothing but spaces and tabs after the fence */
-} fence;
+typedef literate_fence fence;
+
+int literate_read_fence(const char *s, size_t n, literate_fence *f) {
+  return read_fence(s, n, 3, f);
+}
 
 /* Whether line 's' ('n' bytes, no newline) is a fence after at most
    'max_indent' spaces of indentation (CommonMark allows three; a larger
@@ -95,15 +95,16 @@ static int fail(literate_file *lf, const char *msg, uint32_t s, uint32_t e) {
   return -1;
 }
 
-/* The rule text of one line: itself inside an entitle block, spaces
-   (and its line end) elsewhere. */
-static void rule_line(literate_file *lf, size_t at, size_t next, int keep) {
+/* Line [at, next) of the Markdown into 'text': itself if 'keep', else
+   spaces and its line end, so that what follows keeps its place. */
+static void copy_line(const literate_file *lf, char *text, size_t at,
+                      size_t next, int keep) {
   if (keep) {
-    memcpy(lf->rules + at, lf->md + at, next - at);
+    memcpy(text + at, lf->md + at, next - at);
     return;
   }
-  memset(lf->rules + at, ' ', next - at);
-  if (next > at && lf->md[next - 1] == '\n') lf->rules[next - 1] = '\n';
+  memset(text + at, ' ', next - at);
+  if (next > at && lf->md[next - 1] == '\n') text[next - 1] = '\n';
 }
 
 int literate_split(const char *md, size_t len, literate_file *lf) {
@@ -112,6 +113,8 @@ int literate_split(const char *md, size_t len, literate_file *lf) {
   lf->len = len;
   lf->rules = GC_MALLOC_ATOMIC(len + 1);
   lf->rules[len] = 0;
+  lf->prose = GC_MALLOC_ATOMIC(len + 1);
+  lf->prose[len] = 0;
   int cap = 0;
   enum { PROSE, RULES, OTHER } inside = PROSE;
   fence open = {0};
@@ -134,7 +137,7 @@ int literate_split(const char *md, size_t len, literate_file *lf) {
     }
     fence f;
     size_t fat;
-    int opens = 0;
+    int opens = 0, closes = 0;
     if (inside == PROSE) {
       if (read_fence(s, sl, 3, &f)) {
         opens = 1;
@@ -153,6 +156,7 @@ int literate_split(const char *md, size_t len, literate_file *lf) {
     } else if (read_fence(s, sl, 3, &f) && f.ch == open.ch &&
                f.len >= open.len && f.rest_blank) {
       if (inside == RULES) open_block(lf, &cap, 0, line, (uint32_t)at);
+      closes = inside == RULES;
       inside = PROSE;
     } else if (inside == OTHER && !hidden && read_fence(s, sl, 3, &f) &&
                is_entitle(&f)) {
@@ -166,7 +170,9 @@ int literate_split(const char *md, size_t len, literate_file *lf) {
       lf->err_end = (uint32_t)n;
     }
     int keep = inside == RULES && !opens;
-    rule_line(lf, at, next, keep);
+    copy_line(lf, lf->rules, at, next, keep);
+    copy_line(lf, lf->prose, at, next,
+              !keep && !closes && !(opens && inside == RULES));
     literate_block *b = &lf->blocks[lf->nblocks - 1];
     b->end = (uint32_t)next;
     b->last_line = line;
@@ -199,22 +205,4 @@ decl *literate_parse(diag *d, int file) {
   for (int i = 0; i < lf.nblocks; i++)
     if (lf.blocks[i].rules) upto = lf.blocks[i].end;
   return parse_text(d, file, lf.rules, upto);
-}
-
-char *literate_prose(const literate_file *lf, size_t *len) {
-  char *p = GC_MALLOC_ATOMIC(lf->len + 1);
-  size_t k = 0;
-  for (int i = 0; i < lf->nblocks; i++) {
-    const literate_block *b = &lf->blocks[i];
-    if (!b->rules) {
-      memcpy(p + k, lf->md + b->start, b->end - b->start);
-      k += b->end - b->start;
-      continue;
-    }
-    for (uint32_t j = b->start; j < b->end; j++)
-      if (lf->md[j] == '\n') p[k++] = '\n';
-  }
-  p[k] = 0;
-  *len = k;
-  return p;
 }

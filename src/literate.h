@@ -21,6 +21,19 @@
 /* Whether 'path' names a literate rule file (its name ends in ".md"). */
 int literate_is(const char *path);
 
+/* A fence line: its character, length and (opening) language word. */
+typedef struct {
+  char ch;           /* '`' or '~' */
+  int len;
+  const char *lang;  /* the info string's first word */
+  size_t langlen;
+  int rest_blank;    /* nothing but spaces and tabs after the fence */
+} literate_fence;
+
+/* Whether line 's' ('n' bytes, its line end left out) is a CommonMark
+   code fence (indented at most 3 spaces), described in '*f'. */
+int literate_read_fence(const char *s, size_t n, literate_fence *f);
+
 /* A run of whole lines of a literate file: an entitle block's rule
    text (its fence lines excluded), or what lies between such blocks. */
 typedef struct {
@@ -34,6 +47,8 @@ typedef struct {
   const char *md;
   size_t len;
   char *rules;               /* 'len' bytes (and a NUL): the rule text */
+  char *prose;               /* 'len' bytes (and a NUL): the prose, the
+                                rule blocks and their fences made spaces */
   literate_block *blocks;    /* alternately prose and rules, in order */
   int nblocks;
   int nrule_blocks;
@@ -51,9 +66,5 @@ int literate_split(const char *md, size_t len, literate_file *out);
 /* Parses registered file 'file' of 'd', a literate rule file: its entitle
    blocks only, located in the Markdown text. Errors go to 'd'. */
 decl *literate_parse(diag *d, int file);
-
-/* The prose of 'lf': its text with every rule line (the lines inside
-   entitle blocks) made empty, so that lines keep their numbers. */
-char *literate_prose(const literate_file *lf, size_t *len);
 
 #endif
