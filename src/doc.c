@@ -45,8 +45,15 @@ static const char doc_style[] =
     "margin:0 0 20px;font-size:16px}.quoted p{margin:0}"
     ".quoted ul{margin:0}"
     ".rule{border-top:2px solid #0b0c0c;padding-top:5px}"
+    /* Values break at their spaces only: an amount is never cut. */
+    "table.values code{overflow-wrap:normal}"
+    "table.values th{width:45%}"
+    "table.example code{overflow-wrap:normal}"
+    "table.example th{width:40%}"
+    "section.rule caption{font-size:19px}"
     "section.text hr{border:0;border-top:1px solid #b1b4b6;margin:30px 0}"
     "@media print{pre{font-size:10pt}.rules,.quoted{break-inside:avoid}"
+    "section.rule caption{font-size:12pt}"
     "mark{box-shadow:none;text-decoration:underline}}";
 
 /* A quotation found in the page's text: its bytes and the rule that
@@ -851,7 +858,8 @@ static void parameters(page *g) {
   for (decl *x = g->decls; x; x = x->next) {
     if (!own(g, x) || x->kind != DECL_PARAM) continue;
     if (!n++)
-      OUT_LIT(o, "<h2 id=\"parameters\">Parameters</h2>\n<table>\n<caption>"
+      OUT_LIT(o, "<h2 id=\"parameters\">Parameters</h2>\n<table class=\"values\">"
+                 "\n<caption>"
                  "The values the rules use</caption>\n<thead><tr><th scope="
                  "\"col\">Parameter</th><th scope=\"col\">Value</th><th "
                  "scope=\"col\">In force</th></tr></thead>\n<tbody>\n");
@@ -962,7 +970,7 @@ static void example(page *g, int i) {
     out_s(o, x->given ? ", with these changes:</p>\n" : ".</p>\n");
   }
   if (x->given) {
-    OUT_LIT(o, "<table>\n<caption>Facts given</caption>\n<thead><tr><th "
+    OUT_LIT(o, "<table class=\"example\">\n<caption>Facts given</caption>\n<thead><tr><th "
                "scope=\"col\">Fact</th><th scope=\"col\">Value</th></tr>"
                "</thead>\n<tbody>\n");
     for (const ast *gv = x->given; gv; gv = gv->next) {
@@ -975,7 +983,7 @@ static void example(page *g, int i) {
     OUT_LIT(o, "</tbody>\n</table>\n");
   }
   if (x->expect) {
-    OUT_LIT(o, "<table>\n<caption>Decisions expected</caption>\n<thead><tr>"
+    OUT_LIT(o, "<table class=\"example\">\n<caption>Decisions expected</caption>\n<thead><tr>"
                "<th scope=\"col\">Decision</th><th scope=\"col\">Value</th>"
                "<th scope=\"col\">Made by</th></tr></thead>\n<tbody>\n");
     for (const ast *e = x->expect; e; e = e->next) {
