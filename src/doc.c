@@ -53,7 +53,7 @@ static const char doc_style[] =
     "section.rule caption{font-size:19px}"
     "section.text hr{border:0;border-top:1px solid #b1b4b6;margin:30px 0}"
     "@media print{pre{font-size:10pt}.rules,.quoted{break-inside:avoid}"
-    "section.rule caption{font-size:12pt}"
+    "section.rule caption{font-size:12pt}h2,h3,h4{break-inside:avoid}"
     "mark{box-shadow:none;text-decoration:underline}}";
 
 /* A quotation found in the page's text: its bytes and the rule that
