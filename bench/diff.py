@@ -40,7 +40,8 @@ os.mkdir(newdir)
 src = open(os.path.join(top, "rules/send/liverpool.rules")).read()
 with open(os.path.join(newdir, "liverpool.rules"), "w") as f:
     f.write(src.replace("  unless exceptional_circumstances\n", ""))
-shutil.copy(os.path.join(top, "rules/send/national.rules"), newdir)
+for f in ("national.rules", "liverpool-guide-to-personal-budgets-2018.txt"):
+    shutil.copy(os.path.join(top, "rules/send", f), newdir)
 old = os.path.join(tmp, "old.program")
 new = os.path.join(tmp, "new.program")
 subprocess.run([entitle, "compile", os.path.join(top,

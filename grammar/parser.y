@@ -84,7 +84,7 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 %token DOCUMENT "'document'" ENUM "'enum'" RECORD "'record'" END "'end'"
 %token FACTS "'facts'" LIST "'list'" OF "'of'" KEYED "'keyed'" BY "'by'" SET "'set'"
 %token PARAMETER "'parameter'" DECISION "'decision'" RULE "'rule'" FINAL "'final'"
-%token CITES "'cites'" ALSO "'also'" WHEN "'when'" UNLESS "'unless'" OVERRIDES "'overrides'"
+%token CITES "'cites'" QUOTE "'quote'" ALSO "'also'" WHEN "'when'" UNLESS "'unless'" OVERRIDES "'overrides'"
 %token INCLUDES "'includes'" REPLACE "'replace'" REQUIRE "'require'"
 %token TABLE "'table'" FIRST "'first'"
 %token TEST "'test'" LIKE "'like'" GIVEN "'given'" EXPECT "'expect'"
@@ -100,7 +100,7 @@ static ast *append(parse_state *ps, ast *list, ast *item);
 %token NE "'!='" LE "'<='" GE "'>='"
 
 %type <s> path tpath title_opt
-%type <node> cites cites1
+%type <node> cites cites1 citation
 %type <n> rule_head first_opt rmode
 %type <node> names paths fields field type attrs_opt attrs attr expr postfix
 %type <node> primary exprs cells cell gives give expects expectation value
@@ -133,6 +133,18 @@ item: policy                        { item(ps, $1); }
     | DOCUMENT IDENT STRING         {
         decl *d = decl_new(DECL_DOCUMENT, @$); d->name = $2;
         d->name_loc = @2; d->str = $3; item(ps, d); }
+    /* 'document D "title" text "FILE"': the file holding the document's
+       own words, against which its quotations are checked. 'text' is
+       also a type's name, so it is an ordinary word here, as a rounding
+       is after 'rounded'. */
+    | DOCUMENT IDENT STRING IDENT STRING {
+        if (strcmp($4, "text"))
+          diag_syntax_error(ps->d, @4, "expected 'text \"FILE\"' after "
+                            "the title of document '%s', found '%s'", $2,
+                            $4);
+        decl *d = decl_new(DECL_DOCUMENT, @$); d->name = $2;
+        d->name_loc = @2; d->str = $3; d->text_path = $5; d->text_loc = @5;
+        item(ps, d); }
     | ENUM IDENT ':' names          {
         decl *d = decl_new(DECL_ENUM, @$); d->name = $2; d->name_loc = @2;
         d->fields = $4; item(ps, d); }
@@ -225,9 +237,12 @@ fields: %empty                      { $$ = NULL; }
       | fields field                { $$ = append(ps, $1, $2); }
       ;
 
-field: IDENT ':' type attrs_opt     {
+/* A fact, with what it means in words: the question an interview asks
+   ('entitle needs'), shown beside the fact wherever it is explained. */
+field: IDENT ':' type attrs_opt title_opt {
          $$ = ast_new(AST_FIELD, @1); $$->name = $1; $$->a = $3;
-         $$->b = $4; }
+         $$->b = $4;
+         if ($5) { $$->c = ast_new(AST_TEXT, @5); $$->c->name = $5; } }
      ;
 
 type: IDENT                         {
@@ -315,18 +330,25 @@ rule_start: rule_head IDENT title_opt cites {
 
 /* cites DOCUMENT "section", as many as the rule rests on. */
 cites: %empty                       { $$ = NULL; }
-     | cites CITES IDENT STRING     {
-         ast *c = ast_new(AST_NAME, @3); c->name = $3;
-         c->a = ast_new(AST_TEXT, @4); c->a->name = $4;
-         $$ = append(ps, $1, c); }
+     | cites citation               { $$ = append(ps, $1, $2); }
      ;
 
 /* At least one citation: after 'also'. */
-cites1: CITES IDENT STRING cites    {
-          ast *c = ast_new(AST_NAME, @2); c->name = $2;
-          c->a = ast_new(AST_TEXT, @3); c->a->name = $3;
-          c->next = $4; $$ = c; }
+cites1: citation cites              { $1->next = $2; $$ = $1; }
       ;
+
+/* 'cites DOCUMENT "section"', optionally followed by 'quote "words"':
+   the policy's own words, which resolve.c checks against the document's
+   text when its declaration names one. A NAME node: the document in
+   'name', the section a TEXT in 'a', the quotation a TEXT in 'b'. */
+citation: CITES IDENT STRING        {
+            $$ = ast_new(AST_NAME, @2); $$->name = $2;
+            $$->a = ast_new(AST_TEXT, @3); $$->a->name = $3; }
+        | CITES IDENT STRING QUOTE STRING {
+            $$ = ast_new(AST_NAME, @2); $$->name = $2;
+            $$->a = ast_new(AST_TEXT, @3); $$->a->name = $3;
+            $$->b = ast_new(AST_TEXT, @5); $$->b->name = $5; }
+        ;
 
 rule_head: RULE                     { $$ = 0; }
          | FINAL RULE               { $$ = 1; }

@@ -23,6 +23,7 @@
 #include "diag.h"
 #include "explain.h"
 #include "facts.h"
+#include "needs.h"
 #include "out.h"
 #include "policy.h"
 #include "record.h"
@@ -206,6 +207,7 @@ struct ent_context {
   ent_vm *vm;
   explain_ctx *x;
   record_ctx *rec;     /* made on first use, or by api_context_new */
+  needs_ctx *needs;    /* made on first use, by api_needs */
   outbuf out;          /* results */
   outbuf scratch;      /* strings handed out by the walking functions */
   facts_error fe;      /* why the last case was refused */
@@ -241,6 +243,7 @@ ent_context *ent_context_new(const ent_program *p) {
 void ent_context_free(ent_context *c) {
   if (!c) return;
   record_free(c->rec);
+  needs_free(c->needs);
   vm_free(c->vm);
   explain_free(c->x);
   out_free(&c->out);
@@ -261,6 +264,22 @@ api_outcome api_decide(ent_context *c, const char *json, size_t len) {
   c->decided = 0;
   if (facts_decode(c->vm, json, len, &c->fe)) return API_REFUSED;
   c->vm_status = vm_run(c->vm);
+  switch (c->vm_status) {
+  case VM_OK: return API_DECIDED;
+  case VM_INVALID: return API_UNMET;
+  case VM_BUDGET: return API_BUDGET;
+  default: return API_FAILED;
+  }
+}
+
+api_outcome api_needs(ent_context *c, const char *json, size_t len) {
+  c->decided = 0;
+  if (!c->needs && !(c->needs = needs_new(c->p))) {
+    c->vm_status = VM_MEMORY;
+    return API_FAILED;
+  }
+  if (facts_decode_partial(c->vm, json, len, &c->fe)) return API_REFUSED;
+  c->vm_status = needs_run(c->needs, c->vm);
   switch (c->vm_status) {
   case VM_OK: return API_DECIDED;
   case VM_INVALID: return API_UNMET;
@@ -297,6 +316,12 @@ int api_render(ent_context *c, api_format f, outbuf *o) {
   case API_JSON_BARE: explain_json(c->x, c->vm, o, EXPLAIN_NONE); break;
   case API_TEXT: explain_text(c->x, c->vm, o); break;
   case API_HTML: report_html(c->x, c->vm, o); break;
+  case API_NEEDS:
+  case API_NEEDS_TEXT:
+    if (!c->needs) return -1;
+    if (f == API_NEEDS) needs_json(c->needs, c->x, c->vm, o);
+    else needs_text(c->needs, c->x, c->vm, o);
+    break;
   case API_RECORD:
     if (need_record(c)) return -1;
     record_write(c->rec, c->vm, o);

@@ -25,7 +25,9 @@ typedef enum {
   API_JSON_BARE,  /* decisions only (--no-explain) */
   API_TEXT,       /* explanations for people (explain_text) */
   API_RECORD,     /* the decision record (record_write) */
-  API_HTML        /* the decision report (report_html) */
+  API_HTML,       /* the decision report (report_html) */
+  API_NEEDS,      /* after api_needs: decisions made, facts needed */
+  API_NEEDS_TEXT  /* the same as questions for people */
 } api_format;
 
 /* How deciding a case ended. */
@@ -52,6 +54,11 @@ void api_set_limits(ent_context *c, uint64_t steps, uint64_t items,
 /* Decodes and decides the case in 'json'. Allocates nothing in the steady
    state: on the command's hot path. */
 api_outcome api_decide(ent_context *c, const char *json, size_t len);
+
+/* Decodes the partial case in 'json' (facts_decode_partial) and finds
+   what is decided and which facts are still needed (needs.c); render it
+   as API_NEEDS or API_NEEDS_TEXT. */
+api_outcome api_needs(ent_context *c, const char *json, size_t len);
 
 /* After API_REFUSED: every problem of the case, held until the next. */
 const facts_error *api_case_error(const ent_context *c);

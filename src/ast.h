@@ -103,7 +103,10 @@ struct decl {
   const char *title;    /* rule, table, decision, parameter description */
   loc_t title_loc;
   ast *cites;           /* rule, table, decision, 'also cites': NAME
-                           document, TEXT section in 'a' */
+                           document, TEXT section in 'a', TEXT quotation
+                           in 'b' (or NULL) */
+  const char *text_path; /* document: 'text "FILE"', or NULL */
+  loc_t text_loc;
   ast *type;            /* decision, parameter */
   ast *attrs;           /* decision attributes (ATTR list) */
   ast *fields;          /* record, facts: FIELD list; enum: NAME list */

@@ -35,7 +35,8 @@ static const member enum_layout[] = {M4(prog_enum, name), M4(prog_enum, first),
 static const member field_layout[] = {
     M4(prog_field, name), M4(prog_field, path), M4(prog_field, type),
     M4(prog_field, object), M4(prog_field, slot), M4(prog_field, flags),
-    M4(prog_field, sub), M8(prog_field, dflt), M4(prog_field, reason), END};
+    M4(prog_field, sub), M8(prog_field, dflt), M4(prog_field, reason),
+    M4(prog_field, title), END};
 static const member object_layout[] = {
     M4(prog_object, first_field), M4(prog_object, nfields),
     M4(prog_object, list), M4(prog_object, parent_field), END};
@@ -56,7 +57,8 @@ static const member rule_layout[] = {
     M4(prog_rule, first_part), M4(prog_rule, nconds), M4(prog_rule, nexcs),
     M4(prog_rule, value_part), END};
 static const member cite_layout[] = {M4(prog_cite, doc),
-                                     M4(prog_cite, section), END};
+                                     M4(prog_cite, section),
+                                     M4(prog_cite, quote), END};
 static const member part_layout[] = {M4(prog_part, text),
                                      M4(prog_part, title),
                                      M4(prog_part, first_ref),

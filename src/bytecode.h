@@ -11,7 +11,7 @@
 #include "program.h"
 
 /* The file format version this engine reads and writes. */
-#define BC_FORMAT_VERSION 4
+#define BC_FORMAT_VERSION 6
 #define BC_MAGIC "ENTITLE\0"
 
 /* Serialises 'p' into 'o' (in memory); fills p->digest with the sha256

@@ -53,6 +53,9 @@ static const char usage_text[] =
     "                                render kept decision records\n"
     "  verify PROGRAM CASES RECORDS  decide the cases again and compare them\n"
     "                                with their records\n"
+    "  needs [--format json|text] PROGRAM [CASE|-]\n"
+    "                                for a partial case: what is decided, and\n"
+    "                                the facts still needed, most useful first\n"
     "  diff [--format text|jsonl|html] OLD NEW CASES\n"
     "                                decide each case (one per line) under\n"
     "                                both programs; report what changed\n"
@@ -708,7 +711,8 @@ static api_format eval_format(const char *format, int how) {
    result as 'fmt' to the standard output; returns the exit status. */
 static int decide_one(ent_context *c, const char *name, const char *text,
                       size_t len, api_format fmt) {
-  api_outcome r = api_decide(c, text, len);
+  int partial = fmt == API_NEEDS || fmt == API_NEEDS_TEXT;
+  api_outcome r = partial ? api_needs(c, text, len) : api_decide(c, text, len);
   if (r == API_REFUSED) {
     api_case_problems(stderr, name, api_case_error(c));
     return EXIT_CASE;
@@ -725,7 +729,8 @@ static int decide_one(ent_context *c, const char *name, const char *text,
     rc = EXIT_INTERNAL;
   }
   /* JSON and records are one line; text and HTML end as they are. */
-  else if (fmt != API_TEXT && fmt != API_HTML) out_c(&o, '\n');
+  else if (fmt != API_TEXT && fmt != API_HTML && fmt != API_NEEDS_TEXT)
+    out_c(&o, '\n');
   if (out_flush(&o)) {
     fprintf(stderr, "entitle: error: cannot write the result: %s\n",
             strerror(o.error));
@@ -775,6 +780,40 @@ static int eval_one(const ent_program *p, const char *hex, api_format fmt,
   free(text);
   ent_context_free(c);
   return rc;
+}
+
+/* entitle needs [--format json|text] PROGRAM [CASE|-]: the interview. */
+static int cmd_needs(int argc, char **argv) {
+  const char *format = "json", *prog = NULL, *casef = NULL;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--format")) {
+      if (i + 1 >= argc) return usage("needs: --format needs json or text");
+      format = argv[++i];
+    } else if (!strncmp(a, "--format=", 9)) {
+      format = a + 9;
+    } else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "entitle: needs: unknown option '%s'\n", a);
+      return usage(NULL);
+    } else if (!prog) {
+      prog = a;
+    } else if (!casef) {
+      casef = a;
+    } else {
+      return usage("needs: too many arguments");
+    }
+  }
+  if (strcmp(format, "json") && strcmp(format, "text"))
+    return usage("needs: --format is json or text");
+  if (!prog) return usage("needs: name a program");
+  diag *d = diag_new();
+  ent_program *p = policy_open(d, prog);
+  if (!p) return load_failed(d);
+  char hex[65];
+  bc_digest_hex(p, hex);
+  limits lim = {VM_DEFAULT_BUDGET, VM_DEFAULT_MAX_ITEMS, VM_DEFAULT_MAX_BYTES};
+  return eval_one(p, hex, strcmp(format, "text") ? API_NEEDS : API_NEEDS_TEXT,
+                  &lim, casef);
 }
 
 static int cmd_eval(int argc, char **argv) {
@@ -875,6 +914,7 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "diff")) return diff_main(argc, argv);
   if (!strcmp(cmd, "doc")) return doc_main(argc, argv);
   if (!strcmp(cmd, "serve")) return serve_main(argc, argv);
+  if (!strcmp(cmd, "needs")) return cmd_needs(argc, argv);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("entitle %s (program format %d)\n", PACKAGE_VERSION,
            BC_FORMAT_VERSION);

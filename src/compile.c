@@ -643,6 +643,7 @@ static void lay_out_tables(cg *g) {
     pf->sub = f->sub < 0 ? UINT32_MAX : (uint32_t)f->sub;
     pf->dflt = f->dflt;
     pf->reason = intern(g, f->reason);
+    pf->title = intern(g, f->title);
   }
   p->nobjects = s->nobjects;
   p->objects = GC_MALLOC_ATOMIC((s->nobjects + 1) * sizeof *p->objects);
@@ -764,7 +765,8 @@ ent_program *compile_policy(sema *s) {
       for (ast *c = ru->cites; c; c = c->next) {
         GROW_ATOMIC(g->cites, g->ncites, g->capcites);
         g->cites[g->ncites].doc = intern(g, document_title(s, c->name));
-        g->cites[g->ncites++].section = intern(g, c->a->name);
+        g->cites[g->ncites].section = intern(g, c->a->name);
+        g->cites[g->ncites++].quote = intern(g, c->b ? c->b->name : "");
       }
       r->ncites = g->ncites - r->first_cite;
       int line = 0, col;

@@ -204,6 +204,10 @@ static frag rule_frag(explain_ctx *x, uint32_t ri) {
       str_field(&o, "document", prog_str(p, c->doc));
       out_c(&o, ',');
       str_field(&o, "section", prog_str(p, c->section));
+      if (*prog_str(p, c->quote)) {
+        out_c(&o, ',');
+        str_field(&o, "quote", prog_str(p, c->quote));
+      }
       out_c(&o, '}');
     }
     out_c(&o, ']');
@@ -1008,13 +1012,48 @@ static scope item_scope(explain_ctx *x, const ent_vm *vm, int l, ent_val row) {
   return (scope){row, l, x->key.buf, x->key.len};
 }
 
+/* Whether node 'node' shows anything in a partial case: a decision made
+   (a needs run leaves an open one pending, which a full run never does),
+   a list whose items are known, or a group with such a member. */
+static int node_shown(const explain_ctx *x, const ent_vm *vm, int node,
+                      ent_val row, const explain_filter *f);
+
+static int members_shown(const explain_ctx *x, const ent_vm *vm, int node,
+                         ent_val row, const explain_filter *f) {
+  for (int c = x->nodes[node].first; c >= 0; c = x->nodes[c].next)
+    if (node_shown(x, vm, c, row, f)) return 1;
+  return 0;
+}
+
+static int node_shown(const explain_ctx *x, const ent_vm *vm, int node,
+                      ent_val row, const explain_filter *f) {
+  const onode *n = &x->nodes[node];
+  if (n->dec >= 0)
+    return DS_STATUS(tr_dec_state(vm, &x->p->decisions[n->dec], row)) !=
+           DS_PENDING;
+  if (n->list >= 0) {
+    if (!f->list_known(f->arg, (uint32_t)n->list)) return 0;
+    ent_val base, cnt;
+    tr_items(x->p, vm, (uint32_t)n->list, &base, &cnt);
+    for (ent_val i = 0; i < cnt; i++)
+      if (members_shown(x, vm, node, tr_item_row(x->p, (uint32_t)n->list,
+                                                  base, i), f))
+        return 1;
+    return cnt == 0; /* known to have no items */
+  }
+  return members_shown(x, vm, node, row, f);
+}
+
+/* The decisions under 'node' as a JSON object; with a filter, only what
+   node_shown shows. */
 static void group_json(explain_ctx *x, const ent_vm *vm, int node,
-                       ent_val row, outbuf *o) {
+                       ent_val row, const explain_filter *f, outbuf *o) {
   const ent_program *p = x->p;
   out_c(o, '{');
   int first = 1;
   for (int c = x->nodes[node].first; c >= 0; c = x->nodes[c].next) {
     onode *n = &x->nodes[c];
+    if (f && !node_shown(x, vm, c, row, f)) continue;
     if (!first) out_c(o, ',');
     first = 0;
     out_mem(o, n->jkey, n->jlen);
@@ -1028,18 +1067,21 @@ static void group_json(explain_ctx *x, const ent_vm *vm, int node,
       ent_val base, cnt;
       tr_items(p, vm, (uint32_t)n->list, &base, &cnt);
       out_c(o, '{');
+      int ifirst = 1;
       for (ent_val i = 0; i < cnt; i++) {
         ent_val irow = base + i * (ent_val)l->width;
-        if (i) out_c(o, ',');
+        if (f && !members_shown(x, vm, c, irow, f)) continue;
+        if (!ifirst) out_c(o, ',');
+        ifirst = 0;
         scope sc = item_scope(x, vm, n->list, irow);
         out_c(o, '"');
         out_mem(o, sc.key, sc.keyn);
         OUT_LIT(o, "\":");
-        group_json(x, vm, c, irow, o);
+        group_json(x, vm, c, irow, f, o);
       }
       out_c(o, '}');
     } else {
-      group_json(x, vm, c, row, o);
+      group_json(x, vm, c, row, f, o);
     }
   }
   out_c(o, '}');
@@ -1049,7 +1091,21 @@ const char *explain_digest(const explain_ctx *x) { return x->digest; }
 const ent_program *explain_program(const explain_ctx *x) { return x->p; }
 
 void explain_decisions_json(explain_ctx *x, const ent_vm *vm, outbuf *o) {
-  group_json(x, vm, 0, 0, o);
+  group_json(x, vm, 0, 0, NULL, o);
+}
+
+void explain_partial_json(explain_ctx *x, const ent_vm *vm,
+                          const explain_filter *f, outbuf *o) {
+  out_c(o, '{');
+  uint32_t idn;
+  const char *id = facts_case_id(vm, &idn);
+  if (id) {
+    OUT_LIT(o, "\"case_id\":");
+    out_json(o, id, idn);
+    out_c(o, ',');
+  }
+  out_mem(o, x->head.s, x->head.n);
+  group_json(x, vm, 0, 0, f, o);
 }
 
 void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how) {
@@ -1063,7 +1119,7 @@ void explain_json(explain_ctx *x, const ent_vm *vm, outbuf *o, int how) {
     out_c(o, ',');
   }
   out_mem(o, x->head.s, x->head.n);
-  group_json(x, vm, 0, 0, o);
+  group_json(x, vm, 0, 0, NULL, o);
   if (how == EXPLAIN_ALL) {
     OUT_LIT(o, ",\"explanations\":{");
     int first = 1;

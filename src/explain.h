@@ -29,6 +29,16 @@ const char *explain_digest(const explain_ctx *x);
 const ent_program *explain_program(const explain_ctx *x);
 /* The 'decisions' object of that result alone. */
 void explain_decisions_json(explain_ctx *x, const ent_vm *vm, outbuf *o);
+/* For a partial case (needs.c): which lists have known items. */
+typedef struct {
+  int (*list_known)(void *arg, uint32_t list);
+  void *arg;
+} explain_filter;
+/* '{"case_id":...,"policy":{...},"decisions":{...}' without the closing
+   brace, the decisions holding only those made: a needs run leaves an
+   open decision pending, and 'f' says which lists are known. */
+void explain_partial_json(explain_ctx *x, const ent_vm *vm,
+                          const explain_filter *f, outbuf *o);
 /* The same in text, for people. */
 void explain_text(explain_ctx *x, const ent_vm *vm, outbuf *o);
 /* The value of a decision as the JSON output shows it. */

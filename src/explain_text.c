@@ -129,6 +129,8 @@ static void witness_lines(const ent_program *p, const ent_vm *vm,
     out_c(o, '\n');
 }
 
+/* The citations on one line, then each quotation on a line of its own
+   after its section's name: the policy's words beside the rule. */
 static void cites_text(const ent_program *p, const prog_rule *r, outbuf *o) {
   out_s(o, "\n    [");
   for (uint32_t k = 0; k < r->ncites; k++) {
@@ -139,6 +141,15 @@ static void cites_text(const ent_program *p, const prog_rule *r, outbuf *o) {
     out_s(o, prog_str(p, c->section));
   }
   out_c(o, ']');
+  for (uint32_t k = 0; k < r->ncites; k++) {
+    const prog_cite *c = &p->cites[r->first_cite + k];
+    if (!*prog_str(p, c->quote)) continue;
+    out_s(o, "\n    ");
+    out_s(o, prog_str(p, c->section));
+    out_s(o, ": \"");
+    out_s(o, prog_str(p, c->quote));
+    out_c(o, '"');
+  }
 }
 
 static void rule_text(const ent_program *p, uint32_t ri, outbuf *o) {

@@ -39,6 +39,8 @@ typedef struct {
   struct { uint32_t field; int64_t index; } path[FACTS_MAX_DEPTH + 1];
   int depth;
   int count, nmore;    /* problems found; those kept in vm->problems */
+  int partial;         /* facts_decode_partial: a missing key is unknown */
+  int32_t list;        /* the list whose item is being read, or -1 */
   facts_problem first; /* the first problem */
   char pathbuf[256];   /* a path for a message (path_of) */
   char buf[512];       /* an unescaped key */
@@ -518,6 +520,9 @@ static int value(dec *d, uint32_t fi, ent_val row) {
   ws(d);
   if (d->s < d->end && *d->s == 'n' && literal(d, "null")) {
     if (f->flags & FF_OPTIONAL) return 0; /* stays absent */
+    /* In a partial case null says the fact is known to be left out, so
+       its default applies, as it would to a full case leaving it out. */
+    if (d->partial && (f->flags & FF_DEFAULT)) return 0;
     const char *path = field_path(d);
     problem(d, d->s - 4, path, "'%s' cannot be null%s", path,
             (f->flags & FF_DEFAULT) ? ": leave it out to use its default"
@@ -703,6 +708,51 @@ static void misplaced_field(dec *d, uint32_t fi, const char *kat,
           *in ? " in " : "", in);
 }
 
+/* Notes field 'fi' of 'row' as not known yet (facts_decode_partial);
+   a record's fields each, a list as a whole. */
+static int unknown_field(dec *d, uint32_t fi, ent_val row) {
+  const ent_program *p = d->p;
+  const prog_field *f = &p->fields[fi];
+  if (TY_KIND(f->type) == TK_RECORD) {
+    const prog_object *o = &p->objects[f->sub];
+    for (uint32_t k = 0; k < o->nfields; k++)
+      if (unknown_field(d, o->first_field + k, row)) return -1;
+    return 0;
+  }
+  ent_vm *vm = d->vm;
+  if (vm->nunknown == vm->capunknown) {
+    uint32_t cap = vm->capunknown ? 2 * vm->capunknown : 64;
+    facts_unknown *u = realloc(vm->unknown, cap * sizeof *u);
+    if (!u) return fail(d, d->s, "out of memory");
+    vm->unknown = u;
+    vm->capunknown = cap;
+  }
+  vm->unknown[vm->nunknown++] = (facts_unknown){row + f->slot, fi, d->list,
+                                                row};
+  return 0;
+}
+
+/* The fields of an object of a partial case that it did not give: each
+   is unknown, but for an item's key, without which the item has no name
+   to be asked about by. */
+static int unknown_fields(dec *d, uint32_t obj, ent_val row, uint32_t gen,
+                          const char *open) {
+  const ent_program *p = d->p;
+  const prog_object *o = &p->objects[obj];
+  for (uint32_t k = 0; k < o->nfields; k++) {
+    uint32_t f = o->first_field + k;
+    if (d->vm->seen[f] == gen) continue;
+    if (d->list >= 0 && f == p->lists[d->list].key && row) {
+      const char *path = path_of(d, f, d->pathbuf);
+      problem(d, open, path, "'%s' is missing: an item of a partial case "
+              "still gives its key", path);
+      continue;
+    }
+    if (unknown_field(d, f, row)) return -1;
+  }
+  return 0;
+}
+
 /* Reads an object of type 'obj' into 'row'. d->s is at its '{': every
    caller has looked, to say what else it found. */
 static int object(dec *d, uint32_t obj, ent_val row) {
@@ -772,6 +822,7 @@ static int object(dec *d, uint32_t obj, ent_val row) {
       break;
     }
   }
+  if (d->partial) return unknown_fields(d, obj, row, gen, open);
   /* Required fields that did not appear, each named, in the schema's
      order, at the object's opening brace. */
   if (given == vm->nrequired[obj]) return 0;
@@ -915,8 +966,11 @@ static int list(dec *d, const prog_field *f, ent_val row) {
       ws(d);
       const char *at = d->s;
       if (d->s < d->end && *d->s == '{') {
-        if (object(d, l->object, item) || repeated_key(d, l, first, n, at))
-          return -1;
+        int32_t outer = d->list;
+        d->list = (int32_t)f->sub;
+        int r = object(d, l->object, item);
+        d->list = outer;
+        if (r || repeated_key(d, l, first, n, at)) return -1;
       } else if (type_error(d, "an object")) {
         return -1;
       }
@@ -1009,7 +1063,8 @@ static int decode_case(dec *d) {
   return 0;
 }
 
-int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err) {
+static int decode(ent_vm *vm, const char *json, size_t len, facts_error *err,
+                  int partial) {
   dec d;
   d.vm = vm;
   d.p = vm->p;
@@ -1017,11 +1072,23 @@ int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err) {
   d.end = json + len;
   d.depth = 0;
   d.count = d.nmore = 0;
+  d.partial = partial;
+  d.list = -1;
+  vm->nunknown = 0;
   memset(err, 0, sizeof *err);
   decode_case(&d);
   if (!d.count) return 0;
   refuse(&d, err);
   return -1;
+}
+
+int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err) {
+  return decode(vm, json, len, err, 0);
+}
+
+int facts_decode_partial(ent_vm *vm, const char *json, size_t len,
+                         facts_error *err) {
+  return decode(vm, json, len, err, 1);
 }
 
 const char *facts_case_id(const ent_vm *vm, uint32_t *len) {

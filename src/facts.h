@@ -42,6 +42,25 @@ typedef struct {
    FACTS_MAX_PROBLEMS problems are kept: count - 1 - nmore were not. */
 int facts_decode(ent_vm *vm, const char *json, size_t len, facts_error *err);
 
+/* A fact a partial case does not give yet: the word 'at' of the case
+   memory, which holds its default or absent meanwhile; field 'field' of
+   the row 'row', an item of list 'list' or the case's own row (list -1).
+   A list not given is one entry, its field's. */
+typedef struct facts_unknown {
+  ent_val at;
+  uint32_t field;
+  int32_t list;
+  ent_val row;
+} facts_unknown;
+
+/* As facts_decode, for a case of which only some facts are known yet
+   (entitle needs): a key left out means the fact is not known, listed
+   in vm->unknown; null for an optional or defaulted fact means it is
+   known to be left out. Every other rule of a case holds, and an item
+   must still give its key. */
+int facts_decode_partial(ent_vm *vm, const char *json, size_t len,
+                         facts_error *err);
+
 /* A case with no facts given: every fact absent or its default, every
    list empty. For a case made from a record rather than from JSON
    (record.c). Returns 0, or -1 when out of memory. */

@@ -80,6 +80,7 @@ typedef struct {
   uint32_t sub;     /* record: the object it opens; list: list index */
   ent_val dflt;     /* default value (FF_DEFAULT) */
   strref reason;    /* why it is protected */
+  strref title;     /* what it means, in words: '' when not said */
 } prog_field;
 
 /* An object is a JSON object the decoder may meet: the case itself
@@ -128,9 +129,10 @@ typedef struct {
   uint32_t value_part;   /* the part holding the value expression */
 } prog_rule;
 
-/* A citation: a document's full title and a section. */
+/* A citation: a document's full title, a section, and the policy's own
+   words it quotes ('' when it quotes none). */
 typedef struct {
-  strref doc, section;
+  strref doc, section, quote;
 } prog_cite;
 
 /* A part of a rule: one condition, one exception, or its value. */

@@ -48,6 +48,8 @@ static const char style[] =
     ".tag.undecided{background:#f4cdc6;color:#942514}"
     ".decision{border-top:2px solid #0b0c0c;padding-top:5px}"
     "blockquote{margin:0 0 20px;padding:15px;border-left:10px solid #b1b4b6}"
+    "blockquote.quote{margin:10px 0 15px;border-left-color:#1d70b8}"
+    "blockquote.quote p{margin:0}"
     "details{margin:0 0 30px}summary{color:#1d70b8;cursor:pointer;"
     "text-decoration:underline}"
     ".source{color:#505a5f;font-size:16px}"
@@ -190,7 +192,14 @@ static void rule_cites(page *g, const prog_rule *r) {
       h(o, prog_str(p, c->doc));
       OUT_LIT(o, ", section <q>");
       h(o, prog_str(p, c->section));
-      OUT_LIT(o, "</q></li>\n");
+      OUT_LIT(o, "</q>");
+      if (*prog_str(p, c->quote)) {
+        /* The policy's own words, as GOV.UK sets a quotation: inset. */
+        OUT_LIT(o, ":\n<blockquote class=\"quote\"><p>");
+        h(o, prog_str(p, c->quote));
+        OUT_LIT(o, "</p></blockquote>\n");
+      }
+      OUT_LIT(o, "</li>\n");
     }
     OUT_LIT(o, "</ul>\n");
   } else {

@@ -186,6 +186,7 @@ static void build_object(sema *s, int obj, ast *fields, int list,
     fd->object = obj;
     fd->loc = fa->loc;
     fd->sub = -1;
+    fd->title = fa->c ? fa->c->name : NULL;
     char *key = fmt("%s:%s", rowkey, fd->path);
     if (strmap_get(s->fieldmap, key) >= 0) {
       diag_error(s->d, fa->loc, "fact '%s' is already declared", fd->path);
@@ -1075,26 +1076,47 @@ static void collect_rules(sema *s) {
 
 /* { ====== 'also cites': citations added to a rule declared elsewhere ====== */
 
+/* The citation of 'list' of the same document and section as 'c' that
+   quotes nothing, or NULL. */
+static ast *unquoted_same(ast *list, const ast *c) {
+  for (; list; list = list->next)
+    if (!list->b && !strcmp(list->name, c->name) &&
+        !strcmp(list->a->name, c->a->name))
+      return list;
+  return NULL;
+}
+
 /* A new list: the citations of 'list', then 'add'. The nodes are copied,
    since a list may be shared (a decision's citations are its default's)
-   and its links are the nodes' own 'next'. */
+   and its links are the nodes' own 'next'. An added quotation of a
+   section already cited without one quotes that citation: 'also cites'
+   can add the words to a citation, not only a second citation. */
 static ast *cites_concat(ast *list, ast *add) {
   ast *head = NULL, **tail = &head;
   for (int pass = 0; pass < 2; pass++)
     for (ast *c = pass ? add : list; c; c = c->next) {
+      ast *same = pass && c->b ? unquoted_same(head, c) : NULL;
+      if (same) {
+        same->b = c->b;
+        continue;
+      }
       ast *n = ast_new(AST_NAME, c->loc);
       n->name = c->name;
       n->a = c->a;
+      n->b = c->b;
       *tail = n;
       tail = &n->next;
     }
   return head;
 }
 
-/* Whether 'list' already cites the document and section of 'c'. */
+/* Whether 'list' already cites the document and section of 'c', with the
+   same quotation or none: two sentences of one section are two
+   citations. */
 static int cites_has(const ast *list, const ast *c) {
   for (; list; list = list->next)
-    if (!strcmp(list->name, c->name) && !strcmp(list->a->name, c->a->name))
+    if (!strcmp(list->name, c->name) && !strcmp(list->a->name, c->a->name) &&
+        !list->b == !c->b && (!c->b || !strcmp(list->b->name, c->b->name)))
       return 1;
   return 0;
 }
@@ -1117,6 +1139,7 @@ static ast *new_cites(sema *s, decl *d, ast *have) {
     ast *n = ast_new(AST_NAME, c->loc);
     n->name = c->name;
     n->a = c->a;
+    n->b = c->b;
     *tail = n;
     tail = &n->next;
   }
@@ -1475,6 +1498,21 @@ const char *sema_document_title(sema *s, const char *name) {
   return d ? d->str : "";
 }
 
+/* Declaration 'd' of document 'k' may name its text: one file, though a
+   national file and a council's may both declare the document. */
+static void doc_text(sema *s, int k, decl *d) {
+  if (!d->text_path) return;
+  decl *had = s->doctexts[k];
+  if (had && (had->module != d->module ||
+              strcmp(had->text_path, d->text_path))) {
+    diag_error(s->d, d->text_loc, "document '%s' already names its text",
+               d->name);
+    diag_note(s->d, had->text_loc, "named here");
+    return;
+  }
+  s->doctexts[k] = d;
+}
+
 static void collect_docs_and_tests(sema *s) {
   for (decl *d = s->decls; d; d = d->next) {
     if (d->kind == DECL_POLICY && d->module == s->root) {
@@ -1493,11 +1531,14 @@ static void collect_docs_and_tests(sema *s) {
                      "with another title", d->name);
           diag_note(s->d, docs_decl(s, d->name)->name_loc, "declared here");
         }
+        doc_text(s, prev, d);
         continue;
       }
       int k = SEM_PUSH(s->docdecls, s->ndocdecls, s->capdocdecls);
       s->docdecls[k] = d;
+      SEM_PUSH(s->doctexts, s->ndoctexts, s->capdoctexts);
       strmap_put(s->docs, d->name, k);
+      doc_text(s, k, d);
     } else if (d->kind == DECL_TEST) {
       int prev = strmap_get(s->testmap, d->name);
       if (prev >= 0 && s->tests[prev].module == d->module) {
@@ -1596,6 +1637,7 @@ int resolve_policy(sema *s) {
   check_name_clashes(s);
   collect_rules(s);
   add_citations(s);
+  quotes_check(s);
   check_rule_types(s);
   collect_requires(s);
   if (!s->d->nerrors) tables_check(s);

@@ -43,6 +43,7 @@ typedef struct {
   int sub;
   ent_val dflt;
   const char *reason;
+  const char *title;   /* what the fact means, in words, or NULL */
   loc_t loc;
 } sem_field;
 
@@ -159,6 +160,8 @@ typedef struct sema {
   SEM_ARRAY(sem_table, tables);
   SEM_ARRAY(decl *, docdecls); /* each document's first declaration; 'docs'
                                   maps a document's name to its index */
+  SEM_ARRAY(decl *, doctexts); /* by document: the declaration naming its
+                                  text ('text "FILE"'), or NULL */
   int *order;          /* decisions in evaluation order */
   int case_width;
   const char *dated_by; /* 'dated by FACT': the date periods are read on */
@@ -197,6 +200,16 @@ int resolve_policy(sema *s);
 void sema_check_strict(sema *s);
 /* The title of document 'name', or "" if no document has that name. */
 const char *sema_document_title(sema *s, const char *name);
+/* quote.c: reads the text of each document that names one and checks
+   the document's quotations against it; also refuses empty quotations. */
+void quotes_check(sema *s);
+/* quote.c: checks every quotation of document 'doc' (an index into
+   'docdecls') against 'text': 'len' bytes at the offsets of registered
+   file 'file' (the file itself, or a copy of it with parts blanked out,
+   as a literate file's prose with its rule blocks blanked), so that
+   notes can point into it. 'what' names the text in messages. */
+void quote_check_text(sema *s, int doc, const char *text, size_t len,
+                      int file, const char *what);
 /* tablecheck.c: warns about gaps, overlaps and rows that never apply. */
 void tables_check(sema *s);
 

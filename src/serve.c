@@ -36,6 +36,7 @@
 #include "facts.h"
 #include "api.h"
 #include "policy.h"
+#include "needs.h"
 #include "record.h"
 #include "vm.h"
 
@@ -45,6 +46,7 @@ typedef struct worker {
   ent_vm *vm;
   explain_ctx *x;
   record_ctx *rec;
+  needs_ctx *needs;            /* made on its first interview */
   outbuf scratch;              /* a result or record before it is copied */
   struct worker *next;         /* the version's idle stack */
 } worker;
@@ -106,6 +108,7 @@ static serve_version *version_open(const char *path, const char *why) {
 static void worker_free(worker *w) {
   if (!w) return;
   record_free(w->rec);
+  needs_free(w->needs);
   vm_free(w->vm);
   explain_free(w->x);
   out_free(&w->scratch);
@@ -355,7 +358,7 @@ static int token_ok(const serve *S, const char *auth) {
 
 /* { ====== requests ====== */
 
-enum { R_NONE, R_HEALTH, R_POLICIES, R_DECIDE, R_BATCH };
+enum { R_NONE, R_HEALTH, R_POLICIES, R_DECIDE, R_BATCH, R_NEEDS };
 
 struct serve_req {
   serve *S;
@@ -364,6 +367,7 @@ struct serve_req {
   serve_version *v;
   worker *w;                   /* a batch holds one from its first line */
   int how, record;             /* explain; format=record */
+  int text;                    /* needs: format=text */
   outbuf in;                   /* the body (decide) or a partial line */
   uint64_t seen, lineno, last_seq;
   int failed_log;
@@ -431,6 +435,7 @@ static int route(serve_req *r, const char *path) {
   if (!slash) return R_NONE;
   int rt = !strcmp(slash, "/decide")         ? R_DECIDE
            : !strcmp(slash, "/decide-batch") ? R_BATCH
+           : !strcmp(slash, "/needs")        ? R_NEEDS
                                              : R_NONE;
   if (rt == R_NONE) return R_NONE;
   size_t n = (size_t)(slash - name);
@@ -475,7 +480,13 @@ static int query(serve_req *r, const serve_head *h) {
       return -1;
     }
   }
-  if (h->format) {
+  if (h->format && r->route == R_NEEDS) {
+    if (!strcmp(h->format, "text")) r->text = 1;
+    else if (strcmp(h->format, "json")) {
+      problem(r, 400, "format is json or text", NULL);
+      return -1;
+    }
+  } else if (h->format) {
     if (!strcmp(h->format, "record")) r->record = 1;
     else if (strcmp(h->format, "json")) {
       problem(r, 400, "format is json or record", NULL);
@@ -499,11 +510,12 @@ serve_req *serve_req_begin(serve *S, const serve_head *h) {
   out_init(&r->in, NULL);
   out_init(&r->resp.body, NULL);
   r->route = route(r, h->path ? h->path : "");
-  int post = r->route == R_DECIDE || r->route == R_BATCH;
+  int post = r->route == R_DECIDE || r->route == R_BATCH ||
+             r->route == R_NEEDS;
   const char *want = post ? "POST" : "GET";
   if (r->route == R_NONE) {
     problem(r, 404, "no such path: the paths are /v1/health, /v1/policies "
-            "and /v1/policies/NAME/decide or decide-batch", NULL);
+            "and /v1/policies/NAME/decide, decide-batch or needs", NULL);
   } else if (!h->method || strcmp(h->method, want)) {
     r->resp.allow = want;
     problem(r, 405, post ? "use POST" : "use GET", NULL);
@@ -639,6 +651,45 @@ static void decide_one(serve_req *r) {
   worker_give(r->S, r->v, w);
 }
 
+/* The interview: what the partial case decides and which facts it
+   still needs, as entitle needs answers. Nothing is logged: no decision
+   is answered, and the final one, made on the whole case, is. */
+static void needs_one(serve_req *r) {
+  worker *w = worker_take(r->S, r->v);
+  if (!w) {
+    problem(r, 500, "out of memory", NULL);
+    return;
+  }
+  const ent_program *p = r->v->prog;
+  facts_error e;
+  if (!w->needs && !(w->needs = needs_new(p))) {
+    problem(r, 500, "out of memory", NULL);
+  } else if (facts_decode_partial(w->vm, r->in.buf ? r->in.buf : "",
+                                  r->in.len, &e)) {
+    problem(r, 400, e.message, &e);
+  } else {
+    int rc = needs_run(w->needs, w->vm);
+    if (rc != VM_OK) {
+      outbuf msg;
+      out_init(&msg, NULL);
+      if (rc == VM_INVALID) explain_requirement(p, w->vm, &msg);
+      else out_s(&msg, vm_error_text(rc));
+      out_c(&msg, 0);
+      problem(r, rc == VM_INVALID || rc == VM_BUDGET ? 400 : 500,
+              msg.error ? "out of memory" : msg.buf, NULL);
+      out_free(&msg);
+    } else if (r->text) {
+      needs_text(w->needs, w->x, w->vm, &r->resp.body);
+      json_ok(r, "text/plain; charset=utf-8");
+    } else {
+      needs_json(w->needs, w->x, w->vm, &r->resp.body);
+      out_c(&r->resp.body, '\n');
+      json_ok(r, "application/json");
+    }
+  }
+  worker_give(r->S, r->v, w);
+}
+
 /* One line of a batch, as eval --jsonl answers it: a result with its
    decision id, or {"line", "error"}. */
 static void batch_line(serve_req *r, const char *line, size_t len) {
@@ -705,6 +756,8 @@ void serve_req_end(serve_req *r, void *waiter, void (*lock)(void *),
     problem(r, 500, "out of memory", NULL);
   } else if (r->route == R_DECIDE) {
     decide_one(r);
+  } else if (r->route == R_NEEDS) {
+    needs_one(r);
   } else {
     if (!r->w && !(r->w = worker_take(r->S, r->v))) {
       problem(r, 500, "out of memory", NULL);

@@ -230,7 +230,8 @@ static int tables_ok(verifier *v) {
   for (uint32_t i = 0; i < p->nfields; i++) {
     const prog_field *f = &p->fields[i];
     if (str_ok(v, f->name, "field", i) || str_ok(v, f->path, "field", i) ||
-        str_ok(v, f->reason, "field", i) || type_ok(v, f->type, "field", i))
+        str_ok(v, f->reason, "field", i) || str_ok(v, f->title, "field", i) ||
+        type_ok(v, f->type, "field", i))
       return -1;
     /* The compiler never makes one, and the decoder reads none. */
     if (TY_KIND(f->type) == TK_PERCENT)
@@ -363,7 +364,8 @@ static int tables_ok(verifier *v) {
   }
   for (uint32_t i = 0; i < p->ncites; i++)
     if (str_ok(v, p->cites[i].doc, "citation", i) ||
-        str_ok(v, p->cites[i].section, "citation", i))
+        str_ok(v, p->cites[i].section, "citation", i) ||
+        str_ok(v, p->cites[i].quote, "citation", i))
       return -1;
   for (uint32_t i = 0; i < p->nrequires; i++)
     if (p->requires[i] >= p->nparts)

@@ -116,6 +116,7 @@ void vm_free(ent_vm *vm) {
   free(vm->enum_len);
   free(vm->enum_slot);
   free(vm->problems);
+  free(vm->unknown);
   free(vm);
 }
 

@@ -46,6 +46,8 @@ typedef struct ent_vm {
   uint32_t *enum_slot; /* long enumerations' values by name (vm_enum_hash):
                           indices into enum_values plus one, 0 for empty */
   uint32_t enum_mask;
+  struct facts_unknown *unknown; /* a partial case's facts not given */
+  uint32_t nunknown, capunknown;
   struct facts_problem *problems; /* the decoder's problems after the
                           first of a refused case, made on first use */
   ent_val *wit;        /* the witness log of the case: item rows */

@@ -7,7 +7,8 @@
 ** another rule file or program. Input: one case, JSON text. It is
 ** decoded, decided and rendered (JSON, checked to be JSON, and text),
 ** twice with the same VM; then decided again through the public library
-** (ent_decide), walking every decision, condition and read it hands out.
+** (ent_decide), walking every decision, condition and read it hands out;
+** and read as a partial case for the interview (needs.c).
 */
 #include "fuzz_common.h"
 
@@ -36,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!json) return 0;
   memcpy(json, data, size);
   fuzz_decide(prog, explainer, json, size, 0, 1);
+  fuzz_needs(prog, explainer, json, size, 1);
   fuzz_api_walk(api_prog, json, size);
   free(json);
   return 0;

@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "explain.h"
 #include "facts.h"
+#include "needs.h"
 #include "out.h"
 #include "policy.h"
 #include "vm.h"
@@ -409,6 +410,61 @@ FUZZ_FN int fuzz_decide(const ent_program *p, explain_ctx *x, const char *json,
   }
   vm_free(vm);
   return r;
+}
+
+static int fuzz_all_known(void *arg, uint32_t list) {
+  (void)arg;
+  (void)list;
+  return 1;
+}
+
+/* The interview over the same input read as a partial case: whatever
+   it is, the run ends without a fault on a compiled program, and what it
+   prints is JSON. When the partial case leaves nothing unknown and is a
+   valid case too, every decision is settled, exactly as eval makes it. */
+FUZZ_FN void fuzz_needs(const ent_program *p, explain_ctx *x,
+                        const char *json, size_t len, int compiled) {
+  ent_vm *vm = vm_new(p), *full = vm_new(p);
+  needs_ctx *n = needs_new(p);
+  facts_error e;
+  if (!vm || !full || !n) abort();
+  if (!facts_decode_partial(vm, json, len, &e)) {
+    int r = needs_run(n, vm);
+    if (compiled && r == VM_FAULT) {
+      fprintf(stderr, "fuzz: a compiled program faulted in needs\n");
+      abort();
+    }
+    if (r == VM_OK) {
+      outbuf o, t, want;
+      out_init(&o, NULL);
+      out_init(&t, NULL);
+      out_init(&want, NULL);
+      needs_json(n, x, vm, &o);
+      fuzz_check_json("needs_json", o.buf ? o.buf : "", o.len);
+      needs_text(n, x, vm, &t);
+      if (!vm->nunknown && !facts_decode(full, json, len, &e) &&
+          vm_run(full) == VM_OK) {
+        explain_json(x, full, &want, EXPLAIN_NONE);
+        o.len = 0;
+        explain_filter all = {fuzz_all_known, NULL};
+        explain_partial_json(x, vm, &all, &o);
+        out_c(&o, '}');
+        if (needs_open(n) || o.len != want.len ||
+            memcmp(o.buf, want.buf, o.len)) {
+          fprintf(stderr, "fuzz: needs of a whole case differs from eval:\n"
+                  "%.*s\n%.*s\n", (int)o.len, o.buf, (int)want.len,
+                  want.buf);
+          abort();
+        }
+      }
+      out_free(&o);
+      out_free(&t);
+      out_free(&want);
+    }
+  }
+  needs_free(n);
+  vm_free(vm);
+  vm_free(full);
 }
 
 FUZZ_FN explain_ctx *fuzz_explain_new(const ent_program *p) {

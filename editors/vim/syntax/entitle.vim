@@ -20,7 +20,7 @@ syn keyword entitleConditional when unless overrides includes if then else for w
 syn keyword entitleOperatorWord and or not in is any all satisfy count sum age on
 syn keyword entitleUnit years year months month days day
 syn keyword entitleType list of set keyed by
-syn keyword entitleKeyword version status end final cites also first like given
+syn keyword entitleKeyword version status end final cites quote also first like given
 syn keyword entitleKeyword expect default optional protected identifier internal
 syn keyword entitleKeyword collect rounded from until dated
 syn keyword entitleBoolean true false
