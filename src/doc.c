@@ -87,6 +87,7 @@ typedef struct {
   int nmarks, capmarks;
   decl **tests;           /* the file's tests, for 'like' links */
   int ntests, captests;
+  const char *doc;        /* the document whose text is being written */
   named *ids;             /* each declaration's place on the page */
   int nids, capids;
 } page;
@@ -120,6 +121,12 @@ static flat flatten(const char *t, size_t len) {
   int space = 0;
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)t[i];
+    /* A no-break space is a space, as the compiler counts it. */
+    if (c == 0xC2 && i + 1 < len && (unsigned char)t[i + 1] == 0xA0) {
+      space = 1;
+      i++;
+      continue;
+    }
     if (isspace(c)) {
       space = 1;
       continue;
@@ -428,6 +435,21 @@ static int starts_block(const char *t, line l) {
 
 static void link_to(page *g, const decl *x);
 
+/* Whether line 'l' of a document's text heads a section its rules cite
+   (as quote.c finds headings: the line is the title or ends with it). */
+static int cited_heading(page *g, const char *t, line l) {
+  if (!g->doc) return 0;
+  uint32_t e = l.end;
+  while (e > l.at && isspace((unsigned char)t[e - 1])) e--;
+  for (decl *x = g->decls; x; x = x->next)
+    for (const ast *c = x->cites; c; c = c->next) {
+      if (strcmp(c->name, g->doc) || !c->a || !c->a->name) continue;
+      size_t n = strlen(c->a->name);
+      if (n && e - l.at >= n && !memcmp(t + e - n, c->a->name, n)) return 1;
+    }
+  return 0;
+}
+
 /* The rules that quote something in [a, b) of the text, beside it. */
 static void quoted_by(page *g, uint32_t a, uint32_t b) {
   outbuf *o = g->o;
@@ -600,6 +622,11 @@ static void markdown(page *g, const char *t, uint32_t a, uint32_t b) {
       }
       out_s(o, kind == 'o' ? "</ol>\n" : "</ul>\n");
       i = k;
+    } else if (cited_heading(g, t, l) &&
+               (i + 1 >= nl || blank(t, ls[i + 1]))) {
+      /* A plain text's heading of a section the rules cite. */
+      inline_lines(g, t, ls, i, i + 1, NULL, "<h3>", "</h3>\n");
+      i++;
     } else {
       int k = i + 1;
       int setext = 0;
@@ -801,7 +828,13 @@ static void rule_entry(page *g, const decl *x) {
   OUT_LIT(o, "<section class=\"rule\" id=\"");
   h(o, decl_id(g, x));
   OUT_LIT(o, "\">\n<h3>");
-  h(o, x->kind == DECL_TABLE ? "Table " : "Rule ");
+  if (x->kind == DECL_CITE) {
+    OUT_LIT(o, "Citations added to the ");
+    h(o, x->str);
+    out_c(o, ' ');
+  } else {
+    out_s(o, x->kind == DECL_TABLE ? "Table " : "Rule ");
+  }
   OUT_LIT(o, "<code>");
   h(o, x->name);
   OUT_LIT(o, "</code>");
@@ -810,9 +843,7 @@ static void rule_entry(page *g, const decl *x) {
     h(o, x->title);
   }
   OUT_LIT(o, "</h3>\n<dl class=\"summary\">\n");
-  if (x->kind == DECL_CITE) {
-    summary(o, "Adds citations to", x->str);
-  } else if (x->kind == DECL_TABLE) {
+  if (x->kind == DECL_TABLE) {
     summary(o, "Decides", "one decision for each of its outputs, a row at "
                           "a time");
   } else if (x->target) {
@@ -1026,13 +1057,75 @@ static void examples(page *g) {
 
 /* { ====== the page ====== */
 
-/* The text of a literate file is its own for every document it declares
-   (before quotations name a document's text file). */
+/* The prose of a literate file is the text of each document it declares
+   that names no text file (literate_check_quotes). */
 static int own_document(page *g, const char *doc) {
   for (decl *x = g->decls; x; x = x->next)
-    if (own(g, x) && x->kind == DECL_DOCUMENT && !strcmp(x->name, doc))
+    if (own(g, x) && x->kind == DECL_DOCUMENT && !x->text_path &&
+        !strcmp(x->name, doc))
       return 1;
   return 0;
+}
+
+/* The document whose text is being written (text_document). */
+static int this_document(page *g, const char *doc) {
+  return !strcmp(g->doc, doc);
+}
+
+/* Reads the text file a document of the file names, relative to the
+   file's folder as the compiler reads it (quote.c); NULL if it cannot
+   be read, which the compiler has already reported. */
+static char *read_text(page *g, const decl *x, size_t *n) {
+  const char *from = g->d->names[g->root];
+  const char *slash = strrchr(from, '/');
+  size_t dl = slash ? (size_t)(slash - from + 1) : 0;
+  char *path = GC_MALLOC_ATOMIC(dl + strlen(x->text_path) + 1);
+  memcpy(path, from, dl);
+  strcpy(path + dl, x->text_path);
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16;
+  char *buf = GC_MALLOC_ATOMIC(cap + 1);
+  *n = 0;
+  size_t k;
+  while ((k = fread(buf + *n, 1, cap - *n, f)) > 0) {
+    *n += k;
+    if (*n == cap) {
+      cap *= 2;
+      buf = GC_REALLOC(buf, cap + 1);
+    }
+  }
+  fclose(f);
+  buf[*n] = 0;
+  return buf;
+}
+
+/* The text of each document the file declares with a text file: read as
+   Markdown (council pages saved as text are), the headings of the
+   sections the rules cite shown as headings, each quotation marked
+   beside the rules that quote it. */
+static void document_texts(page *g) {
+  for (decl *x = g->decls; x; x = x->next) {
+    if (!own(g, x) || x->kind != DECL_DOCUMENT || !x->text_path) continue;
+    size_t n = 0;
+    char *text = read_text(g, x, &n);
+    if (!text) continue;
+    g->doc = x->name;
+    g->nmarks = 0;
+    find_quotes(g, text, n, this_document);
+    OUT_LIT(g->o, "<h2 id=\"text-");
+    h(g->o, x->name);
+    OUT_LIT(g->o, "\">The text of <q>");
+    h(g->o, x->str);
+    OUT_LIT(g->o, "</q></h2>\n<p class=\"source\">From <code>");
+    h(g->o, x->text_path);
+    OUT_LIT(g->o, "</code>; each sentence a rule quotes is marked.</p>\n"
+                  "<section class=\"text\">\n");
+    markdown(g, text, 0, (uint32_t)n);
+    OUT_LIT(g->o, "</section>\n");
+    g->doc = NULL;
+  }
+  g->nmarks = 0;
 }
 
 static void head(page *g) {
@@ -1094,6 +1187,14 @@ static void contents(page *g) {
              "</h2>\n<ul>\n");
   if (g->literate)
     OUT_LIT(o, "<li><a href=\"#text\">The policy and its rules</a></li>\n");
+  for (decl *x = g->decls; x; x = x->next)
+    if (own(g, x) && x->kind == DECL_DOCUMENT && x->text_path) {
+      OUT_LIT(o, "<li><a href=\"#text-");
+      h(o, x->name);
+      OUT_LIT(o, "\">The text of <q>");
+      h(o, x->str);
+      OUT_LIT(o, "</q></a></li>\n");
+    }
   OUT_LIT(o, "<li><a href=\"#rules\">Rules</a></li>\n");
   if (params) OUT_LIT(o, "<li><a href=\"#parameters\">Parameters</a></li>\n");
   if (decs) OUT_LIT(o, "<li><a href=\"#decisions\">Decisions</a></li>\n");
@@ -1122,11 +1223,13 @@ static void render(page *g) {
       g->tests[g->ntests++] = x;
     }
   make_ids(g);
-  if (g->literate)
-    find_quotes(g, g->lf.prose, g->lf.len, own_document);
   head(g);
   contents(g);
-  if (g->literate) policy_text(g);
+  if (g->literate) {
+    find_quotes(g, g->lf.prose, g->lf.len, own_document);
+    policy_text(g);
+  }
+  document_texts(g);
   rules_section(g);
   parameters(g);
   decisions(g);

@@ -18,6 +18,7 @@
 
 #include "grow.h"
 #include "parse.h"
+#include "sema.h"
 
 static int read_fence(const char *s, size_t n, int max_indent,
                       literate_fence *f);
@@ -205,4 +206,18 @@ decl *literate_parse(diag *d, int file) {
   for (int i = 0; i < lf.nblocks; i++)
     if (lf.blocks[i].rules) upto = lf.blocks[i].end;
   return parse_text(d, file, lf.rules, upto);
+}
+
+void literate_check_quotes(sema *s, int doc) {
+  const decl *d = s->docdecls[doc];
+  int file = d->module;
+  if (file < 0 || file >= s->d->nfiles || !literate_is(s->d->names[file]))
+    return;
+  literate_file lf;
+  if (literate_split(s->d->texts[file], s->d->lens[file], &lf)) return;
+  /* The prose keeps the file's offsets: a note points into the file. */
+  const char *name = sema_source_name(s, file);
+  char *what = GC_MALLOC_ATOMIC(strlen(name) + 20);
+  sprintf(what, "the prose of '%s'", name);
+  quote_check_text(s, doc, lf.prose, lf.len, file, what);
 }

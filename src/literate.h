@@ -67,4 +67,11 @@ int literate_split(const char *md, size_t len, literate_file *out);
    blocks only, located in the Markdown text. Errors go to 'd'. */
 decl *literate_parse(diag *d, int file);
 
+struct sema;
+/* Checks the quotations of document 'doc' (an index into the policy's
+   documents) against the prose of the literate file that declares it
+   first, when it names no text file of its own; does nothing for a
+   document first declared in a plain rule file. */
+void literate_check_quotes(struct sema *s, int doc);
+
 #endif
