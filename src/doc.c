@@ -162,7 +162,11 @@ static void find_quotes(page *g, const char *text, size_t len,
       if (!q.n) continue;
       for (char *at = all.s; (at = strstr(at, q.s)); at++) {
         size_t i = (size_t)(at - all.s);
-        add_mark(g, all.map[i], all.map[i + q.n - 1] + 1, x);
+        uint32_t end = all.map[i + q.n - 1] + 1;
+        /* To the end of the last character, which may be several bytes:
+           a mark never cuts a character in two. */
+        while (end < len && ((unsigned char)text[end] & 0xC0) == 0x80) end++;
+        add_mark(g, all.map[i], end, x);
       }
     }
   }
