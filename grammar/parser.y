@@ -745,6 +745,10 @@ static ast *append(parse_state *ps, ast *list, ast *item) {
 }
 
 decl *parse_file(diag *d, int file) {
+  return parse_text(d, file, d->texts[file], d->lens[file]);
+}
+
+decl *parse_text(diag *d, int file, const char *text, size_t len) {
   /* On the stack, which the collector scans: the cached heads and tails
      keep their nodes alive, so an address cannot be reused for another
      list while it is cached. */
@@ -753,7 +757,7 @@ decl *parse_file(diag *d, int file) {
   parse_state *ps = &ext.ps;
   ps->d = d;
   ps->file = file;
-  if (lexer_init(ps, d->texts[file], d->lens[file])) {
+  if (lexer_init(ps, text, len)) {
     loc_t l = {file, 0, 0};
     diag_internal_error(d, l, "out of memory starting the scanner");
     return NULL;

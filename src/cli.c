@@ -66,6 +66,9 @@ static const char usage_text[] =
     "        [--max-body BYTES] POLICY...\n"
     "                                decide cases over HTTP (doc/serve.md)\n"
     "  test [--coverage] FILE...     run the tests written in rule files\n"
+    "  doc [--format html] [--out FILE] FILE\n"
+    "                                a rule file (plain or literate) as a\n"
+    "                                page to read: text, rules, examples\n"
     "  disasm PROGRAM                list a program's code\n"
     "  fmt [--check|--write] FILE... print rule files in their canonical\n"
     "                                layout, or check or rewrite them\n"
@@ -916,6 +919,7 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "explain")) return replay_explain(argc, argv);
   if (!strcmp(cmd, "verify")) return replay_verify(argc, argv);
   if (!strcmp(cmd, "diff")) return diff_main(argc, argv);
+  if (!strcmp(cmd, "doc")) return doc_main(argc, argv);
   if (!strcmp(cmd, "serve")) return serve_main(argc, argv);
   if (!strcmp(cmd, "needs")) return cmd_needs(argc, argv);
   if (!strcmp(cmd, "lsp")) return lsp_main(argc, argv);

@@ -41,6 +41,8 @@ int replay_verify(int argc, char **argv);
    decided, each case's report and the index written into 'dir'. */
 int replay_reports(const char *prog, const char *dir);
 int testrun_main(int argc, char **argv);
+/* entitle doc (doc.c). */
+int doc_main(int argc, char **argv);
 /* entitle diff (diff.c). */
 int diff_main(int argc, char **argv);
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "grow.h"
+#include "literate.h"
 #include "oom.h"
 #include "parse.h"
 #include "sema.h"
@@ -235,7 +236,8 @@ static int load(loader *L, const char *path, const char *stored, loc_t from,
   strmap_put(L->seen, key, 1);
   L->stack[L->depth++] = key;
   int before = L->d->nerrors;
-  decl *ds = parse_file(L->d, file);
+  decl *ds = literate_is(key) ? literate_parse(L->d, file)
+                              : parse_file(L->d, file);
   int rc = L->d->nerrors > before ? -1 : 0;
   for (decl *x = ds; x; x = x->next)
     if (x->kind == DECL_IMPORT &&

@@ -22,6 +22,9 @@ typedef struct parse_state {
 /* Parses registered source 'file'; returns its declarations in order.
    Errors go to 'd'; the result is partial when there were errors. */
 decl *parse_file(diag *d, int file);
+/* Parses 'text' as the rules of registered file 'file', whose locations
+   it shares byte for byte (a literate file's rule text, literate.h). */
+decl *parse_text(diag *d, int file, const char *text, size_t len);
 
 /* The deepest expression nesting accepted; deeper input is refused with
    an error rather than risking the C stack in later recursive passes. */

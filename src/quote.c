@@ -16,12 +16,15 @@
 ** types of support..."). A section runs from its heading to the next
 ** heading of another cited section, or to the end of the text. A section
 ** written "HEADING: SUBHEADING" that no line heads is the part of
-** HEADING's section from the line SUBHEADING on.
+** HEADING's section from the line SUBHEADING on. A section that is a
+** paragraph's number ("3.2", "A1") is also headed by a line that starts
+** with the number and a space, and runs from just after the number.
 **
 ** The check of one text (quote_check_text) is separate from reading the
 ** file, so that a text may come from elsewhere: the prose of a literate
 ** rule file, say.
 */
+#include <ctype.h>
 #include <errno.h>
 #include <gc.h>
 #include <stdio.h>
@@ -29,6 +32,7 @@
 #include <sys/stat.h>
 
 #include "grow.h"
+#include "literate.h"
 #include "oom.h"
 #include "sema.h"
 #include "utf8.h"
@@ -105,7 +109,9 @@ typedef struct {
   const char *head, *sub; /* "HEADING: SUBHEADING" split, when no line is
                              the title's own heading */
   int *lines;          /* its heading lines, in order */
-  int nlines, caplines;
+  uint32_t *starts;    /* for each, where the text under it starts: the
+                          line's end, or after a paragraph's number */
+  int nlines, caplines, capstarts;
   uint32_t *from, *to; /* its stretches of text, byte offsets */
   int nstretch;
 } section;
@@ -163,14 +169,39 @@ static int heads(const checker *k, int l, const char *t, size_t n) {
   return n && ln->n >= n && !memcmp(ln->s + ln->n - n, t, n);
 }
 
+/* Whether the normalised title 't' numbers a paragraph, as "3.2" or
+   "A1" do: letters, digits and dots, a digit among them, and short. */
+static int paragraph_number(const char *t, size_t n) {
+  int digit = 0;
+  if (!n || n > 12) return 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!isalnum((unsigned char)t[i]) && t[i] != '.') return 0;
+    digit |= isdigit((unsigned char)t[i]) != 0;
+  }
+  return digit;
+}
+
+/* Where the text of a numbered paragraph starts if line 'l' begins with
+   the number 't' and a space ("3.2 The household receives..."): the
+   byte after the number; else 0. Such a line heads section "3.2". */
+static uint32_t numbers(const checker *k, int l, const char *t, size_t n) {
+  const normal *ln = &k->line[l];
+  if (!paragraph_number(t, n) || ln->n <= n || memcmp(ln->s, t, n) ||
+      ln->s[n] != ' ')
+    return 0;
+  return ln->map[n];
+}
+
 static int is_heading_of(const section *c, int l) {
   for (int i = 0; i < c->nlines; i++)
     if (c->lines[i] == l) return 1;
   return 0;
 }
 
-static void add_heading(section *c, int l) {
+static void add_heading(section *c, int l, uint32_t start) {
+  GROW_ATOMIC(c->starts, c->nlines, c->capstarts);
   GROW_ATOMIC(c->lines, c->nlines, c->caplines);
+  c->starts[c->nlines] = start;
   c->lines[c->nlines++] = l;
 }
 
@@ -188,8 +219,11 @@ static int next_bound(const checker *k, const section *c, int l) {
 static void find_headings(checker *k) {
   for (int i = 0; i < k->nsecs; i++) {
     section *c = &k->secs[i];
-    for (int l = 0; l < k->nlines; l++)
-      if (heads(k, l, c->name.s, c->name.n)) add_heading(c, l);
+    for (int l = 0; l < k->nlines; l++) {
+      uint32_t at = numbers(k, l, c->name.s, c->name.n);
+      if (at || heads(k, l, c->name.s, c->name.n))
+        add_heading(c, l, at ? at : k->lend[l]);
+    }
     const char *colon = NULL;
     for (const char *p = strstr(c->name.s, ": "); p; p = strstr(p + 1, ": "))
       colon = p;
@@ -197,7 +231,8 @@ static void find_headings(checker *k) {
     c->head = GC_strndup(c->name.s, (size_t)(colon - c->name.s));
     c->sub = colon + 2;
     for (int l = 0; l < k->nlines; l++)
-      if (heads(k, l, c->head, strlen(c->head))) add_heading(c, l);
+      if (heads(k, l, c->head, strlen(c->head)))
+        add_heading(c, l, k->lend[l]);
   }
   for (int i = 0; i < k->nsecs; i++)
     for (int j = 0; j < k->secs[i].nlines; j++)
@@ -213,12 +248,13 @@ static void find_subheadings(checker *k) {
     if (!c->sub) continue;
     section whole = {.lines = c->lines, .nlines = c->nlines};
     c->lines = NULL;
-    c->nlines = c->caplines = 0;
+    c->starts = NULL;
+    c->nlines = c->caplines = c->capstarts = 0;
     for (int j = 0; j < whole.nlines; j++) {
       int end = next_bound(k, &whole, whole.lines[j]);
       for (int l = whole.lines[j] + 1; l < end; l++)
         if (heads(k, l, c->sub, strlen(c->sub))) {
-          add_heading(c, l);
+          add_heading(c, l, k->lend[l]);
           break;
         }
     }
@@ -240,7 +276,7 @@ static void find_stretches(checker *k) {
       int h = c->lines[j];
       if (j && h < next_bound(k, c, c->lines[j - 1])) continue;
       int e = next_bound(k, c, h);
-      c->from[c->nstretch] = k->lend[h];
+      c->from[c->nstretch] = c->starts[j];
       c->to[c->nstretch++] = e < k->nlines ? k->lstart[e] : (uint32_t)k->len;
     }
   }
@@ -543,6 +579,7 @@ void quotes_check(sema *s) {
   each_citation(s, check_empty, s);
   for (int i = 0; i < s->ndocdecls; i++)
     if (s->doctexts[i]) check_document(s, i, s->doctexts[i]);
+    else literate_check_quotes(s, i);
 }
 
 /* } ====== */

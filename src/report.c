@@ -76,13 +76,16 @@ static void h(outbuf *o, const char *s) { out_html(o, s, strlen(s)); }
     (o)->escape = esc_;         \
   } while (0)
 
-static void page_head(outbuf *o, const char *title, const char *caseid) {
+/* 'css', when not NULL, is a page's own rules after the report's. */
+static void page_head_css(outbuf *o, const char *title, const char *caseid,
+                          const char *css) {
   OUT_LIT(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
              "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
              "content=\"width=device-width, initial-scale=1\">\n<title>");
   h(o, title);
   OUT_LIT(o, "</title>\n<style>");
   out_s(o, style);
+  if (css) out_s(o, css);
   OUT_LIT(o, "</style>\n");
   if (caseid) {
     /* The case on every printed page: a string the @page rule shows, in
@@ -101,6 +104,10 @@ static void page_head(outbuf *o, const char *title, const char *caseid) {
     OUT_LIT(o, "\";font:12px Arial,sans-serif}}</style>\n");
   }
   OUT_LIT(o, "</head>\n<body>\n<main>\n");
+}
+
+static void page_head(outbuf *o, const char *title, const char *caseid) {
+  page_head_css(o, title, caseid, NULL);
 }
 
 static void page_foot(outbuf *o) {
@@ -547,6 +554,10 @@ void report_index_cases(outbuf *o, const char *const *ids,
    writes its page between this and report_page_end. */
 void report_page_begin(outbuf *o, const char *title) {
   page_head(o, title, NULL);
+}
+
+void report_page_begin_css(outbuf *o, const char *title, const char *css) {
+  page_head_css(o, title, NULL, css);
 }
 
 void report_page_end(outbuf *o) { page_foot(o); }

@@ -24,6 +24,8 @@ void report_index_cases(outbuf *o, const char *const *ids,
 /* A page of another command in the same style: its head (with 'title'),
    then the caller's body, then its end. */
 void report_page_begin(outbuf *o, const char *title);
+/* The same, with the page's own stylesheet 'css' after the report's. */
+void report_page_begin_css(outbuf *o, const char *title, const char *css);
 void report_page_end(outbuf *o);
 
 #endif

@@ -6,12 +6,13 @@
 //   node check.js vim        the Vim syntax file, through vim itself
 //
 // The rule files are rules/**/*.rules and the ```entitle blocks of
-// doc/language.md. Each line is cut into tokens here the way
-// grammar/lexer.l cuts it (longest match first, then the earlier rule),
-// with the reserved words read from grammar/lexer.l itself; every comment,
-// quoted text, reserved word, date, amount, percentage, whole number,
-// table bar and name must then have the scope (or Vim syntax group) of its
-// kind. One line per check, then 'N passed, N failed'.
+// rules/**/*.md (literate rule files) and of doc/language.md. Each line
+// is cut into tokens here the way grammar/lexer.l cuts it (longest match
+// first, then the earlier rule), with the reserved words read from
+// grammar/lexer.l itself; every comment, quoted text, reserved word,
+// date, amount, percentage, whole number, table bar and name must then
+// have the scope (or Vim syntax group) of its kind. One line per check,
+// then 'N passed, N failed'.
 
 const fs = require('fs');
 const path = require('path');
@@ -118,18 +119,23 @@ function ruleFiles() {
       if (e.isDirectory()) walk(rel);
       else if (e.name.endsWith('.rules'))
         files.push({ name: rel, text: fs.readFileSync(path.join(srcdir, rel), 'utf8') });
+      else if (e.name.endsWith('.md')) blocks(rel); // a literate rule file
+    }
+  };
+  // The ```entitle blocks of a Markdown file, each as a file.
+  const blocks = (rel) => {
+    const doc = fs.readFileSync(path.join(srcdir, rel), 'utf8').split('\n');
+    for (let i = 0; i < doc.length; i++) {
+      if (doc[i].trim() !== '```entitle') continue;
+      const start = i + 1;
+      let j = start;
+      while (j < doc.length && doc[j].trim() !== '```') j++;
+      files.push({ name: `${rel}:${start + 1}`, text: doc.slice(start, j).join('\n') + '\n' });
+      i = j;
     }
   };
   walk('rules');
-  const doc = fs.readFileSync(path.join(srcdir, 'doc/language.md'), 'utf8').split('\n');
-  for (let i = 0; i < doc.length; i++) {
-    if (doc[i].trim() !== '```entitle') continue;
-    const start = i + 1;
-    let j = start;
-    while (j < doc.length && doc[j].trim() !== '```') j++;
-    files.push({ name: `doc/language.md:${start + 1}`, text: doc.slice(start, j).join('\n') + '\n' });
-    i = j;
-  }
+  blocks('doc/language.md');
   return files;
 }
 
@@ -245,7 +251,7 @@ async function textmate() {
   const grammar = await registry.loadGrammar('source.entitle');
   const files = ruleFiles();
   report(files.filter((f) => f.name.startsWith('doc/')).length > 0 &&
-         files.filter((f) => f.name.endsWith('.rules')).length >= 10,
+         files.filter((f) => f.name.startsWith('rules/')).length >= 10,
          `${files.length} rule files and examples found`, ['rules/ or doc/language.md not found']);
   for (const file of [samples(), ...files]) {
     const lines = file.text.replace(/\n$/, '').split('\n');
