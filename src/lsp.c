@@ -37,6 +37,7 @@
 #include "diag.h"
 #include "fmt.h"
 #include "grow.h"
+#include "literate.h"
 #include "lsp_index.h"
 #include "oom.h"
 #include "parse.h"
@@ -377,7 +378,8 @@ static decl **decl_array(decl *list, int *n) {
 
 /* What 'entitle check' does (policy.c), keeping what the checker found
    even when the policy has errors. When the files do not load (a syntax
-   error), the root file alone is parsed again for its declarations. */
+   error), the root file alone is parsed again for its declarations, by
+   the reader module.c would use for it (a literate file's blocks). */
 static void compile_steps(void *arg) {
   compile_job *j = arg;
   j->d = diag_new();
@@ -393,7 +395,9 @@ static void compile_steps(void *arg) {
   }
   diag *alone = diag_new();
   int id = diag_add_file(alone, j->doc->path, j->doc->text, j->doc->len);
-  decl *ds = module_check_text(alone, id) ? NULL : parse_file(alone, id);
+  decl *ds = module_check_text(alone, id) ? NULL
+             : literate_is(j->doc->path) ? literate_parse(alone, id)
+                                         : parse_file(alone, id);
   decl **all = decl_array(ds, &n);
   j->ix = lx_build(alone, NULL, all, n, id);
 }
@@ -625,6 +629,10 @@ static json_t *h_definition(lsp_server *srv, json_t *params) {
   int r = x ? lx_ref_at(x, (uint32_t)off) : -1;
   if (r < 0) return json_null();
   const lx_sym *y = &x->syms[x->refs[r].sym];
+  /* At 'replace rule R' itself, R's definition is the rule it replaces. */
+  if (y->replaces >= 0 && x->refs[r].loc.file == y->loc.file &&
+      x->refs[r].loc.start == y->loc.start)
+    y = &x->syms[y->replaces];
   loc_t to = y->loc;
   /* An import leads to the start of the file it reads. */
   if (y->kind == LX_IMPORT && y->file >= 0) to = loc_make(y->file, 0, 0);
@@ -740,6 +748,11 @@ static json_t *format_edit(const diag *d, const char *old, size_t on,
 static json_t *h_formatting(lsp_server *srv, json_t *params) {
   lsp_doc *doc = param_doc(srv, params);
   if (!doc) return NULL;
+  /* fmt lays out rule text; a literate file is Markdown around it, which
+     'entitle fmt' does not take yet: nothing is changed. */
+  if (literate_is(doc->path))
+    return fail(srv, ERR_REQUEST_FAILED, "cannot format: entitle fmt lays "
+                "out plain rule files, not literate (.md) ones");
   format_job j = {doc, NULL, NULL, 0, -1};
   if (oom_guard(format_steps, &j))
     return fail(srv, ERR_REQUEST_FAILED, "out of memory formatting");

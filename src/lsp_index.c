@@ -118,6 +118,7 @@ static int add_sym(lsp_index *x, lx_kind k, const char *name, loc_t loc,
   y->parent = parent;
   y->file = -1;
   if (parent >= 0) y->container = x->syms[parent].name;
+  y->replaces = d && d->replace && key ? strmap_get(x->names[k], key) : -1;
   if (key && (later_wins(k) || strmap_get(x->names[k], key) < 0))
     strmap_put(x->names[k], key, i);
   if (loc.file >= 0) strmap_put(x->at, loc_key(loc), i);
@@ -440,7 +441,6 @@ static void decl_refs(lsp_index *x, const decl *d) {
     }
     break;
   case DECL_PARAM:
-    if (d->replace) ref(x, d->name_loc, sym_of(x, LX_PARAM, d->name), 0);
     type_refs(x, d->type);
     walk(x, d->value, 0);
     walk(x, d->periods, 0);

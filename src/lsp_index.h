@@ -44,6 +44,8 @@ typedef struct {
   int parent;            /* a fact or value: its record, facts or
                             enumeration symbol; else -1 */
   int file;              /* an import: the file it reads (diag id), or -1 */
+  int replaces;          /* 'replace rule', 'replace parameter': the
+                            declaration it replaces, or -1 */
 } lx_sym;
 
 /* A name in the root file and what it names. */
