@@ -27,6 +27,7 @@
 #include "explain.h"
 #include "facts.h"
 #include "fmt.h"
+#include "lsp.h"
 #include "out.h"
 #include "policy.h"
 #include "sema.h"
@@ -71,6 +72,8 @@ static const char usage_text[] =
     "  disasm PROGRAM                list a program's code\n"
     "  fmt [--check|--write] FILE... print rule files in their canonical\n"
     "                                layout, or check or rewrite them\n"
+    "  lsp                           a language server on standard input and\n"
+    "                                output, for editors (doc/lsp.md)\n"
     "  help                          this text\n"
     "  version                       the version of entitle\n"
     "\n"
@@ -919,6 +922,7 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "doc")) return doc_main(argc, argv);
   if (!strcmp(cmd, "serve")) return serve_main(argc, argv);
   if (!strcmp(cmd, "needs")) return cmd_needs(argc, argv);
+  if (!strcmp(cmd, "lsp")) return lsp_main(argc, argv);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("entitle %s (program format %d)\n", PACKAGE_VERSION,
            BC_FORMAT_VERSION);

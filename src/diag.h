@@ -39,6 +39,14 @@ typedef struct diag_msg {
   struct diag_msg *next;
 } diag_msg;
 
+/* Where the text of source file 'path' comes from when it is not read
+   from disk: an editor's unsaved text (entitle lsp). Returns the text (not
+   copied: it must outlive the diag) and its length in '*len', or NULL to
+   read the file. 'from' is where the file is imported, NOLOC for the
+   root file. */
+typedef const char *(*diag_source_fn)(void *ctx, const char *path,
+                                      loc_t from, size_t *len);
+
 /* A diagnostics context: the sources read so far and the messages said. */
 typedef struct diag {
   int nfiles, cap;
@@ -50,6 +58,8 @@ typedef struct diag {
   diag_msg *first, *last;
   int nerrors, nwarnings;
   int max_errors;      /* stop recording after this many errors */
+  diag_source_fn source; /* NULL: every source file is read from disk */
+  void *source_ctx;
 } diag;
 
 diag *diag_new(void);
