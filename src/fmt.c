@@ -38,6 +38,7 @@
 
 #include "cli.h"
 #include "grow.h"
+#include "literate.h"
 #include "oom.h"
 #include "parse.h"
 #include "parser.h"
@@ -909,7 +910,49 @@ static void fmt_steps(void *arg) {
   j->rc = 0;
 }
 
+/* A literate file: the prose as it is, each entitle block formatted on
+   its own. The whole file is parsed first, so that a mistake is said
+   once, at its place in the Markdown file; a block that does not parse
+   alone holds a declaration that goes on into the next block. */
+static int fmt_literate(diag *d, int file, char **out, size_t *outlen) {
+  int errors = d->nerrors;
+  if (module_check_text(d, file)) return -1;
+  literate_parse(d, file);
+  if (d->nerrors > errors) return -1;
+  const char *md = d->texts[file];
+  literate_file lf;
+  if (literate_split(md, d->lens[file], &lf)) return -1;
+  char *buf = NULL;
+  size_t n = 0, cap = 0;
+  for (int b = 0; b < lf.nblocks; b++) {
+    const literate_block *k = &lf.blocks[b];
+    const char *text = md + k->start;
+    size_t len = k->end - k->start;
+    if (k->rules && len) {
+      /* Under a name of its own: the block is plain rule text. */
+      diag *alone = diag_new();
+      if (fmt_source(alone, diag_add_file(alone, "entitle block", text, len),
+                     (char **)&text, &len)) {
+        diag_error(d, loc_make(file, k->start, k->start),
+                   "entitle fmt formats each entitle block on its own, and "
+                   "this one does not parse alone: end each declaration "
+                   "in the block it starts in");
+        return -1;
+      }
+    }
+    GROW_TO_ATOMIC(buf, n, cap, n + len + 1);
+    memcpy(buf + n, text, len);
+    n += len;
+  }
+  if (!buf) GROW_TO_ATOMIC(buf, n, cap, 1);
+  buf[n] = 0;
+  *out = buf;
+  *outlen = n;
+  return 0;
+}
+
 int fmt_source(diag *d, int file, char **out, size_t *outlen) {
+  if (literate_is(d->names[file])) return fmt_literate(d, file, out, outlen);
   fmt_job j = {d, file, NULL, 0, -1};
   if (oom_guard(fmt_steps, &j)) {
     diag_internal_error(d, NOLOC, "out of memory formatting '%s'",

@@ -748,11 +748,6 @@ static json_t *format_edit(const diag *d, const char *old, size_t on,
 static json_t *h_formatting(lsp_server *srv, json_t *params) {
   lsp_doc *doc = param_doc(srv, params);
   if (!doc) return NULL;
-  /* fmt lays out rule text; a literate file is Markdown around it, which
-     'entitle fmt' does not take yet: nothing is changed. */
-  if (literate_is(doc->path))
-    return fail(srv, ERR_REQUEST_FAILED, "cannot format: entitle fmt lays "
-                "out plain rule files, not literate (.md) ones");
   format_job j = {doc, NULL, NULL, 0, -1};
   if (oom_guard(format_steps, &j))
     return fail(srv, ERR_REQUEST_FAILED, "out of memory formatting");
