@@ -408,7 +408,8 @@ static int type_error(dec *d, const char *want) {
 }
 
 /* Whether the 'n' bytes at 'a' and 'b' are equal; field names are short,
-   so this avoids a call to memcmp for each key. */
+   so this avoids a call to memcmp for each key: two overlapping loads
+   of 8, 4 or 2 bytes cover any length up to 16. */
 static inline int same(const char *a, const char *b, size_t n) {
   if (n >= 8) {
     uint64_t x, y, u, v;
@@ -419,9 +420,23 @@ static inline int same(const char *a, const char *b, size_t n) {
     if (x != y || u != v) return 0;
     return n <= 16 || !memcmp(a + 8, b + 8, n - 16);
   }
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != b[i]) return 0;
-  return 1;
+  if (n >= 4) {
+    uint32_t x, y, u, v;
+    memcpy(&x, a, 4);
+    memcpy(&y, b, 4);
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&v, b + n - 4, 4);
+    return x == y && u == v;
+  }
+  if (n >= 2) {
+    uint16_t x, y, u, v;
+    memcpy(&x, a, 2);
+    memcpy(&y, b, 2);
+    memcpy(&u, a + n - 2, 2);
+    memcpy(&v, b + n - 2, 2);
+    return x == y && u == v;
+  }
+  return !n || *a == *b;
 }
 
 /* The index of value 's' of enumeration 'ty' in '*out': 0, or 1 when it
@@ -753,6 +768,18 @@ static int unknown_fields(dec *d, uint32_t obj, ent_val row, uint32_t gen,
   return 0;
 }
 
+/* Whether the key at d->s (its opening quote) is exactly the name of
+   field 'f' and ends there: the name's bytes and then a quote. A name
+   has no quote, backslash or control character, so such a key needs no
+   unescaping and is that name; any other spelling of it (escaped, say)
+   takes the slow path, which finds it too. */
+static inline int key_is(const dec *d, uint32_t f) {
+  size_t n = d->vm->name_len[f];
+  const char *k = d->s + 1;
+  return (size_t)(d->end - k) > n && k[n] == '"' &&
+         same(prog_str(d->p, d->p->fields[f].name), k, n);
+}
+
 /* Reads an object of type 'obj' into 'row'. d->s is at its '{': every
    caller has looked, to say what else it found. */
 static int object(dec *d, uint32_t obj, ent_val row) {
@@ -778,12 +805,16 @@ static int object(dec *d, uint32_t obj, ent_val row) {
       const char *kat = d->s;
       const char *key;
       size_t kn;
-      if (string(d, &key, &kn, d->buf, sizeof d->buf)) return -1;
       uint32_t fi = UINT32_MAX;
-      if (guess < last && vm->name_len[guess] == kn &&
-          same(prog_str(p, p->fields[guess].name), key, kn)) {
+      if (guess < last && key_is(d, guess)) {
+        /* The usual case, the next field of the schema, is matched in
+           place: its name and the closing quote, nothing copied. */
         fi = guess;
+        key = d->s + 1;
+        kn = vm->name_len[guess];
+        d->s += kn + 2;
       } else {
+        if (string(d, &key, &kn, d->buf, sizeof d->buf)) return -1;
         /* After a field the case left out, the one given is further on:
            search on from the guess, then from the object's first field. */
         uint32_t f = guess;
@@ -907,11 +938,14 @@ static int keyset_fill(dec *d, keyset *ks, const prog_list *l,
    100,000 items costs 100,000 lookups and not 5 billion comparisons. */
 #define KEYSET_FROM 16
 static int repeated_key(dec *d, const prog_list *l, ent_val first,
-                        int64_t n, const char *at) {
+                        int64_t n, const char *at, uint64_t *hash) {
   int64_t j = -1;
   if (n < KEYSET_FROM) {
+    /* Each item's key hashed once, as it comes: a pair is compared only
+       when the hashes agree, which for distinct keys is almost never. */
+    uint64_t h = hash[n] = key_hash(d, l, first, n);
     for (int64_t k = 0; k < n && j < 0; k++)
-      if (same_key(d, l, first, k, n)) j = k;
+      if (hash[k] == h && same_key(d, l, first, k, n)) j = k;
   } else {
     ent_vm *vm = d->vm;
     if (!vm->keysets) {
@@ -947,6 +981,7 @@ static int list(dec *d, const prog_field *f, ent_val row) {
   d->s++;
   ent_val first = (ent_val)vm->memused;
   int64_t n = 0;
+  uint64_t hash[KEYSET_FROM]; /* the keys' hashes of a short list */
   ws(d);
   if (d->s < d->end && *d->s == ']') {
     d->s++;
@@ -970,9 +1005,12 @@ static int list(dec *d, const prog_field *f, ent_val row) {
         d->list = (int32_t)f->sub;
         int r = object(d, l->object, item);
         d->list = outer;
-        if (r || repeated_key(d, l, first, n, at)) return -1;
+        if (r || repeated_key(d, l, first, n, at, hash)) return -1;
       } else if (type_error(d, "an object")) {
         return -1;
+      } else if (n < KEYSET_FROM) {
+        /* Not an item: its key is absent, and still compared with. */
+        hash[n] = key_hash(d, l, first, n);
       }
       n++;
       ws(d);
