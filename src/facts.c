@@ -523,10 +523,108 @@ static int integer(dec *d, ent_val *out) {
 
 static int list(dec *d, const prog_field *f, ent_val row);
 
+/* The amount, date or enumeration value of type 'ty' that the text
+   'str' (of 'n' bytes, at 'at' in the input) names, into 'slot'; a
+   text that is not one is a problem, recorded. */
+static void word_value(dec *d, int32_t ty, const char *str, size_t n,
+                       const char *at, ent_val *slot) {
+  if (TY_KIND(ty) == TK_MONEY) {
+    if (!money_parse(str, n, MONEY_INPUT_MAX, slot)) {
+      const char *path = field_path(d);
+      problem(d, at, path, "'%s' is \"%.*s\", which is not an amount: "
+              "pounds with exactly two decimals, at most "
+              "\"999999999.99\"", path, (int)(n < 40 ? n : 40), str);
+    }
+    return;
+  }
+  if (TY_KIND(ty) == TK_DATE) {
+    if (!date_parse(str, n, slot)) {
+      const char *path = field_path(d);
+      problem(d, at, path, "'%s' is \"%.*s\", which is not a calendar "
+              "date (YYYY-MM-DD)", path, (int)(n < 40 ? n : 40), str);
+    }
+    return;
+  }
+  enum_value(d, ty, str, n, at, slot);
+}
+
+/* Whether the literal 'word' of 'n' bytes is at 's', whole: what follows
+   it cannot continue a word (literal_n's test). */
+static inline int word_at(const dec *d, const char *s, const char *word,
+                          size_t n) {
+  if ((size_t)(d->end - s) < n || memcmp(s, word, n)) return 0;
+  const char *after = s + n;
+  return after >= d->end || !((*after >= 'a' && *after <= 'z') ||
+                              (*after >= '0' && *after <= '9'));
+}
+
+static int value_slow(dec *d, uint32_t fi, ent_val row);
+
 /* Reads the value of field 'fi' into its slot of 'row' (a record's
    fields, a list's place). Returns -1 only where the decoder cannot go
-   on. */
-static int value(dec *d, uint32_t fi, ent_val row) {
+   on. The values a case is made of, written the usual way (no white
+   space before them, text without escapes), are read here; anything
+   else, null and every problem included, by value_slow(). */
+static inline int value(dec *d, uint32_t fi, ent_val row) {
+  const prog_field *f = &d->p->fields[fi];
+  const char *s = d->s;
+  if (s >= d->end) return value_slow(d, fi, row);
+  switch (TY_KIND(f->type)) {
+  case TK_BOOL:
+    if (*s == 't' && word_at(d, s, "true", 4)) {
+      d->vm->mem[row + f->slot] = 1;
+      d->s = s + 4;
+      return 0;
+    }
+    if (*s == 'f' && word_at(d, s, "false", 5)) {
+      d->vm->mem[row + f->slot] = 0;
+      d->s = s + 5;
+      return 0;
+    }
+    break;
+  case TK_MONEY:
+  case TK_DATE:
+  case TK_ENUM:
+    if (*s == '"') {
+      const char *e = plain_run(s + 1, d->end);
+      if (e < d->end && *e == '"') {
+        d->s = e + 1;
+        word_value(d, f->type, s + 1, (size_t)(e - s - 1), s,
+                   &d->vm->mem[row + f->slot]);
+        return 0;
+      }
+    }
+    break;
+  case TK_TEXT:
+    if (*s == '"') {
+      const char *e = plain_run(s + 1, d->end);
+      ent_vm *vm = d->vm;
+      size_t n = (size_t)(e - s - 1);
+      if (e < d->end && *e == '"' && !vm_reserve_text(vm, n + 1)) {
+        memcpy(vm->text + vm->textused, s + 1, n);
+        vm->mem[row + f->slot] = TEXT_VAL(0, vm->textused, n);
+        vm->textused += n;
+        d->s = e + 1;
+        return 0;
+      }
+    }
+    break;
+  case TK_INT:
+    if (*s == '-' || (*s >= '0' && *s <= '9'))
+      return integer(d, &d->vm->mem[row + f->slot]);
+    break;
+  case TK_RECORD:
+    if (*s == '{') return object(d, f->sub, row);
+    break;
+  case TK_LIST:
+    if (*s == '[') return list(d, f, row);
+    break;
+  }
+  return value_slow(d, fi, row);
+}
+
+/* value(), for every value and problem. */
+static int value_slow(dec *d, uint32_t fi, ent_val row) {
   const ent_program *p = d->p;
   const prog_field *f = &p->fields[fi];
   ent_vm *vm = d->vm;
@@ -600,24 +698,7 @@ static int value(dec *d, uint32_t fi, ent_val row) {
       return 0;
     }
     if (string(d, &str, &n, d->buf, sizeof d->buf)) return -1;
-    if (kind == TK_MONEY) {
-      if (!money_parse(str, n, MONEY_INPUT_MAX, slot)) {
-        const char *path = field_path(d);
-        problem(d, at, path, "'%s' is \"%.*s\", which is not an amount: "
-                "pounds with exactly two decimals, at most "
-                "\"999999999.99\"", path, (int)(n < 40 ? n : 40), str);
-      }
-      return 0;
-    }
-    if (kind == TK_DATE) {
-      if (!date_parse(str, n, slot)) {
-        const char *path = field_path(d);
-        problem(d, at, path, "'%s' is \"%.*s\", which is not a calendar "
-                "date (YYYY-MM-DD)", path, (int)(n < 40 ? n : 40), str);
-      }
-      return 0;
-    }
-    enum_value(d, f->type, str, n, at, slot);
+    word_value(d, f->type, str, n, at, slot);
     return 0;
   }
   case TK_SET: {
@@ -806,18 +887,27 @@ static int object(dec *d, uint32_t obj, ent_val row) {
       const char *key;
       size_t kn;
       uint32_t fi = UINT32_MAX;
-      if (guess < last && key_is(d, guess)) {
-        /* The usual case, the next field of the schema, is matched in
-           place: its name and the closing quote, nothing copied. */
-        fi = guess;
+      /* A key is matched in place against the fields' names (the name
+         and the closing quote), nothing copied: first the field after
+         the last one, the usual order, then, after a field the case
+         left out, the ones further on, then from the object's first. */
+      uint32_t f = guess < last ? guess : o->first_field;
+      for (uint32_t k = 0; k < o->nfields; k++, f++) {
+        if (f >= last) f = o->first_field;
+        if (key_is(d, f)) {
+          fi = f;
+          break;
+        }
+      }
+      if (fi != UINT32_MAX) {
         key = d->s + 1;
-        kn = vm->name_len[guess];
+        kn = vm->name_len[fi];
         d->s += kn + 2;
       } else {
+        /* Unknown, or written with escapes: unescaped, and looked for
+           again by its text. */
         if (string(d, &key, &kn, d->buf, sizeof d->buf)) return -1;
-        /* After a field the case left out, the one given is further on:
-           search on from the guess, then from the object's first field. */
-        uint32_t f = guess;
+        f = guess;
         for (uint32_t k = 0; k < o->nfields; k++, f++) {
           if (f >= last) f = o->first_field;
           if (vm->name_len[f] == kn &&
