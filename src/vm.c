@@ -78,6 +78,14 @@ enum {
   OP_X_LOADI_APPLY,              /* LOADI; APPLY: a rule's constant value */
   OP_X_JMPIFNOT_LOOP,            /* JMPIFNOT to a LOOP_NEXT: the next item */
   OP_X_RULE_FREE,                /* RULE of a rule nothing can beat */
+  OP_X_GET_LOADI_EQ_JMPIFNOT,    /* a fact compared with a constant, in */
+  OP_X_GET_LOADI_NE_JMPIFNOT,    /* an aggregate's filter: 'where */
+  OP_X_GET_LOADI_LT_JMPIFNOT,    /* p.stream = education' */
+  OP_X_GET_LOADI_LE_JMPIFNOT,
+  OP_X_RULE_FREE_GET_FAILIFNOT,  /* a rule whose first condition is a */
+  OP_X_RULE_FREE_GETDEC_NOT_FAILIFNOT, /* fact, or 'not' a decision */
+  OP_X_WITNESS_GET_ADD_LOOP,     /* a sum's step: WITNESS; GET; ADD; and
+                                    the LOOP_NEXT after them */
   OP_X_COUNT
 };
 
@@ -113,8 +121,14 @@ static int translate(ent_vm *vm) {
     uint16_t op3 = left > 3 ? c[pc + 3].op : OP_HALT;
     if (op == OP_GET && op1 == OP_LOADI && is_cmp(op2) && op3 == OP_FAILIFNOT)
       x[pc].op = cmp_x(op2, OP_X_GET_LOADI_EQ_FAILIFNOT);
+    else if (op == OP_GET && op1 == OP_LOADI && is_cmp(op2) &&
+             op3 == OP_JMPIFNOT)
+      x[pc].op = cmp_x(op2, OP_X_GET_LOADI_EQ_JMPIFNOT);
     else if (op == OP_GET && op1 == OP_FAILIFNOT)
       x[pc].op = OP_X_GET_FAILIFNOT;
+    else if (op == OP_WITNESS && op1 == OP_GET && op2 == OP_ADD &&
+             op3 == OP_LOOP_NEXT)
+      x[pc].op = OP_X_WITNESS_GET_ADD_LOOP;
     else if (op == OP_GETDEC && op1 == OP_NOT && op2 == OP_FAILIFNOT)
       x[pc].op = OP_X_GETDEC_NOT_FAILIFNOT;
     else if (op == OP_GETDEC && op1 == OP_JMPIFNOT)
@@ -129,7 +143,11 @@ static int translate(ent_vm *vm) {
     else if (op == OP_RULE && INS_BX(c[pc]) < p->nrules &&
              p->rules[INS_BX(c[pc])].kind != RK_DEFAULT &&
              p->rules[INS_BX(c[pc])].nbeaten_by == 0)
-      x[pc].op = OP_X_RULE_FREE;
+      x[pc].op = op1 == OP_GET && op2 == OP_FAILIFNOT
+                     ? OP_X_RULE_FREE_GET_FAILIFNOT
+                 : op1 == OP_GETDEC && op2 == OP_NOT && op3 == OP_FAILIFNOT
+                     ? OP_X_RULE_FREE_GETDEC_NOT_FAILIFNOT
+                     : OP_X_RULE_FREE;
   }
   vm->xcode = x;
   for (uint32_t d = 0; d < p->ndecisions; d++) {
@@ -303,6 +321,16 @@ int vm_run(ent_vm *vm) {
   const uint64_t memused = vm->memused;
   uint32_t pc = 0;
   uint32_t dec = 0, rule = UINT32_MAX, part = 0, err_rule = UINT32_MAX;
+  /* Of the decision being made: its value and state words, its flags;
+     of the rule being run: its state word, where it ends, its kind. */
+  ent_val *dv = M;
+  uint32_t dflags = 0;
+  ent_val *rstate = M;
+  uint32_t rend = 0, rkind = 0;
+  const uint64_t budget = vm->budget;
+  /* The last word of case memory: a decision's two words are read only
+     below it. */
+  const uint64_t memlast = memused ? memused - 1 : 0;
   uint32_t check = UINT32_MAX;
   ent_val drow = 0;
   const prog_decision *pd = p->decisions;
@@ -322,6 +350,10 @@ int vm_run(ent_vm *vm) {
       &&L_OP_X_GET_LOADI_NE_FAILIFNOT, &&L_OP_X_GET_LOADI_LT_FAILIFNOT,
       &&L_OP_X_GET_LOADI_LE_FAILIFNOT, &&L_OP_X_LOADI_APPLY,
       &&L_OP_X_JMPIFNOT_LOOP, &&L_OP_X_RULE_FREE,
+      &&L_OP_X_GET_LOADI_EQ_JMPIFNOT, &&L_OP_X_GET_LOADI_NE_JMPIFNOT,
+      &&L_OP_X_GET_LOADI_LT_JMPIFNOT, &&L_OP_X_GET_LOADI_LE_JMPIFNOT,
+      &&L_OP_X_RULE_FREE_GET_FAILIFNOT,
+      &&L_OP_X_RULE_FREE_GETDEC_NOT_FAILIFNOT, &&L_OP_X_WITNESS_GET_ADD_LOOP,
   };
   _Static_assert(sizeof jump / sizeof *jump == OP_X_COUNT,
                  "a superinstruction without its handler");
@@ -338,9 +370,10 @@ int vm_run(ent_vm *vm) {
 #define DO_GETDEC(a, b, c)                                               \
   do {                                                                   \
     uint64_t at_ = (uint64_t)R[b] + pd[c].slot;                          \
-    if (at_ >= memused || at_ + 1 >= memused) return VM_FAULT;           \
-    int st_ = DS_STATUS(M[at_ + 1]);                                     \
-    if (st_ != DS_DECIDED && st_ != DS_AGREED && st_ != DS_DEFAULT) {    \
+    if (at_ >= memlast) return VM_FAULT;                                 \
+    /* Decided, agreed or defaulted: the three states in a row. */       \
+    if ((unsigned)(DS_STATUS(M[at_ + 1]) - DS_DECIDED) >                 \
+        DS_DEFAULT - DS_DECIDED) {                                       \
       code_err = ERR_DECISION;                                           \
       operand = (c);                                                     \
       goto fail;                                                         \
@@ -353,8 +386,8 @@ int vm_run(ent_vm *vm) {
   do {                                                                   \
     if (rule == UINT32_MAX) return VM_FAULT;                             \
     if (!R[a]) {                                                         \
-      M[drow + rules[rule].state_slot] = RS_MAKE(RS_FAILED, (k), 0, 0);  \
-      pc = rules[rule].end_pc;                                           \
+      *rstate = RS_MAKE(RS_FAILED, (k), 0, 0);                           \
+      pc = rend;                                                         \
     } else {                                                             \
       pc = (next);                                                       \
     }                                                                    \
@@ -373,26 +406,56 @@ int vm_run(ent_vm *vm) {
          long body costs what it runs. */                                \
       steps += pc - INS_BX(l);                                           \
       pc = INS_BX(l);                                                    \
-      if (steps > vm->budget) {                                          \
+      if (steps > budget) {                                              \
         vm->steps = steps;                                               \
         return VM_BUDGET;                                                \
       }                                                                  \
     }                                                                    \
   } while (0)
+/* JMPIFNOT 'j'; to a LOOP_NEXT, that is run too, without a dispatch. */
+#define DO_JMPIFNOT(j, next)                                             \
+  do {                                                                   \
+    if (R[(j).a]) {                                                      \
+      pc = (next);                                                       \
+    } else if (code[INS_BX(j)].op == OP_LOOP_NEXT) {                     \
+      ent_ins l_ = code[INS_BX(j)];                                      \
+      pc = INS_BX(j) + 1;                                                \
+      DO_LOOP_NEXT(l_);                                                  \
+    } else {                                                             \
+      pc = INS_BX(j);                                                    \
+    }                                                                    \
+  } while (0)
+/* RULE of rule 'r', which nothing beats and is not a default. */
+#define DO_RULE_FREE(r)                                                  \
+  do {                                                                   \
+    const prog_rule *r_ = &rules[r];                                     \
+    rule = (r);                                                          \
+    part = 0;                                                            \
+    rstate = &M[drow + r_->state_slot];                                  \
+    rend = r_->end_pc;                                                   \
+    rkind = r_->kind;                                                    \
+  } while (0)
+#define DO_WITNESS(a, g)                                                 \
+  do {                                                                   \
+    const prog_agg *ag_ = &p->aggs[g];                                   \
+    ent_val *w_ = &M[drow + ag_->slot];                                  \
+    if (ag_->decision != dec || !WIT_EVALUATED(*w_)) return VM_FAULT;    \
+    uint32_t n_ = WIT_COUNT(*w_);                                        \
+    if (n_ < agg_keeps(ag_->kind)) vm->wit[WIT_AT(*w_) + n_] = R[a];     \
+    if (n_ < UINT32_MAX) *w_ = WIT_MAKE(WIT_AT(*w_), n_ + 1);            \
+  } while (0)
 #define DO_APPLY(a)                                                      \
   do {                                                                   \
     if (rule == UINT32_MAX) return VM_FAULT;                             \
-    const prog_decision *d_ = &pd[dec];                                  \
     ent_val v_ = R[a];                                                   \
-    ent_val *val_ = &M[drow + d_->slot], *st_ = &M[drow + d_->slot + 1]; \
-    M[drow + rules[rule].state_slot] = RS_MAKE(RS_APPLIED, 0, 0, 0);     \
+    ent_val *val_ = &dv[0], *st_ = &dv[1];                               \
+    *rstate = RS_MAKE(RS_APPLIED, 0, 0, 0);                              \
     int s_ = DS_STATUS(*st_);                                            \
     if (s_ == DS_PENDING) {                                              \
       *val_ = v_;                                                        \
-      *st_ = DS_MAKE(rules[rule].kind == RK_DEFAULT ? DS_DEFAULT         \
-                                                    : DS_DECIDED,        \
+      *st_ = DS_MAKE(rkind == RK_DEFAULT ? DS_DEFAULT : DS_DECIDED,      \
                      rule, 0);                                           \
-    } else if (d_->flags & DF_COLLECT) {                                 \
+    } else if (dflags & DF_COLLECT) {                                    \
       *val_ |= v_;                                                       \
       *st_ = DS_MAKE(DS_AGREED, DS_RULE1(*st_), rule);                   \
     } else if (s_ == DS_DECIDED || s_ == DS_AGREED) {                    \
@@ -525,15 +588,7 @@ int vm_run(ent_vm *vm) {
       vm->nwit += keep;
       vmbreak;
     }
-    vmcase(OP_WITNESS) {
-      const prog_agg *ag = &p->aggs[INS_BX(i)];
-      ent_val *w = &M[drow + ag->slot];
-      if (ag->decision != dec || !WIT_EVALUATED(*w)) return VM_FAULT;
-      uint32_t n = WIT_COUNT(*w);
-      if (n < agg_keeps(ag->kind)) vm->wit[WIT_AT(*w) + n] = R[i.a];
-      if (n < UINT32_MAX) *w = WIT_MAKE(WIT_AT(*w), n + 1);
-      vmbreak;
-    }
+    vmcase(OP_WITNESS) DO_WITNESS(i.a, INS_BX(i)); vmbreak;
     vmcase(OP_MULDIV) {
       int64_t out;
       int r = val_muldiv(R[i.b], R[i.b + 1], R[i.b + 2], i.c, &out);
@@ -597,8 +652,10 @@ int vm_run(ent_vm *vm) {
             q > w->max)
           return VM_FAULT;
       }
-      M[drow + d->slot] = 0;
-      M[drow + d->slot + 1] = DS_MAKE(DS_PENDING, 0, 0);
+      dv = &M[drow + d->slot];
+      dflags = d->flags;
+      dv[0] = 0;
+      dv[1] = DS_MAKE(DS_PENDING, 0, 0);
       if (vm->dec_state0[dec] != UINT32_MAX) {
         ent_val *s0 = &M[drow + vm->dec_state0[dec]];
         for (uint32_t k = 0; k < d->nrules; k++) s0[k] = RS_PENDING;
@@ -613,9 +670,11 @@ int vm_run(ent_vm *vm) {
       rule = INS_BX(i);
       part = 0;
       const prog_rule *r = &rules[rule];
-      ent_val *state = &M[drow + r->state_slot];
+      ent_val *state = rstate = &M[drow + r->state_slot];
+      rend = r->end_pc;
+      rkind = r->kind;
       if (r->kind == RK_DEFAULT) {
-        ent_val st = M[drow + pd[dec].slot + 1];
+        ent_val st = dv[1];
         if (DS_STATUS(st) != DS_PENDING) {
           *state = RS_MAKE(RS_OVERRIDDEN, 0, 0, DS_RULE1(st));
           pc = r->end_pc;
@@ -642,13 +701,13 @@ int vm_run(ent_vm *vm) {
     vmcase(OP_EXCEPTIF)
       if (rule == UINT32_MAX) return VM_FAULT;
       if (R[i.a]) {
-        M[drow + rules[rule].state_slot] = RS_MAKE(RS_EXCEPTED, i.b, 0, 0);
-        pc = rules[rule].end_pc;
+        *rstate = RS_MAKE(RS_EXCEPTED, i.b, 0, 0);
+        pc = rend;
       }
       vmbreak;
     vmcase(OP_APPLY) DO_APPLY(i.a); vmbreak;
     vmcase(OP_DEC_END) {
-      ent_val *st = &M[drow + pd[dec].slot + 1];
+      ent_val *st = &dv[1];
       if (DS_STATUS(*st) == DS_CONFLICT) vmbreak;
       if (err_rule != UINT32_MAX)
         *st = DS_MAKE(DS_ERROR, err_rule, 0);
@@ -712,10 +771,49 @@ int vm_run(ent_vm *vm) {
         DO_LOOP_NEXT(l);
       }
       vmbreak;
-    vmcase(OP_X_RULE_FREE)
-      rule = INS_BX(i);
-      part = 0;
+    vmcase(OP_X_RULE_FREE) DO_RULE_FREE(INS_BX(i)); vmbreak;
+#define X_GET_LOADI_CMP_JMPIFNOT(OPC)                                    \
+    {                                                                    \
+      ent_ins l = code[pc], c = code[pc + 1], j = code[pc + 2];          \
+      DO_GET(i.a, i.b, i.c);                                             \
+      R[l.a] = l.b;                                                      \
+      DO_CMP(OPC, c.a, c.b, c.c);                                        \
+      DO_JMPIFNOT(j, pc + 3);                                            \
+      vmbreak;                                                           \
+    }
+    vmcase(OP_X_GET_LOADI_EQ_JMPIFNOT) X_GET_LOADI_CMP_JMPIFNOT(OP_EQ)
+    vmcase(OP_X_GET_LOADI_NE_JMPIFNOT) X_GET_LOADI_CMP_JMPIFNOT(OP_NE)
+    vmcase(OP_X_GET_LOADI_LT_JMPIFNOT) X_GET_LOADI_CMP_JMPIFNOT(OP_LT)
+    vmcase(OP_X_GET_LOADI_LE_JMPIFNOT) X_GET_LOADI_CMP_JMPIFNOT(OP_LE)
+    vmcase(OP_X_RULE_FREE_GET_FAILIFNOT) {
+      ent_ins g = code[pc], f = code[pc + 1];
+      DO_RULE_FREE(INS_BX(i));
+      DO_GET(g.a, g.b, g.c);
+      DO_FAILIFNOT(f.a, f.b, pc + 2);
       vmbreak;
+    }
+    vmcase(OP_X_RULE_FREE_GETDEC_NOT_FAILIFNOT) {
+      ent_ins g = code[pc], n = code[pc + 1], f = code[pc + 2];
+      DO_RULE_FREE(INS_BX(i));
+      pc++; /* a GETDEC that fails does so as the second instruction */
+      DO_GETDEC(g.a, g.b, g.c);
+      R[n.a] = !R[n.b];
+      DO_FAILIFNOT(f.a, f.b, pc + 2);
+      vmbreak;
+    }
+    vmcase(OP_X_WITNESS_GET_ADD_LOOP) {
+      ent_ins g = code[pc], a = code[pc + 1], l = code[pc + 2];
+      DO_WITNESS(i.a, INS_BX(i));
+      DO_GET(g.a, g.b, g.c);
+      pc += 2; /* an ADD that overflows does so as the third */
+      if (!val_add(R[a.b], R[a.c], &R[a.a])) {
+        code_err = ERR_OVERFLOW;
+        goto fail;
+      }
+      pc += 1;
+      DO_LOOP_NEXT(l);
+      vmbreak;
+    }
 #if !defined(__GNUC__) || defined(ENT_SWITCH_DISPATCH)
     default:
       return VM_FAULT;
