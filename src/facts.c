@@ -28,6 +28,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* What the decoder reads of a field at each key, in one place: the key
+   as a case writes it, '"name":', and where its value goes. */
+typedef struct facts_field {
+  uint64_t head, mask; /* its first 8 bytes (fewer: the rest masked) */
+  const char *pat;    /* '"name":' */
+  uint32_t patlen;
+  uint32_t required;  /* 1 if a case must give it */
+  uint32_t slot, sub; /* as in prog_field */
+  int32_t type;
+  int kind;
+} facts_field;
+
 typedef struct {
   ent_vm *vm;
   const ent_program *p;
@@ -418,7 +430,15 @@ static inline int same(const char *a, const char *b, size_t n) {
     memcpy(&u, a + n - 8, 8);
     memcpy(&v, b + n - 8, 8);
     if (x != y || u != v) return 0;
-    return n <= 16 || !memcmp(a + 8, b + 8, n - 16);
+    if (n <= 16) return 1;
+    if (n <= 32) {
+      memcpy(&x, a + 8, 8);
+      memcpy(&y, b + 8, 8);
+      memcpy(&u, a + n - 16, 8);
+      memcpy(&v, b + n - 16, 8);
+      return x == y && u == v;
+    }
+    return !memcmp(a + 8, b + 8, n - 16);
   }
   if (n >= 4) {
     uint32_t x, y, u, v;
@@ -565,11 +585,12 @@ static int value_slow(dec *d, uint32_t fi, ent_val row);
    on. The values a case is made of, written the usual way (no white
    space before them, text without escapes), are read here; anything
    else, null and every problem included, by value_slow(). */
+__attribute__((always_inline))
 static inline int value(dec *d, uint32_t fi, ent_val row) {
-  const prog_field *f = &d->p->fields[fi];
+  const facts_field *f = &d->vm->ffields[fi];
   const char *s = d->s;
   if (s >= d->end) return value_slow(d, fi, row);
-  switch (TY_KIND(f->type)) {
+  switch (f->kind) {
   case TK_BOOL:
     if (*s == 't' && word_at(d, s, "true", 4)) {
       d->vm->mem[row + f->slot] = 1;
@@ -617,7 +638,7 @@ static inline int value(dec *d, uint32_t fi, ent_val row) {
     if (*s == '{') return object(d, f->sub, row);
     break;
   case TK_LIST:
-    if (*s == '[') return list(d, f, row);
+    if (*s == '[') return list(d, &d->p->fields[fi], row);
     break;
   }
   return value_slow(d, fi, row);
@@ -786,6 +807,43 @@ static int make_templates(ent_vm *vm) {
   return 0;
 }
 
+
+/* The fields table of the VM, made on first use: the patterns in one
+   block after the entries. */
+static int make_fields(ent_vm *vm) {
+  const ent_program *p = vm->p;
+  size_t bytes = 0;
+  for (uint32_t f = 0; f < p->nfields; f++) bytes += vm->name_len[f] + 3;
+  facts_field *ff = malloc((p->nfields + 1) * sizeof *ff + bytes + 1);
+  if (!ff) return -1;
+  char *b = (char *)(ff + p->nfields + 1);
+  for (uint32_t f = 0; f < p->nfields; f++) {
+    uint32_t n = vm->name_len[f];
+    const prog_field *pf = &p->fields[f];
+    ff[f].pat = b;
+    ff[f].patlen = n + 3;
+    ff[f].required = vm->required[f];
+    ff[f].slot = pf->slot;
+    ff[f].sub = pf->sub;
+    ff[f].type = pf->type;
+    ff[f].kind = TY_KIND(pf->type);
+    *b++ = '"';
+    memcpy(b, prog_str(p, pf->name), n);
+    b += n;
+    *b++ = '"';
+    *b++ = ':';
+    unsigned char h[8] = {0}, m[8] = {0};
+    for (uint32_t k = 0; k < 8 && k < n + 3; k++) {
+      h[k] = (unsigned char)ff[f].pat[k];
+      m[k] = 0xff;
+    }
+    memcpy(&ff[f].head, h, 8);
+    memcpy(&ff[f].mask, m, 8);
+  }
+  vm->ffields = ff;
+  return 0;
+}
+
 /* A key at 'kat' of the object being read that is not one of its fields
    (fi is UINT32_MAX), or names field 'fi' a second time. Either is named
    by its path: the object's path and the key. */
@@ -854,12 +912,6 @@ static int unknown_fields(dec *d, uint32_t obj, ent_val row, uint32_t gen,
    has no quote, backslash or control character, so such a key needs no
    unescaping and is that name; any other spelling of it (escaped, say)
    takes the slow path, which finds it too. */
-static inline int key_is(const dec *d, uint32_t f) {
-  size_t n = d->vm->name_len[f];
-  const char *k = d->s + 1;
-  return (size_t)(d->end - k) > n && k[n] == '"' &&
-         same(prog_str(d->p, d->p->fields[f].name), k, n);
-}
 
 /* Reads an object of type 'obj' into 'row'. d->s is at its '{': every
    caller has looked, to say what else it found. */
@@ -870,9 +922,10 @@ static int object(dec *d, uint32_t obj, ent_val row) {
   uint32_t gen = ++vm->gen;
   uint32_t given = 0;  /* required fields seen */
   const char *open = d->s;
+  const facts_field *ff = vm->ffields;
   /* Cases usually list fields in the schema's order: try the field after
      the last one first, then search. */
-  uint32_t guess = o->first_field, last = o->first_field + o->nfields;
+  uint32_t first = o->first_field, guess = first, last = first + o->nfields;
   d->s++;
   ws(d);
   if (d->s < d->end && *d->s == '}') {
@@ -887,52 +940,77 @@ static int object(dec *d, uint32_t obj, ent_val row) {
       const char *key;
       size_t kn;
       uint32_t fi = UINT32_MAX;
-      /* A key is matched in place against the fields' names (the name
-         and the closing quote), nothing copied: first the field after
-         the last one, the usual order, then, after a field the case
-         left out, the ones further on, then from the object's first. */
-      uint32_t f = guess < last ? guess : o->first_field;
-      for (uint32_t k = 0; k < o->nfields; k++, f++) {
-        if (f >= last) f = o->first_field;
-        if (key_is(d, f)) {
-          fi = f;
-          break;
+      /* The key and its colon, '"name":', are matched in place against
+         the fields' names, nothing copied: first the field after the
+         last one, the usual order, then, after a field the case left
+         out, the ones further on, then from the object's first. */
+      size_t room = (size_t)(d->end - kat);
+      uint32_t f = guess < last ? guess : first;
+      if (ff[f].patlen <= room && same(ff[f].pat, kat, ff[f].patlen)) {
+        fi = f;
+      } else if (room >= 8) {
+        /* After a field the case left out: the first 8 bytes tell most
+           names apart, one comparison a field, the rest compared only
+           when they agree. */
+        uint64_t k8;
+        memcpy(&k8, kat, 8);
+        for (uint32_t k = 1; k < o->nfields; k++) {
+          if (++f >= last) f = first;
+          if ((k8 & ff[f].mask) == ff[f].head &&
+              (ff[f].patlen <= 8 ||
+               (ff[f].patlen <= room &&
+                same(ff[f].pat + 8, kat + 8, ff[f].patlen - 8)))) {
+            fi = f;
+            break;
+          }
         }
       }
-      if (fi != UINT32_MAX) {
-        key = d->s + 1;
-        kn = vm->name_len[fi];
-        d->s += kn + 2;
+      if (fi != UINT32_MAX && vm->seen[fi] != gen &&
+          d->depth < FACTS_MAX_DEPTH) {
+        guess = fi + 1;
+        vm->seen[fi] = gen;
+        given += ff[fi].required;
+        d->s = kat + ff[fi].patlen;
+        d->path[d->depth].field = fi;
+        d->path[d->depth].index = -1;
+        d->depth++;
+        if (value(d, fi, row)) return -1;
+        d->depth--;
       } else {
-        /* Unknown, or written with escapes: unescaped, and looked for
-           again by its text. */
+        /* Given twice, unknown, written with escapes or white space, or
+           too deep: the key unescaped, looked for again by its text,
+           and every problem said. */
+        fi = UINT32_MAX;
         if (string(d, &key, &kn, d->buf, sizeof d->buf)) return -1;
         f = guess;
         for (uint32_t k = 0; k < o->nfields; k++, f++) {
-          if (f >= last) f = o->first_field;
+          if (f >= last) f = first;
           if (vm->name_len[f] == kn &&
               same(prog_str(p, p->fields[f].name), key, kn)) {
             fi = f;
             break;
           }
         }
-      }
-      guess = fi + 1;
-      if (fi == UINT32_MAX || vm->seen[fi] == gen) {
-        /* Unknown or given twice: said, and its value skipped. */
-        misplaced_field(d, fi, kat, key, kn);
-        if (expect_char(d, ':', "':'") || skip_value(d, 0)) return -1;
-      } else {
-        vm->seen[fi] = gen;
-        given += vm->required[fi];
-        if (expect_char(d, ':', "':'")) return -1;
-        if (d->depth == FACTS_MAX_DEPTH)
-          return fail(d, d->s, "nested more than %d deep", FACTS_MAX_DEPTH);
-        d->path[d->depth].field = fi;
-        d->path[d->depth].index = -1;
-        d->depth++;
-        if (value(d, fi, row)) return -1;
-        d->depth--;
+        /* After an unknown key the guess stays: a key is only ever
+           looked for among the object's own fields. */
+        if (fi != UINT32_MAX) guess = fi + 1;
+        if (fi == UINT32_MAX || vm->seen[fi] == gen) {
+          /* Unknown or given twice: said, and its value skipped. */
+          misplaced_field(d, fi, kat, key, kn);
+          if (expect_char(d, ':', "':'") || skip_value(d, 0)) return -1;
+        } else {
+          vm->seen[fi] = gen;
+          given += vm->required[fi];
+          if (expect_char(d, ':', "':'")) return -1;
+          if (d->depth == FACTS_MAX_DEPTH)
+            return fail(d, d->s, "nested more than %d deep",
+                        FACTS_MAX_DEPTH);
+          d->path[d->depth].field = fi;
+          d->path[d->depth].index = -1;
+          d->depth++;
+          if (value(d, fi, row)) return -1;
+          d->depth--;
+        }
       }
       ws(d);
       if (d->s < d->end && *d->s == ',') {
@@ -1166,7 +1244,8 @@ static int decode_case(dec *d) {
   const ent_program *p = d->p;
   const char *json = d->start;
   size_t len = (size_t)(d->end - d->start);
-  if (!vm->case_tmpl && make_templates(vm))
+  if ((!vm->case_tmpl && make_templates(vm)) ||
+      (!vm->ffields && make_fields(vm)))
     return fail(d, json, "out of memory");
   vm->memused = p->case_width;
   vm->textused = 0;

@@ -240,6 +240,7 @@ void vm_free(ent_vm *vm) {
   free(vm->problems);
   free(vm->unknown);
   free(vm->xcode);
+  free(vm->ffields);
   free(vm->dec_state0);
   free(vm->list_div);
   free(vm);

@@ -58,6 +58,7 @@ typedef struct ent_vm {
                           first of a refused case, made on first use */
   ent_val *wit;        /* the witness log of the case: item rows */
   uint32_t nwit, capwit;
+  struct facts_field *ffields; /* the decoder's table of fields */
   ent_ins *xcode;       /* the code with superinstructions (vm.c) */
   uint32_t *dec_state0; /* per decision: its first rule's state slot,
                            the others after it; UINT32_MAX if not so */
