@@ -1,25 +1,35 @@
 // floor: the JSON parse floor for bench/run, read as a document stream.
 //
 // Reads JSON Lines from standard input through one reused 8 MiB buffer
-// and parses the whole lines it holds with simdjson's document stream
-// (On-Demand `parser.iterate_many`), the way simdjson itself reads JSON
-// Lines: its first stage finds the structural characters of a whole
-// batch of documents at a time with SIMD, and the second walks each one.
-// Of every case it reads every key and every value the Liverpool
-// decisions read (the strings unescaped, the booleans as booleans), and
-// writes one short line per case:
+// and parses the whole lines it holds as one simdjson document stream,
+// the way simdjson itself reads JSON Lines: its first stage finds the
+// structural characters of a whole batch of documents at a time with
+// SIMD, and the second walks each document. Writes one short line per
+// case:
 //
 //   {"case_id":"LIV-0000001","fields":97,"bytes":1234}
 //
 // It decides nothing and checks nothing against a schema: it is the
 // least any JSON-in, JSON-out program has to do with the same input, and
-// entitle's throughput is reported as a ratio to it. floor_line.cpp is
-// the older floor, one `parser.iterate` per line.
+// entitle's throughput is reported as a ratio to it.
 //
-//   floor [--all]    --all: touch every value, not only those the
-//                    decisions read (slower; for comparison)
+//   floor          On-Demand (parser.iterate_many): every key compared
+//                  raw, as simdjson's own field lookup compares them, and
+//                  every value the Liverpool decisions read taken (the
+//                  strings unescaped, the booleans as booleans); the
+//                  values nobody reads are skipped
+//   floor --all    the same, but every key unescaped and every value
+//                  taken
+//   floor --dom    the DOM stream (parser.parse_many): each document
+//                  parsed whole into simdjson's tape, then every key and
+//                  value of it read
 //
-// Build: g++ -O2 -std=c++17 floor.cpp -lsimdjson -o floor
+// floor_line.cpp is the older floor: one parser.iterate() per line.
+//
+// Build: g++ -O3 -march=native -std=c++17 floor.cpp -lsimdjson -o floor
+// (-march=native: simdjson compiles its On-Demand walk for the machine's
+// own instructions only when told it may; its first stage picks them at
+// run time either way).
 #include <simdjson.h>
 
 #include <cstdio>
@@ -29,7 +39,7 @@
 
 using namespace simdjson;
 
-static bool all = false;
+// --- On-Demand ---------------------------------------------------------
 
 static size_t touch(ondemand::value v, uint64_t &acc);
 
@@ -70,10 +80,8 @@ static size_t touch(ondemand::value v, uint64_t &acc) {
   return 0;
 }
 
-// Whether raw key 'k' (as it is in the input: simdjson compares keys
-// raw, without unescaping them, in its own field lookups) names a field
-// the decisions read (rules/send/liverpool.rules over national.rules):
-// the others are skipped, as simdjson skips a value not asked for.
+// Whether raw key 'k' (as it is in the input) names a field the
+// decisions read (rules/send/liverpool.rules over national.rules).
 static bool read_by_decisions(ondemand::raw_json_string k) {
   switch (k.raw()[0]) {
   case 'a': return k.unsafe_is_equal("authority") ||
@@ -133,9 +141,121 @@ static size_t read_object(ondemand::object o, uint64_t &acc) {
   return n;
 }
 
+// The whole lines of buf[0, len): one On-Demand document stream.
+static int stream_ondemand(ondemand::parser &parser, const char *buf,
+                           size_t len, bool all, uint64_t &acc,
+                           uint64_t &docs) {
+  ondemand::document_stream stream;
+  auto err = parser.iterate_many(buf, len, 1 << 20).get(stream);
+  if (err) {
+    std::fprintf(stderr, "floor: %s\n", error_message(err));
+    return -1;
+  }
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    ondemand::document_reference doc;
+    ondemand::object o;
+    if ((err = (*it).get(doc)) || (err = doc.get_object().get(o))) {
+      std::fprintf(stderr, "floor: case %llu: %s\n",
+                   (unsigned long long)docs + 1, error_message(err));
+      return -1;
+    }
+    docs++;
+    std::string_view id;
+    size_t fields = 0;
+    for (auto field : o) {
+      ondemand::raw_json_string key = field.key().value();
+      fields++;
+      if (key.unsafe_is_equal("case_id"))
+        id = field.value().get_string().value();
+      else if (all)
+        fields += touch(field.value().value(), acc);
+      else if (read_by_decisions(key))
+        fields += read_value(field.value().value(), acc);
+    }
+    std::printf("{\"case_id\":\"%.*s\",\"fields\":%zu,\"bytes\":%zu}\n",
+                (int)id.size(), id.data(), fields, it.source().size());
+  }
+  if (stream.truncated_bytes()) {
+    std::fprintf(stderr, "floor: a case is not whole JSON\n");
+    return -1;
+  }
+  return 0;
+}
+
+// --- DOM -----------------------------------------------------------------
+
+static size_t touch_dom(dom::element e, uint64_t &acc) {
+  switch (e.type()) {
+  case dom::element_type::OBJECT: {
+    size_t n = 0;
+    for (auto f : dom::object(e)) {
+      acc += f.key.size();
+      n += 1 + touch_dom(f.value, acc);
+    }
+    return n;
+  }
+  case dom::element_type::ARRAY: {
+    size_t n = 0;
+    for (auto x : dom::array(e)) n += touch_dom(x, acc);
+    return n;
+  }
+  case dom::element_type::STRING: {
+    std::string_view s = e.get_string().value_unsafe();
+    acc += s.size() + (s.empty() ? 0 : (unsigned char)s[0]);
+    return 0;
+  }
+  case dom::element_type::BOOL:
+    acc += e.get_bool().value_unsafe();
+    return 0;
+  case dom::element_type::NULL_VALUE:
+    return 0;
+  default:
+    acc += (uint64_t)e.get_double().value_unsafe();
+    return 0;
+  }
+}
+
+static int stream_dom(dom::parser &parser, const char *buf, size_t len,
+                      uint64_t &acc, uint64_t &docs) {
+  dom::document_stream stream;
+  auto err = parser.parse_many(buf, len, 1 << 20).get(stream);
+  if (err) {
+    std::fprintf(stderr, "floor: %s\n", error_message(err));
+    return -1;
+  }
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    dom::element doc;
+    dom::object o;
+    if ((err = (*it).get(doc)) || (err = doc.get_object().get(o))) {
+      std::fprintf(stderr, "floor: case %llu: %s\n",
+                   (unsigned long long)docs + 1, error_message(err));
+      return -1;
+    }
+    docs++;
+    std::string_view id;
+    size_t fields = 0;
+    for (auto f : o) {
+      fields++;
+      if (f.key == "case_id")
+        id = f.value.get_string().value_unsafe();
+      else
+        fields += touch_dom(f.value, acc);
+    }
+    std::printf("{\"case_id\":\"%.*s\",\"fields\":%zu,\"bytes\":%zu}\n",
+                (int)id.size(), id.data(), fields, it.source().size());
+  }
+  if (stream.truncated_bytes()) {
+    std::fprintf(stderr, "floor: a case is not whole JSON\n");
+    return -1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  all = argc > 1 && !std::strcmp(argv[1], "--all");
+  const char *mode = argc > 1 ? argv[1] : "";
+  bool all = !std::strcmp(mode, "--all"), dom_mode = !std::strcmp(mode, "--dom");
   ondemand::parser parser;
+  dom::parser dparser;
   const size_t cap = 8 << 20;
   char *buf = (char *)std::malloc(cap + SIMDJSON_PADDING);
   size_t have = 0;
@@ -159,47 +279,17 @@ int main(int argc, char **argv) {
       }
       len = (size_t)(nl - buf) + 1;
     }
-    ondemand::document_stream stream;
-    auto err = parser.iterate_many(buf, len, getenv("BATCH") ? atoi(getenv("BATCH")) : 1 << 20).get(stream);
-    if (err) {
-      std::fprintf(stderr, "floor: %s\n", error_message(err));
-      return 1;
-    }
-    for (auto it = stream.begin(); it != stream.end(); ++it) {
-      ondemand::document_reference doc;
-      ondemand::object o;
-      if ((err = (*it).get(doc)) || (err = doc.get_object().get(o))) {
-        std::fprintf(stderr, "floor: case %llu: %s\n",
-                     (unsigned long long)docs + 1, error_message(err));
-        return 1;
-      }
-      docs++;
-      std::string_view id;
-      size_t fields = 0;
-      for (auto field : o) {
-        ondemand::raw_json_string key = field.key().value();
-        fields++;
-        if (key.unsafe_is_equal("case_id"))
-          id = field.value().get_string().value();
-        else if (all)
-          fields += touch(field.value().value(), acc);
-        else if (read_by_decisions(key))
-          fields += read_value(field.value().value(), acc);
-      }
-      std::printf("{\"case_id\":\"%.*s\",\"fields\":%zu,\"bytes\":%zu}\n",
-                  (int)id.size(), id.data(), fields, it.source().size());
-    }
-    if (stream.truncated_bytes()) {
-      std::fprintf(stderr, "floor: a case is not whole JSON\n");
-      return 1;
-    }
+    int r = dom_mode ? stream_dom(dparser, buf, len, acc, docs)
+                     : stream_ondemand(parser, buf, len, all, acc, docs);
+    if (r) return 1;
     std::memmove(buf, buf + len, have - len);
     have -= len;
   }
   std::fflush(stdout);
-  std::fprintf(stderr, "floor: %llu cases (simdjson %s, iterate_many, "
-               "checksum %llu)\n", (unsigned long long)docs,
+  std::fprintf(stderr, "floor: %llu cases (simdjson %s, %s, checksum %llu)\n",
+               (unsigned long long)docs,
                simdjson::get_active_implementation()->name().c_str(),
+               dom_mode ? "parse_many" : "iterate_many",
                (unsigned long long)acc);
   return 0;
 }

@@ -57,7 +57,6 @@ void out_mem_slow(outbuf *o, const void *s, size_t n) {
   o->len += n;
 }
 
-void out_s(outbuf *o, const char *s) { out_mem(o, s, strlen(s)); }
 
 void out_c_slow(outbuf *o, char c) {
   if (o->escape == OUT_ESC_HTML) {
@@ -90,8 +89,20 @@ void out_int(outbuf *o, int64_t v) {
 static void json_body(outbuf *o, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   int esc = o->escape;
-  o->escape = 0;
   size_t run = 0, i = 0;
+  /* Most text needs no escape: a short one is looked over and copied in
+     one piece. */
+  if (n <= 32 && n <= o->cap - o->len) {
+    while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' &&
+           s[i] != '\\')
+      i++;
+    if (i == n) {
+      if (n) out_copy_short(o->buf + o->len, s, n);
+      o->len += n;
+      return;
+    }
+  }
+  o->escape = 0;
 #ifdef __SSE2__
   /* Skip sixteen bytes at a time while none needs escaping (bytes of
      0x80 and above are flagged too, and looked at one by one). */
