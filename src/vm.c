@@ -297,7 +297,7 @@ const char *vm_text(const ent_vm *vm, ent_val v, uint32_t *len) {
 #define vmcase(l) L_##l:
 #define vmbreak                                                          \
   do {                                                                   \
-    i = code[pc++];                                                      \
+    i = *pc++;                                                           \
     goto *jump[i.op];                                                    \
   } while (0)
 #else
@@ -320,14 +320,16 @@ int vm_run(ent_vm *vm) {
   ent_val *R = vm->regs;
   ent_val *M = vm->mem;
   const uint64_t memused = vm->memused;
-  uint32_t pc = 0;
+  /* The next instruction: a pointer into the code, not an index. */
+  const ent_ins *pc = code;
   uint32_t dec = 0, rule = UINT32_MAX, part = 0, err_rule = UINT32_MAX;
   /* Of the decision being made: its value and state words, its flags;
      of the rule being run: its state word, where it ends, its kind. */
   ent_val *dv = M;
   uint32_t dflags = 0;
   ent_val *rstate = M;
-  uint32_t rend = 0, rkind = 0;
+  const ent_ins *rend = code;
+  uint32_t rkind = 0;
   const uint64_t budget = vm->budget;
   /* The last word of case memory: a decision's two words are read only
      below it. */
@@ -405,8 +407,8 @@ int vm_run(ent_vm *vm) {
         return VM_FAULT;                                                 \
       /* The budget counts the instructions of the loop's body, so a     \
          long body costs what it runs. */                                \
-      steps += pc - INS_BX(l);                                           \
-      pc = INS_BX(l);                                                    \
+      steps += (uint32_t)(pc - code) - INS_BX(l);                        \
+      pc = code + INS_BX(l);                                             \
       if (steps > budget) {                                              \
         vm->steps = steps;                                               \
         return VM_BUDGET;                                                \
@@ -420,10 +422,10 @@ int vm_run(ent_vm *vm) {
       pc = (next);                                                       \
     } else if (code[INS_BX(j)].op == OP_LOOP_NEXT) {                     \
       ent_ins l_ = code[INS_BX(j)];                                      \
-      pc = INS_BX(j) + 1;                                                \
+      pc = code + INS_BX(j) + 1;                                         \
       DO_LOOP_NEXT(l_);                                                  \
     } else {                                                             \
-      pc = INS_BX(j);                                                    \
+      pc = code + INS_BX(j);                                             \
     }                                                                    \
   } while (0)
 /* RULE of rule 'r', which nothing beats and is not a default. */
@@ -433,7 +435,7 @@ int vm_run(ent_vm *vm) {
     rule = (r);                                                          \
     part = 0;                                                            \
     rstate = &M[drow + r_->state_slot];                                  \
-    rend = r_->end_pc;                                                   \
+    rend = code + r_->end_pc;                                            \
     rkind = r_->kind;                                                    \
   } while (0)
 #define DO_WITNESS(a, g)                                                 \
@@ -468,7 +470,7 @@ int vm_run(ent_vm *vm) {
   } while (0)
 
   for (;;) {
-    ent_ins i = code[pc++];
+    ent_ins i = *pc++;
     vmdispatch(i.op) {
     vmcase(OP_HALT)
       vm->steps = steps;
@@ -564,12 +566,12 @@ int vm_run(ent_vm *vm) {
       }
       R[i.a] = date_age(R[i.b], R[i.c]);
       vmbreak;
-    vmcase(OP_JMP) pc = INS_BX(i); vmbreak;
+    vmcase(OP_JMP) pc = code + INS_BX(i); vmbreak;
     vmcase(OP_JMPIF)
-      if (R[i.a]) pc = INS_BX(i);
+      if (R[i.a]) pc = code + INS_BX(i);
       vmbreak;
     vmcase(OP_JMPIFNOT)
-      if (!R[i.a]) pc = INS_BX(i);
+      if (!R[i.a]) pc = code + INS_BX(i);
       vmbreak;
     vmcase(OP_LOOP_INIT) {
       const prog_list *l = &p->lists[i.b];
@@ -672,13 +674,13 @@ int vm_run(ent_vm *vm) {
       part = 0;
       const prog_rule *r = &rules[rule];
       ent_val *state = rstate = &M[drow + r->state_slot];
-      rend = r->end_pc;
+      rend = code + r->end_pc;
       rkind = r->kind;
       if (r->kind == RK_DEFAULT) {
         ent_val st = dv[1];
         if (DS_STATUS(st) != DS_PENDING) {
           *state = RS_MAKE(RS_OVERRIDDEN, 0, 0, DS_RULE1(st));
-          pc = r->end_pc;
+          pc = code + r->end_pc;
         }
         vmbreak;
       }
@@ -691,7 +693,7 @@ int vm_run(ent_vm *vm) {
         if (RS_STATE(bs) == RS_APPLIED || RS_STATE(bs) == RS_OVERRIDDEN) {
           *state = RS_MAKE(RS_OVERRIDDEN, 0, 0,
                            RS_STATE(bs) == RS_APPLIED ? b : RS_OPERAND(bs));
-          pc = r->end_pc;
+          pc = code + r->end_pc;
           break;
         }
       }
@@ -717,19 +719,19 @@ int vm_run(ent_vm *vm) {
       vmbreak;
     }
     vmcase(OP_X_GET_FAILIFNOT) {
-      ent_ins f = code[pc];
+      ent_ins f = pc[0];
       DO_GET(i.a, i.b, i.c);
       DO_FAILIFNOT(f.a, f.b, pc + 1);
       vmbreak;
     }
     vmcase(OP_X_GETDEC_JMPIFNOT) {
-      ent_ins j = code[pc];
+      ent_ins j = pc[0];
       DO_GETDEC(i.a, i.b, i.c);
-      pc = R[j.a] ? pc + 1 : INS_BX(j);
+      pc = R[j.a] ? pc + 1 : code + INS_BX(j);
       vmbreak;
     }
     vmcase(OP_X_GETDEC_NOT_FAILIFNOT) {
-      ent_ins n = code[pc], f = code[pc + 1];
+      ent_ins n = pc[0], f = pc[1];
       DO_GETDEC(i.a, i.b, i.c);
       R[n.a] = !R[n.b];
       DO_FAILIFNOT(f.a, f.b, pc + 2);
@@ -737,7 +739,7 @@ int vm_run(ent_vm *vm) {
     }
 #define X_LOADI_CMP(OPC)                                                 \
     {                                                                    \
-      ent_ins c = code[pc++];                                            \
+      ent_ins c = *pc++;                                                 \
       R[i.a] = i.b;                                                      \
       DO_CMP(OPC, c.a, c.b, c.c);                                        \
       vmbreak;                                                           \
@@ -748,7 +750,7 @@ int vm_run(ent_vm *vm) {
     vmcase(OP_X_LOADI_LE) X_LOADI_CMP(OP_LE)
 #define X_GET_LOADI_CMP_FAILIFNOT(OPC)                                   \
     {                                                                    \
-      ent_ins l = code[pc], c = code[pc + 1], f = code[pc + 2];          \
+      ent_ins l = pc[0], c = pc[1], f = pc[2];                           \
       DO_GET(i.a, i.b, i.c);                                             \
       R[l.a] = l.b;                                                      \
       DO_CMP(OPC, c.a, c.b, c.c);                                        \
@@ -760,7 +762,7 @@ int vm_run(ent_vm *vm) {
     vmcase(OP_X_GET_LOADI_LT_FAILIFNOT) X_GET_LOADI_CMP_FAILIFNOT(OP_LT)
     vmcase(OP_X_GET_LOADI_LE_FAILIFNOT) X_GET_LOADI_CMP_FAILIFNOT(OP_LE)
     vmcase(OP_X_LOADI_APPLY) {
-      ent_ins a = code[pc++];
+      ent_ins a = *pc++;
       R[i.a] = i.b;
       DO_APPLY(a.a);
       vmbreak;
@@ -768,14 +770,14 @@ int vm_run(ent_vm *vm) {
     vmcase(OP_X_JMPIFNOT_LOOP)
       if (!R[i.a]) {
         ent_ins l = code[INS_BX(i)];
-        pc = INS_BX(i) + 1;
+        pc = code + INS_BX(i) + 1;
         DO_LOOP_NEXT(l);
       }
       vmbreak;
     vmcase(OP_X_RULE_FREE) DO_RULE_FREE(INS_BX(i)); vmbreak;
 #define X_GET_LOADI_CMP_JMPIFNOT(OPC)                                    \
     {                                                                    \
-      ent_ins l = code[pc], c = code[pc + 1], j = code[pc + 2];          \
+      ent_ins l = pc[0], c = pc[1], j = pc[2];                           \
       DO_GET(i.a, i.b, i.c);                                             \
       R[l.a] = l.b;                                                      \
       DO_CMP(OPC, c.a, c.b, c.c);                                        \
@@ -787,14 +789,14 @@ int vm_run(ent_vm *vm) {
     vmcase(OP_X_GET_LOADI_LT_JMPIFNOT) X_GET_LOADI_CMP_JMPIFNOT(OP_LT)
     vmcase(OP_X_GET_LOADI_LE_JMPIFNOT) X_GET_LOADI_CMP_JMPIFNOT(OP_LE)
     vmcase(OP_X_RULE_FREE_GET_FAILIFNOT) {
-      ent_ins g = code[pc], f = code[pc + 1];
+      ent_ins g = pc[0], f = pc[1];
       DO_RULE_FREE(INS_BX(i));
       DO_GET(g.a, g.b, g.c);
       DO_FAILIFNOT(f.a, f.b, pc + 2);
       vmbreak;
     }
     vmcase(OP_X_RULE_FREE_GETDEC_NOT_FAILIFNOT) {
-      ent_ins g = code[pc], n = code[pc + 1], f = code[pc + 2];
+      ent_ins g = pc[0], n = pc[1], f = pc[2];
       DO_RULE_FREE(INS_BX(i));
       pc++; /* a GETDEC that fails does so as the second instruction */
       DO_GETDEC(g.a, g.b, g.c);
@@ -803,7 +805,7 @@ int vm_run(ent_vm *vm) {
       vmbreak;
     }
     vmcase(OP_X_WITNESS_GET_ADD_LOOP) {
-      ent_ins g = code[pc], a = code[pc + 1], l = code[pc + 2];
+      ent_ins g = pc[0], a = pc[1], l = pc[2];
       DO_WITNESS(i.a, INS_BX(i));
       DO_GET(g.a, g.b, g.c);
       pc += 2; /* an ADD that overflows does so as the third */
@@ -831,11 +833,11 @@ int vm_run(ent_vm *vm) {
        decision cannot be trusted, and go on with the next rule so that
        the explanation still covers every rule. Outside a rule there is
        nothing to go on with: only a damaged program gets here. */
-    if (rule == UINT32_MAX || rules[rule].end_pc < pc) return VM_FAULT;
+    if (rule == UINT32_MAX || code + rules[rule].end_pc < pc) return VM_FAULT;
     M[drow + rules[rule].state_slot] = RS_MAKE(RS_ERROR, part, code_err,
                                                operand);
     if (err_rule == UINT32_MAX) err_rule = rule;
-    pc = rules[rule].end_pc;
+    pc = code + rules[rule].end_pc;
     operand = 0;
   }
   return VM_FAULT; /* not reached: the loop ends only by returning */
