@@ -1,7 +1,12 @@
 /*
-** decide.h: the steps of making a decision, shared by the VM (vm.c) and
-** the interview's three-valued run (needs.c), so that both make every
-** decision the same way. Each is small and inlined into both loops.
+** decide.h: the steps of making a decision, as the interview's
+** three-valued run (needs.c) takes them: the row check, the start,
+** whether a rule is beaten, applying a value, the end; and the calendar
+** instructions, which the VM (vm.c) runs through here too. The VM takes
+** the other steps the same way with the decision's and the rule's words
+** kept in locals, fused with the instructions around them; the case fuzz
+** target holds the two together (a partial case that leaves nothing
+** unknown is decided by needs.c exactly as vm_run decides it).
 */
 #ifndef ENT_DECIDE_H
 #define ENT_DECIDE_H

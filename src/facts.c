@@ -28,6 +28,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* What the decoder reads of a field at each key, in one place: the key
+   as a case writes it, '"name":', and where its value goes. */
+typedef struct facts_field {
+  uint64_t head, mask; /* its first 8 bytes (fewer: the rest masked) */
+  const char *pat;    /* '"name":' */
+  uint32_t patlen;
+  uint32_t required;  /* 1 if a case must give it */
+  uint32_t slot, sub; /* as in prog_field */
+  int32_t type;
+  int kind;
+} facts_field;
+
 typedef struct {
   ent_vm *vm;
   const ent_program *p;
@@ -408,7 +420,8 @@ static int type_error(dec *d, const char *want) {
 }
 
 /* Whether the 'n' bytes at 'a' and 'b' are equal; field names are short,
-   so this avoids a call to memcmp for each key. */
+   so this avoids a call to memcmp for each key: two overlapping loads
+   of 8, 4 or 2 bytes cover any length up to 16. */
 static inline int same(const char *a, const char *b, size_t n) {
   if (n >= 8) {
     uint64_t x, y, u, v;
@@ -417,11 +430,33 @@ static inline int same(const char *a, const char *b, size_t n) {
     memcpy(&u, a + n - 8, 8);
     memcpy(&v, b + n - 8, 8);
     if (x != y || u != v) return 0;
-    return n <= 16 || !memcmp(a + 8, b + 8, n - 16);
+    if (n <= 16) return 1;
+    if (n <= 32) {
+      memcpy(&x, a + 8, 8);
+      memcpy(&y, b + 8, 8);
+      memcpy(&u, a + n - 16, 8);
+      memcpy(&v, b + n - 16, 8);
+      return x == y && u == v;
+    }
+    return !memcmp(a + 8, b + 8, n - 16);
   }
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != b[i]) return 0;
-  return 1;
+  if (n >= 4) {
+    uint32_t x, y, u, v;
+    memcpy(&x, a, 4);
+    memcpy(&y, b, 4);
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&v, b + n - 4, 4);
+    return x == y && u == v;
+  }
+  if (n >= 2) {
+    uint16_t x, y, u, v;
+    memcpy(&x, a, 2);
+    memcpy(&y, b, 2);
+    memcpy(&u, a + n - 2, 2);
+    memcpy(&v, b + n - 2, 2);
+    return x == y && u == v;
+  }
+  return !n || *a == *b;
 }
 
 /* The index of value 's' of enumeration 'ty' in '*out': 0, or 1 when it
@@ -508,10 +543,130 @@ static int integer(dec *d, ent_val *out) {
 
 static int list(dec *d, const prog_field *f, ent_val row);
 
+/* The amount, date or enumeration value of type 'ty' that the text
+   'str' (of 'n' bytes, at 'at' in the input) names, into 'slot'; a
+   text that is not one is a problem, recorded. */
+/* money_parse() with MONEY_INPUT_MAX, for the usual amount in place:
+   at most 12 digits of pounds cannot overflow, so the digits are only
+   checked and added up; a longer text goes to money_parse. */
+static inline bool money_value(const char *s, size_t n, ent_val *out) {
+  if (n < 4 || n > 15) return money_parse(s, n, MONEY_INPUT_MAX, out);
+  if (s[n - 3] != '.') return false;
+  int64_t v = 0;
+  for (size_t i = 0; i < n - 3; i++) {
+    unsigned c = (unsigned)(unsigned char)s[i] - '0';
+    if (c > 9) return false;
+    v = v * 10 + c;
+  }
+  unsigned c1 = (unsigned)(unsigned char)s[n - 2] - '0';
+  unsigned c2 = (unsigned)(unsigned char)s[n - 1] - '0';
+  if (c1 > 9 || c2 > 9) return false;
+  v = v * 100 + c1 * 10 + c2;
+  if (v > MONEY_INPUT_MAX) return false;
+  *out = v;
+  return true;
+}
+
+static void word_value(dec *d, int32_t ty, const char *str, size_t n,
+                       const char *at, ent_val *slot) {
+  if (TY_KIND(ty) == TK_MONEY) {
+    if (!money_value(str, n, slot)) {
+      const char *path = field_path(d);
+      problem(d, at, path, "'%s' is \"%.*s\", which is not an amount: "
+              "pounds with exactly two decimals, at most "
+              "\"999999999.99\"", path, (int)(n < 40 ? n : 40), str);
+    }
+    return;
+  }
+  if (TY_KIND(ty) == TK_DATE) {
+    if (!date_parse(str, n, slot)) {
+      const char *path = field_path(d);
+      problem(d, at, path, "'%s' is \"%.*s\", which is not a calendar "
+              "date (YYYY-MM-DD)", path, (int)(n < 40 ? n : 40), str);
+    }
+    return;
+  }
+  enum_value(d, ty, str, n, at, slot);
+}
+
+/* Whether the literal 'word' of 'n' bytes is at 's', whole: what follows
+   it cannot continue a word (literal_n's test). */
+static inline int word_at(const dec *d, const char *s, const char *word,
+                          size_t n) {
+  if ((size_t)(d->end - s) < n || memcmp(s, word, n)) return 0;
+  const char *after = s + n;
+  return after >= d->end || !((*after >= 'a' && *after <= 'z') ||
+                              (*after >= '0' && *after <= '9'));
+}
+
+static int value_slow(dec *d, uint32_t fi, ent_val row);
+
 /* Reads the value of field 'fi' into its slot of 'row' (a record's
    fields, a list's place). Returns -1 only where the decoder cannot go
-   on. */
-static int value(dec *d, uint32_t fi, ent_val row) {
+   on. The values a case is made of, written the usual way (no white
+   space before them, text without escapes), are read here; anything
+   else, null and every problem included, by value_slow(). */
+__attribute__((always_inline))
+static inline int value(dec *d, uint32_t fi, ent_val row) {
+  const facts_field *f = &d->vm->ffields[fi];
+  const char *s = d->s;
+  if (s >= d->end) return value_slow(d, fi, row);
+  switch (f->kind) {
+  case TK_BOOL:
+    if (*s == 't' && word_at(d, s, "true", 4)) {
+      d->vm->mem[row + f->slot] = 1;
+      d->s = s + 4;
+      return 0;
+    }
+    if (*s == 'f' && word_at(d, s, "false", 5)) {
+      d->vm->mem[row + f->slot] = 0;
+      d->s = s + 5;
+      return 0;
+    }
+    break;
+  case TK_MONEY:
+  case TK_DATE:
+  case TK_ENUM:
+    if (*s == '"') {
+      const char *e = plain_run(s + 1, d->end);
+      if (e < d->end && *e == '"') {
+        d->s = e + 1;
+        word_value(d, f->type, s + 1, (size_t)(e - s - 1), s,
+                   &d->vm->mem[row + f->slot]);
+        return 0;
+      }
+    }
+    break;
+  case TK_TEXT:
+    if (*s == '"') {
+      const char *e = plain_run(s + 1, d->end);
+      ent_vm *vm = d->vm;
+      size_t n = (size_t)(e - s - 1);
+      if (e < d->end && *e == '"' && !vm_reserve_text(vm, n + 1)) {
+        memcpy(vm->text + vm->textused, s + 1, n);
+        vm->mem[row + f->slot] = TEXT_VAL(0, vm->textused, n);
+        vm->textused += n;
+        d->s = e + 1;
+        return 0;
+      }
+    }
+    break;
+  case TK_INT:
+    if (*s == '-' || (*s >= '0' && *s <= '9'))
+      return integer(d, &d->vm->mem[row + f->slot]);
+    break;
+  case TK_RECORD:
+    if (*s == '{') return object(d, f->sub, row);
+    break;
+  case TK_LIST:
+    if (*s == '[') return list(d, &d->p->fields[fi], row);
+    break;
+  }
+  return value_slow(d, fi, row);
+}
+
+/* value(), for every value and problem. */
+static int value_slow(dec *d, uint32_t fi, ent_val row) {
   const ent_program *p = d->p;
   const prog_field *f = &p->fields[fi];
   ent_vm *vm = d->vm;
@@ -585,24 +740,7 @@ static int value(dec *d, uint32_t fi, ent_val row) {
       return 0;
     }
     if (string(d, &str, &n, d->buf, sizeof d->buf)) return -1;
-    if (kind == TK_MONEY) {
-      if (!money_parse(str, n, MONEY_INPUT_MAX, slot)) {
-        const char *path = field_path(d);
-        problem(d, at, path, "'%s' is \"%.*s\", which is not an amount: "
-                "pounds with exactly two decimals, at most "
-                "\"999999999.99\"", path, (int)(n < 40 ? n : 40), str);
-      }
-      return 0;
-    }
-    if (kind == TK_DATE) {
-      if (!date_parse(str, n, slot)) {
-        const char *path = field_path(d);
-        problem(d, at, path, "'%s' is \"%.*s\", which is not a calendar "
-                "date (YYYY-MM-DD)", path, (int)(n < 40 ? n : 40), str);
-      }
-      return 0;
-    }
-    enum_value(d, f->type, str, n, at, slot);
+    word_value(d, f->type, str, n, at, slot);
     return 0;
   }
   case TK_SET: {
@@ -690,6 +828,43 @@ static int make_templates(ent_vm *vm) {
   return 0;
 }
 
+
+/* The fields table of the VM, made on first use: the patterns in one
+   block after the entries. */
+static int make_fields(ent_vm *vm) {
+  const ent_program *p = vm->p;
+  size_t bytes = 0;
+  for (uint32_t f = 0; f < p->nfields; f++) bytes += vm->name_len[f] + 3;
+  facts_field *ff = malloc((p->nfields + 1) * sizeof *ff + bytes + 1);
+  if (!ff) return -1;
+  char *b = (char *)(ff + p->nfields + 1);
+  for (uint32_t f = 0; f < p->nfields; f++) {
+    uint32_t n = vm->name_len[f];
+    const prog_field *pf = &p->fields[f];
+    ff[f].pat = b;
+    ff[f].patlen = n + 3;
+    ff[f].required = vm->required[f];
+    ff[f].slot = pf->slot;
+    ff[f].sub = pf->sub;
+    ff[f].type = pf->type;
+    ff[f].kind = TY_KIND(pf->type);
+    *b++ = '"';
+    memcpy(b, prog_str(p, pf->name), n);
+    b += n;
+    *b++ = '"';
+    *b++ = ':';
+    unsigned char h[8] = {0}, m[8] = {0};
+    for (uint32_t k = 0; k < 8 && k < n + 3; k++) {
+      h[k] = (unsigned char)ff[f].pat[k];
+      m[k] = 0xff;
+    }
+    memcpy(&ff[f].head, h, 8);
+    memcpy(&ff[f].mask, m, 8);
+  }
+  vm->ffields = ff;
+  return 0;
+}
+
 /* A key at 'kat' of the object being read that is not one of its fields
    (fi is UINT32_MAX), or names field 'fi' a second time. Either is named
    by its path: the object's path and the key. */
@@ -753,6 +928,12 @@ static int unknown_fields(dec *d, uint32_t obj, ent_val row, uint32_t gen,
   return 0;
 }
 
+/* Whether the key at d->s (its opening quote) is exactly the name of
+   field 'f' and ends there: the name's bytes and then a quote. A name
+   has no quote, backslash or control character, so such a key needs no
+   unescaping and is that name; any other spelling of it (escaped, say)
+   takes the slow path, which finds it too. */
+
 /* Reads an object of type 'obj' into 'row'. d->s is at its '{': every
    caller has looked, to say what else it found. */
 static int object(dec *d, uint32_t obj, ent_val row) {
@@ -762,9 +943,10 @@ static int object(dec *d, uint32_t obj, ent_val row) {
   uint32_t gen = ++vm->gen;
   uint32_t given = 0;  /* required fields seen */
   const char *open = d->s;
+  const facts_field *ff = vm->ffields;
   /* Cases usually list fields in the schema's order: try the field after
      the last one first, then search. */
-  uint32_t guess = o->first_field, last = o->first_field + o->nfields;
+  uint32_t first = o->first_field, guess = first, last = first + o->nfields;
   d->s++;
   ws(d);
   if (d->s < d->end && *d->s == '}') {
@@ -778,40 +960,78 @@ static int object(dec *d, uint32_t obj, ent_val row) {
       const char *kat = d->s;
       const char *key;
       size_t kn;
-      if (string(d, &key, &kn, d->buf, sizeof d->buf)) return -1;
       uint32_t fi = UINT32_MAX;
-      if (guess < last && vm->name_len[guess] == kn &&
-          same(prog_str(p, p->fields[guess].name), key, kn)) {
-        fi = guess;
+      /* The key and its colon, '"name":', are matched in place against
+         the fields' names, nothing copied: first the field after the
+         last one, the usual order, then, after a field the case left
+         out, the ones further on, then from the object's first. */
+      size_t room = (size_t)(d->end - kat);
+      uint32_t f = guess < last ? guess : first;
+      if (ff[f].patlen <= room && same(ff[f].pat, kat, ff[f].patlen)) {
+        fi = f;
+      } else if (room >= 8) {
+        /* After a field the case left out: the first 8 bytes tell most
+           names apart, one comparison a field, the rest compared only
+           when they agree. */
+        uint64_t k8;
+        memcpy(&k8, kat, 8);
+        for (uint32_t k = 1; k < o->nfields; k++) {
+          if (++f >= last) f = first;
+          if ((k8 & ff[f].mask) == ff[f].head &&
+              (ff[f].patlen <= 8 ||
+               (ff[f].patlen <= room &&
+                same(ff[f].pat + 8, kat + 8, ff[f].patlen - 8)))) {
+            fi = f;
+            break;
+          }
+        }
+      }
+      if (fi != UINT32_MAX && vm->seen[fi] != gen &&
+          d->depth < FACTS_MAX_DEPTH) {
+        guess = fi + 1;
+        vm->seen[fi] = gen;
+        given += ff[fi].required;
+        d->s = kat + ff[fi].patlen;
+        d->path[d->depth].field = fi;
+        d->path[d->depth].index = -1;
+        d->depth++;
+        if (value(d, fi, row)) return -1;
+        d->depth--;
       } else {
-        /* After a field the case left out, the one given is further on:
-           search on from the guess, then from the object's first field. */
-        uint32_t f = guess;
+        /* Given twice, unknown, written with escapes or white space, or
+           too deep: the key unescaped, looked for again by its text,
+           and every problem said. */
+        fi = UINT32_MAX;
+        if (string(d, &key, &kn, d->buf, sizeof d->buf)) return -1;
+        f = guess;
         for (uint32_t k = 0; k < o->nfields; k++, f++) {
-          if (f >= last) f = o->first_field;
+          if (f >= last) f = first;
           if (vm->name_len[f] == kn &&
               same(prog_str(p, p->fields[f].name), key, kn)) {
             fi = f;
             break;
           }
         }
-      }
-      guess = fi + 1;
-      if (fi == UINT32_MAX || vm->seen[fi] == gen) {
-        /* Unknown or given twice: said, and its value skipped. */
-        misplaced_field(d, fi, kat, key, kn);
-        if (expect_char(d, ':', "':'") || skip_value(d, 0)) return -1;
-      } else {
-        vm->seen[fi] = gen;
-        given += vm->required[fi];
-        if (expect_char(d, ':', "':'")) return -1;
-        if (d->depth == FACTS_MAX_DEPTH)
-          return fail(d, d->s, "nested more than %d deep", FACTS_MAX_DEPTH);
-        d->path[d->depth].field = fi;
-        d->path[d->depth].index = -1;
-        d->depth++;
-        if (value(d, fi, row)) return -1;
-        d->depth--;
+        /* After an unknown key the guess stays: a key is only ever
+           looked for among the object's own fields. */
+        if (fi != UINT32_MAX) guess = fi + 1;
+        if (fi == UINT32_MAX || vm->seen[fi] == gen) {
+          /* Unknown or given twice: said, and its value skipped. */
+          misplaced_field(d, fi, kat, key, kn);
+          if (expect_char(d, ':', "':'") || skip_value(d, 0)) return -1;
+        } else {
+          vm->seen[fi] = gen;
+          given += vm->required[fi];
+          if (expect_char(d, ':', "':'")) return -1;
+          if (d->depth == FACTS_MAX_DEPTH)
+            return fail(d, d->s, "nested more than %d deep",
+                        FACTS_MAX_DEPTH);
+          d->path[d->depth].field = fi;
+          d->path[d->depth].index = -1;
+          d->depth++;
+          if (value(d, fi, row)) return -1;
+          d->depth--;
+        }
       }
       ws(d);
       if (d->s < d->end && *d->s == ',') {
@@ -907,11 +1127,14 @@ static int keyset_fill(dec *d, keyset *ks, const prog_list *l,
    100,000 items costs 100,000 lookups and not 5 billion comparisons. */
 #define KEYSET_FROM 16
 static int repeated_key(dec *d, const prog_list *l, ent_val first,
-                        int64_t n, const char *at) {
+                        int64_t n, const char *at, uint64_t *hash) {
   int64_t j = -1;
   if (n < KEYSET_FROM) {
+    /* Each item's key hashed once, as it comes: a pair is compared only
+       when the hashes agree, which for distinct keys is almost never. */
+    uint64_t h = hash[n] = key_hash(d, l, first, n);
     for (int64_t k = 0; k < n && j < 0; k++)
-      if (same_key(d, l, first, k, n)) j = k;
+      if (hash[k] == h && same_key(d, l, first, k, n)) j = k;
   } else {
     ent_vm *vm = d->vm;
     if (!vm->keysets) {
@@ -947,6 +1170,7 @@ static int list(dec *d, const prog_field *f, ent_val row) {
   d->s++;
   ent_val first = (ent_val)vm->memused;
   int64_t n = 0;
+  uint64_t hash[KEYSET_FROM]; /* the keys' hashes of a short list */
   ws(d);
   if (d->s < d->end && *d->s == ']') {
     d->s++;
@@ -970,9 +1194,12 @@ static int list(dec *d, const prog_field *f, ent_val row) {
         d->list = (int32_t)f->sub;
         int r = object(d, l->object, item);
         d->list = outer;
-        if (r || repeated_key(d, l, first, n, at)) return -1;
+        if (r || repeated_key(d, l, first, n, at, hash)) return -1;
       } else if (type_error(d, "an object")) {
         return -1;
+      } else if (n < KEYSET_FROM) {
+        /* Not an item: its key is absent, and still compared with. */
+        hash[n] = key_hash(d, l, first, n);
       }
       n++;
       ws(d);
@@ -1038,7 +1265,8 @@ static int decode_case(dec *d) {
   const ent_program *p = d->p;
   const char *json = d->start;
   size_t len = (size_t)(d->end - d->start);
-  if (!vm->case_tmpl && make_templates(vm))
+  if ((!vm->case_tmpl && make_templates(vm)) ||
+      (!vm->ffields && make_fields(vm)))
     return fail(d, json, "out of memory");
   vm->memused = p->case_width;
   vm->textused = 0;

@@ -57,7 +57,6 @@ void out_mem_slow(outbuf *o, const void *s, size_t n) {
   o->len += n;
 }
 
-void out_s(outbuf *o, const char *s) { out_mem(o, s, strlen(s)); }
 
 void out_c_slow(outbuf *o, char c) {
   if (o->escape == OUT_ESC_HTML) {
@@ -90,8 +89,20 @@ void out_int(outbuf *o, int64_t v) {
 static void json_body(outbuf *o, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   int esc = o->escape;
-  o->escape = 0;
   size_t run = 0, i = 0;
+  /* Most text needs no escape: a short one is looked over and copied in
+     one piece. */
+  if (n <= 32 && n <= o->cap - o->len) {
+    while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' &&
+           s[i] != '\\')
+      i++;
+    if (i == n) {
+      if (n) out_copy_short(o->buf + o->len, s, n);
+      o->len += n;
+      return;
+    }
+  }
+  o->escape = 0;
 #ifdef __SSE2__
   /* Skip sixteen bytes at a time while none needs escaping (bytes of
      0x80 and above are flagged too, and looked at one by one). */
@@ -194,9 +205,46 @@ void out_json_end(outbuf *o) {
   out_c(o, '"');
 }
 
+/* Two decimal digits at a time. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* As money_format() writes it ('-' for less than zero, the pounds, '.',
+   two digits of pence), straight into the buffer when there is room:
+   a result line has an amount for every budget. */
 void out_money(outbuf *o, int64_t pence) {
-  char b[32];
-  out_mem_slow(o, b, money_format(pence, b));
+  if (o->escape || o->cap - o->len < 24) {
+    char b[32];
+    out_mem_slow(o, b, money_format(pence, b));
+    return;
+  }
+  uint64_t u = pence < 0 ? (uint64_t)0 - (uint64_t)pence : (uint64_t)pence;
+  unsigned cents = (unsigned)(u % 100);
+  u /= 100;
+  char tmp[24];
+  int n = 24;
+  while (u >= 100) {
+    unsigned k = (unsigned)(u % 100);
+    u /= 100;
+    n -= 2;
+    memcpy(tmp + n, digit_pairs + 2 * k, 2);
+  }
+  if (u >= 10) {
+    n -= 2;
+    memcpy(tmp + n, digit_pairs + 2 * u, 2);
+  } else {
+    tmp[--n] = (char)('0' + u);
+  }
+  char *b = o->buf + o->len;
+  size_t len = 0;
+  if (pence < 0) b[len++] = '-';
+  out_copy_short(b + len, tmp + n, (size_t)(24 - n));
+  len += (size_t)(24 - n);
+  b[len++] = '.';
+  memcpy(b + len, digit_pairs + 2 * cents, 2);
+  o->len += len + 2;
 }
 
 void out_date(outbuf *o, int64_t days) {

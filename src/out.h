@@ -65,7 +65,11 @@ static inline void out_mem(outbuf *o, const void *s, size_t n) {
 }
 /* A string literal, its length known when compiling. */
 #define OUT_LIT(o, lit) out_mem((o), "" lit, sizeof(lit) - 1)
-void out_s(outbuf *o, const char *s);
+/* A NUL-terminated string; inline, so that a literal's length is known
+   when compiling. */
+static inline void out_s(outbuf *o, const char *s) {
+  out_mem(o, s, strlen(s));
+}
 void out_c_slow(outbuf *o, char c);
 static inline void out_c(outbuf *o, char c) {
   if (!o->escape && o->len < o->cap) {

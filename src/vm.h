@@ -22,6 +22,12 @@ typedef struct keyset {
   uint32_t mask;  /* slots in use, minus one: a power of two */
 } keyset;
 
+/* A divisor w as an odd number 'inv' inverts times 2^k (vm.c). */
+typedef struct vm_divisor {
+  uint64_t inv, max;  /* odd's inverse mod 2^64; UINT64_MAX / w */
+  unsigned k;
+} vm_divisor;
+
 typedef struct ent_vm {
   const ent_program *p;
   ent_val *mem;
@@ -52,6 +58,11 @@ typedef struct ent_vm {
                           first of a refused case, made on first use */
   ent_val *wit;        /* the witness log of the case: item rows */
   uint32_t nwit, capwit;
+  struct facts_field *ffields; /* the decoder's table of fields */
+  ent_ins *xcode;       /* the code with superinstructions (vm.c) */
+  uint32_t *dec_state0; /* per decision: its first rule's state slot,
+                           the others after it; UINT32_MAX if not so */
+  vm_divisor *list_div; /* per list: its row width, to divide by */
   uint32_t failed_part;  /* VM_INVALID: the requirement not met */
   int failed_code;       /* ... and why: ERR_NONE if it was false */
 } ent_vm;
