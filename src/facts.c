@@ -543,9 +543,6 @@ static int integer(dec *d, ent_val *out) {
 
 static int list(dec *d, const prog_field *f, ent_val row);
 
-/* The amount, date or enumeration value of type 'ty' that the text
-   'str' (of 'n' bytes, at 'at' in the input) names, into 'slot'; a
-   text that is not one is a problem, recorded. */
 /* money_parse() with MONEY_INPUT_MAX, for the usual amount in place:
    at most 12 digits of pounds cannot overflow, so the digits are only
    checked and added up; a longer text goes to money_parse. */
@@ -567,6 +564,9 @@ static inline bool money_value(const char *s, size_t n, ent_val *out) {
   return true;
 }
 
+/* The amount, date or enumeration value of type 'ty' that the text
+   'str' (of 'n' bytes, at 'at' in the input) names, into 'slot'; a
+   text that is not one is a problem, recorded. */
 static void word_value(dec *d, int32_t ty, const char *str, size_t n,
                        const char *at, ent_val *slot) {
   if (TY_KIND(ty) == TK_MONEY) {
@@ -828,7 +828,6 @@ static int make_templates(ent_vm *vm) {
   return 0;
 }
 
-
 /* The fields table of the VM, made on first use: the patterns in one
    block after the entries. */
 static int make_fields(ent_vm *vm) {
@@ -838,6 +837,7 @@ static int make_fields(ent_vm *vm) {
   facts_field *ff = malloc((p->nfields + 1) * sizeof *ff + bytes + 1);
   if (!ff) return -1;
   char *b = (char *)(ff + p->nfields + 1);
+  memset(&ff[p->nfields], 0, sizeof *ff);
   for (uint32_t f = 0; f < p->nfields; f++) {
     uint32_t n = vm->name_len[f];
     const prog_field *pf = &p->fields[f];
@@ -928,12 +928,6 @@ static int unknown_fields(dec *d, uint32_t obj, ent_val row, uint32_t gen,
   return 0;
 }
 
-/* Whether the key at d->s (its opening quote) is exactly the name of
-   field 'f' and ends there: the name's bytes and then a quote. A name
-   has no quote, backslash or control character, so such a key needs no
-   unescaping and is that name; any other spelling of it (escaped, say)
-   takes the slow path, which finds it too. */
-
 /* Reads an object of type 'obj' into 'row'. d->s is at its '{': every
    caller has looked, to say what else it found. */
 static int object(dec *d, uint32_t obj, ent_val row) {
@@ -967,7 +961,10 @@ static int object(dec *d, uint32_t obj, ent_val row) {
          out, the ones further on, then from the object's first. */
       size_t room = (size_t)(d->end - kat);
       uint32_t f = guess < last ? guess : first;
-      if (ff[f].patlen <= room && same(ff[f].pat, kat, ff[f].patlen)) {
+      /* (An object without fields has none to match: its 'first' is
+         another object's field, or the table's zeroed end.) */
+      if (first < last && ff[f].patlen <= room &&
+          same(ff[f].pat, kat, ff[f].patlen)) {
         fi = f;
       } else if (room >= 8) {
         /* After a field the case left out: the first 8 bytes tell most
