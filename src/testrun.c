@@ -323,7 +323,9 @@ static strmap *item_names(const ent_program *p, const ent_vm *vm,
     outbuf k;
     out_init(&k, NULL);
     explain_item_key(p, vm, l, tr_item_row(p, l, base, i), &k);
-    char *key = GC_strndup(k.buf ? k.buf : "", k.len);
+    /* Terminated: the key is copied as a C string. */
+    out_c(&k, 0);
+    char *key = GC_strdup(k.error ? "" : k.buf);
     out_free(&k);
     if (strmap_get(m, key) < 0) strmap_put(m, key, (int)i);
   }
