@@ -76,7 +76,6 @@ struct needs_ctx {
   uint32_t *poolw, cappoolw;
   uint32_t *score, *order, norder; /* per entry; entries in first-read order */
   uint32_t *needed, nneeded;       /* entries, most useful first */
-  int list_unknown_any;
 };
 
 needs_ctx *needs_new(const ent_program *p) {
@@ -115,7 +114,6 @@ void needs_free(needs_ctx *n) {
   free(n);
 }
 
-uint32_t needs_count(const needs_ctx *n) { return n->nneeded; }
 uint32_t needs_open(const needs_ctx *n) { return n->nregions; }
 
 /* Appends 'v' to a growing array of uint32_t; -1 when out of memory. */
@@ -167,7 +165,6 @@ static int prepare(needs_ctx *n, ent_vm *vm) {
   }
   n->nregions = n->npool = n->norder = n->nneeded = 0;
   n->serial = n->pserial = 0;
-  n->list_unknown_any = 0;
   return 0;
 }
 
@@ -545,7 +542,6 @@ int needs_run(needs_ctx *n, ent_vm *vm) {
           ru[r] = 1;
         } else {
           if (region_open(n, 1) < 0) return VM_MEMORY;
-          n->list_unknown_any = 1;
         }
         pc = end;
         break;

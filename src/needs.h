@@ -38,8 +38,7 @@ void needs_json(needs_ctx *n, explain_ctx *x, const ent_vm *vm, outbuf *o);
 /* The same for people: what is decided, and the questions in order. */
 void needs_text(needs_ctx *n, explain_ctx *x, const ent_vm *vm, outbuf *o);
 
-/* How many facts are needed, and how many decisions are still open. */
-uint32_t needs_count(const needs_ctx *n);
+/* How many decisions (and requirements) are still open. */
 uint32_t needs_open(const needs_ctx *n);
 
 #endif
